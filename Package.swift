@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "clinic",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "clinic", targets: ["clinic-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "Models"),
+        .target(name: "Storage", dependencies: ["Models", "CSQLite"]),
+        .target(name: "Sync", dependencies: ["Models", "Storage"]),
+        .executableTarget(
+            name: "clinic-cli",
+            dependencies: [
+                "Models", "Storage", "Sync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Models"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models"]),
+        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models"]),
+    ]
+)

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Case- and accent-insensitive matching: `Helene` finds `Hélène`, `MULLER` finds `Müller`.
+public enum SearchFolding {
+    public static func fold(_ text: String) -> String {
+        let decomposed = text.decomposedStringWithCanonicalMapping
+        var scalars = String.UnicodeScalarView()
+        for scalar in decomposed.unicodeScalars where !(0x0300...0x036F).contains(scalar.value) {
+            scalars.append(scalar)
+        }
+        var folded = String(scalars).lowercased()
+        for (from, to) in [("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("ø", "o"), ("ł", "l"), ("đ", "d")] {
+            folded = folded.replacingOccurrences(of: from, with: to)
+        }
+        return folded
+    }
+}

@@ -1,0 +1,212 @@
+import CSQLite
+import Foundation
+import Models
+
+/// One connection to a site's SQLite database. Owns the handle and its prepared statements.
+///
+/// Not `Sendable`: a connection belongs to the task that opened it. Two processes share a
+/// database file safely through WAL, `BEGIN IMMEDIATE` and the busy timeout.
+public final class Database {
+    let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+    /// The path the database was opened from.
+    public let path: String
+
+    /// How long a writer waits for another process's lock before giving up with `locked`.
+    public static let busyTimeoutMilliseconds: Int32 = 15_000
+
+    /// Opens (creating with mode 0600 if `create`) and configures a database, then brings its
+    /// schema up to date. Refuses a database newer than this binary (`schema-too-new`).
+    public init(path: String, create: Bool = true, migrate: Bool = true) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists {
+            guard create else {
+                throw StorageError(code: "not-initialised", resultCode: 0,
+                                   message: "no clinic database at this path; run 'clinic init' or 'clinic demo' first")
+            }
+            try Database.createPrivateFile(at: path)
+        }
+        var pointer: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let result = sqlite3_open_v2(path, &pointer, flags, nil)
+        guard result == SQLITE_OK, let pointer else {
+            let error = StorageError(resultCode: result, handle: pointer)
+            sqlite3_close_v2(pointer)
+            throw error
+        }
+        handle = pointer
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Database.busyTimeoutMilliseconds)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = FULL")
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA temp_store = MEMORY")
+        if migrate {
+            try Migrations.migrate(self)
+        }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Creates an empty file readable only by its owner, so patient data never lands world-readable.
+    static func createPrivateFile(at path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        if fd < 0, errno != EEXIST {
+            throw StorageError(code: "unreadable", resultCode: 0, message: "cannot create the database file (errno \(errno))")
+        }
+        if fd >= 0 { close(fd) }
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement that returns no rows; compiled once and cached.
+    public func execute(_ sql: String, _ arguments: [SQLBindable] = []) throws {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// Runs several statements with no arguments (schema scripts); not cached.
+    public func executeScript(_ sql: String) throws {
+        var errorPointer: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &errorPointer)
+        sqlite3_free(errorPointer)
+        guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: handle) }
+    }
+
+    /// Runs a query and returns every row.
+    public func query(_ sql: String, _ arguments: [SQLBindable] = []) throws -> [Row] {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        var rows: [Row] = []
+        while try statement.step() {
+            rows.append(statement.row())
+        }
+        return rows
+    }
+
+    /// Runs a query and calls `body` for each row without collecting them (for large scans).
+    public func forEach(_ sql: String, _ arguments: [SQLBindable] = [], _ body: (Row) throws -> Void) throws {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {
+            try body(statement.row())
+        }
+    }
+
+    /// The first row of a query, or nil.
+    public func first(_ sql: String, _ arguments: [SQLBindable] = []) throws -> Row? {
+        let statement = try prepared(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try statement.step() ? statement.row() : nil
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The prepared statement for `sql`, compiled once per connection.
+    func prepared(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] { return cached }
+        var pointer: OpaquePointer?
+        let result = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
+        guard result == SQLITE_OK, let pointer else { throw StorageError(resultCode: result, handle: handle) }
+        let statement = Statement(pointer, database: handle)
+        statements[sql] = statement
+        return statement
+    }
+
+    // MARK: Schema version
+
+    /// `PRAGMA user_version`: the number of the last migration applied.
+    public func schemaVersion() throws -> Int {
+        Int(try first("PRAGMA user_version")?.int(0) ?? 0)
+    }
+}
+
+/// A compiled statement; finalized when the connection's cache lets go of it.
+final class Statement {
+    private let pointer: OpaquePointer
+    private let database: OpaquePointer
+
+    init(_ pointer: OpaquePointer, database: OpaquePointer) {
+        self.pointer = pointer
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(pointer) }
+
+    func bind(_ arguments: [SQLBindable]) throws {
+        sqlite3_clear_bindings(pointer)
+        let expected = Int(sqlite3_bind_parameter_count(pointer))
+        guard expected == arguments.count else {
+            throw StorageError(code: "sqlite", resultCode: SQLITE_RANGE,
+                               message: "statement expects \(expected) arguments, got \(arguments.count)")
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch argument.sqlValue {
+            case .null: result = sqlite3_bind_null(pointer, index)
+            case .integer(let v): result = sqlite3_bind_int64(pointer, index, v)
+            case .real(let v): result = sqlite3_bind_double(pointer, index, v)
+            case .text(let s): result = sqlite3_bind_text(pointer, index, s, -1, SQLITE_TRANSIENT_VALUE)
+            case .blob(let b):
+                result = b.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT_VALUE) }
+            }
+            guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: database) }
+        }
+    }
+
+    /// Advances; true when a row is ready.
+    func step() throws -> Bool {
+        let result = sqlite3_step(pointer)
+        switch result {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = StorageError(resultCode: result, handle: database)
+            sqlite3_reset(pointer)
+            throw error
+        }
+    }
+
+    func reset() { sqlite3_reset(pointer) }
+
+    func row() -> Row {
+        let count = sqlite3_column_count(pointer)
+        var values: [SQLValue] = []
+        values.reserveCapacity(Int(count))
+        for index in 0..<count {
+            switch sqlite3_column_type(pointer, index) {
+            case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(pointer, index)))
+            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(pointer, index)))
+            case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(pointer, index))))
+            case SQLITE_BLOB:
+                let size = Int(sqlite3_column_bytes(pointer, index))
+                if let base = sqlite3_column_blob(pointer, index) {
+                    values.append(.blob(Array(UnsafeRawBufferPointer(start: base, count: size))))
+                } else {
+                    values.append(.blob([]))
+                }
+            default: values.append(.null)
+            }
+        }
+        return Row(values: values)
+    }
+}
+
+/// SQLite's "copy this buffer" destructor, which the C macro hides from Swift.
+let SQLITE_TRANSIENT_VALUE = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

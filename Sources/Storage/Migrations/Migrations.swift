@@ -1,0 +1,30 @@
+import Models
+
+/// Numbered schema migrations; `PRAGMA user_version` records the last one applied.
+enum Migrations {
+    /// Every migration in order; migration N brings the schema to version N.
+    static let all: [String] = [Schema.v1Foundation, Schema.v2Scheduling]
+
+    /// The schema version this binary writes.
+    static var latest: Int { all.count }
+
+    /// Applies missing migrations in one `BEGIN IMMEDIATE` transaction; refuses a newer schema.
+    static func migrate(_ database: Database) throws {
+        let current = try database.schemaVersion()
+        if current > latest { throw schemaTooNew(current) }
+        guard current < latest else { return }
+        try database.write { db in
+            let version = try db.schemaVersion()
+            if version > latest { throw schemaTooNew(version) }
+            for index in version..<latest {
+                try db.executeScript(all[index])
+                try db.executeScript("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+
+    static func schemaTooNew(_ version: Int) -> StorageError {
+        StorageError(code: "schema-too-new", resultCode: 0,
+                     message: "the database has schema version \(version) but this clinic binary knows only up to \(latest); install a newer clinic")
+    }
+}

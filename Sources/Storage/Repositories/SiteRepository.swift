@@ -1,0 +1,36 @@
+import Models
+
+/// The local site: created once by `init`, read by every command that needs its zone or code.
+public struct SiteRepository {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// The site this database belongs to, or `not-initialised`.
+    public func local() throws -> Site {
+        guard let row = try db.first("SELECT id, code, name, timezone FROM site WHERE is_local = 1") else {
+            throw ClinicError.refused("not-initialised", "this database has no site yet; run 'clinic init' first")
+        }
+        return Site(id: row.string(0), code: row.string(1), name: row.string(2), timeZone: row.string(3))
+    }
+
+    /// True once `init` has run.
+    public func isInitialised() throws -> Bool {
+        try db.first("SELECT 1 FROM site WHERE is_local = 1") != nil
+    }
+
+    /// Creates the local site; refuses a second `init` (`already-initialised`).
+    public func createLocal(code: String, name: String, timeZone: String, now: Int64) throws -> Site {
+        try Site.validate(code: code, name: name, timeZone: timeZone)
+        if try isInitialised() {
+            throw ClinicError.refused("already-initialised", "this database already holds a site; nothing was changed")
+        }
+        let site = Site(id: UUIDv7.string(at: Instant.date(now)), code: code, name: name, timeZone: timeZone)
+        try db.execute("INSERT INTO site (id, code, name, timezone, is_local, created_at) VALUES (?, ?, ?, ?, 1, ?)",
+                       [site.id, site.code, site.name, site.timeZone, now])
+        return site
+    }
+
+    /// The site's zone, ready for wall-clock conversions.
+    public func zone() throws -> SiteTimeZone { try SiteTimeZone(try local().timeZone) }
+}

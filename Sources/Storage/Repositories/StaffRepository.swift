@@ -1,0 +1,75 @@
+import Models
+
+/// Staff members, their credentials, working hours and time off.
+public struct StaffRepository {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    static let columns = "id, handle, name, discipline, role"
+
+    static func practitioner(_ row: Row) -> Practitioner {
+        Practitioner(id: row.string(0), handle: row.string(1), name: row.string(2),
+                     discipline: row.optionalString(3).flatMap(Discipline.init(rawValue:)),
+                     role: StaffRole(rawValue: row.string(4)) ?? .clinician)
+    }
+
+    /// Adds a staff member; refuses a handle already taken (`duplicate`).
+    @discardableResult
+    public func add(handle: String, name: String, discipline: Discipline?, role: StaffRole, now: Int64) throws -> Practitioner {
+        try Practitioner.validate(handle: handle)
+        try Practitioner.validate(role: role, discipline: discipline)
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ClinicError.usage("invalid-name", "--name must not be empty")
+        }
+        if try find(handle) != nil {
+            throw ClinicError.refused("duplicate", "staff handle '\(handle)' is already taken")
+        }
+        let staff = Practitioner(id: UUIDv7.string(at: Instant.date(now)), handle: handle, name: name,
+                                 discipline: discipline, role: role)
+        try db.execute("INSERT INTO staff (id, handle, name, discipline, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       [staff.id, staff.handle, staff.name, staff.discipline?.rawValue, staff.role.rawValue, now])
+        return staff
+    }
+
+    public func find(_ handle: String) throws -> Practitioner? {
+        try db.first("SELECT \(Self.columns) FROM staff WHERE handle = ?", [handle]).map(Self.practitioner)
+    }
+
+    /// The staff member with this handle, or `not-found`.
+    public func require(_ handle: String) throws -> Practitioner {
+        guard let staff = try find(handle) else { throw ClinicError.notFound("staff member '\(handle)'") }
+        return staff
+    }
+
+    public func byID(_ id: String) throws -> Practitioner? {
+        try db.first("SELECT \(Self.columns) FROM staff WHERE id = ?", [id]).map(Self.practitioner)
+    }
+
+    public func all() throws -> [Practitioner] {
+        try db.query("SELECT \(Self.columns) FROM staff ORDER BY handle").map(Self.practitioner)
+    }
+
+    /// Records a credential for a scope; a clinician may hold several (renewals, regulators).
+    public func addCredential(handle: String, credential: Credential, now: Int64) throws {
+        let staff = try require(handle)
+        guard staff.role != .frontDesk else {
+            throw ClinicError.refused("invalid-role", "front-desk staff cannot hold clinical credentials")
+        }
+        guard !credential.regulator.isEmpty, !credential.number.isEmpty else {
+            throw ClinicError.usage("invalid-credential", "--regulator and --number must not be empty")
+        }
+        try db.execute("INSERT INTO credential (id, staff_id, scope, regulator, number, expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [UUIDv7.string(at: Instant.date(now)), staff.id, credential.scope.rawValue, credential.regulator,
+                        credential.number, credential.expires?.description, now])
+    }
+
+    public func credentials(staffID: String) throws -> [Credential] {
+        try db.query("SELECT scope, regulator, number, expires FROM credential WHERE staff_id = ? ORDER BY scope, expires", [staffID])
+            .compactMap { row in
+                guard let scope = Scope(rawValue: row.string(0)) else { return nil }
+                return Credential(scope: scope, regulator: row.string(1), number: row.string(2),
+                                  expires: row.optionalString(3).flatMap(CivilDate.parse))
+            }
+    }
+}

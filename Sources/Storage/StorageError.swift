@@ -1,0 +1,49 @@
+import CSQLite
+import Models
+
+/// A database failure: the SQLite result code and a stable code string, never bound values.
+public struct StorageError: Error, Sendable, CustomStringConvertible {
+    /// Stable code the CLI prints: `locked`, `corrupt`, `unreadable`, `schema-too-new`, `constraint`, `sqlite`.
+    public let code: String
+    /// The SQLite extended result code, or 0 when the failure is ours.
+    public let resultCode: Int32
+    /// What failed, safe to show: SQLite's own text describes the statement, not the values bound to it.
+    public let message: String
+
+    public init(code: String, resultCode: Int32, message: String) {
+        self.code = code
+        self.resultCode = resultCode
+        self.message = message
+    }
+
+    init(resultCode: Int32, handle: OpaquePointer?) {
+        let primary = resultCode & 0xFF
+        self.resultCode = resultCode
+        let detail = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(resultCode))
+        switch primary {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            code = "locked"
+            message = "the database stayed locked by another clinic process; try again"
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            code = "corrupt"
+            message = "the database file is damaged or not a clinic database"
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL:
+            code = "unreadable"
+            message = "cannot open or write the database file (\(String(cString: sqlite3_errstr(resultCode))))"
+        case SQLITE_CONSTRAINT:
+            code = "constraint"
+            message = "a database constraint refused the change (\(StorageError.constraintKind(detail)))"
+        default:
+            code = "sqlite"
+            message = "database error \(resultCode): \(String(cString: sqlite3_errstr(resultCode)))"
+        }
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    /// Keeps only the constraint kind and column names of SQLite's text; values are never in it,
+    /// but trigger messages may be ours and are kept as they are.
+    private static func constraintKind(_ detail: String) -> String {
+        detail.count <= 120 ? detail : String(detail.prefix(120))
+    }
+}

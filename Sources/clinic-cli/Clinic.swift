@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Models
+import Storage
+
+/// The `clinic` command: scheduling and session notes for interdisciplinary clinics.
+@main
+struct Clinic: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clinic",
+        abstract: "Scheduling, needling records and signed notes for interdisciplinary clinics, offline and multi-site.",
+        subcommands: [
+            Initialise.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
+            PatientCommand.self, Demo.self,
+        ]
+    )
+
+    /// Parses, runs, and turns every failure into the exit codes of CLI.md.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let wantsJSON = arguments.contains("--json")
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as ClinicError {
+            fail(code: error.code, message: error.message, exitCode: ExitStatus.code(for: error.category), json: wantsJSON)
+        } catch let error as StorageError {
+            fail(code: error.code, message: error.message, exitCode: ExitStatus.io, json: wantsJSON)
+        } catch {
+            let status = exitCode(for: error)
+            if wantsJSON, status != .success {
+                fail(code: "usage", message: message(for: error), exitCode: ExitStatus.usage, json: true)
+            }
+            exit(withError: error)
+        }
+    }
+
+    static func fail(code: String, message: String, exitCode: Int32, json: Bool) -> Never {
+        if json, let text = try? JSONOutput.compact(ErrorDocument(error: .init(code: code, message: message))) {
+            StandardError.write(text)
+        } else {
+            StandardError.write("clinic: \(message) [\(code)]")
+        }
+        Foundation.exit(exitCode)
+    }
+}
+
+/// The exit codes of CLI.md.
+enum ExitStatus {
+    static let refused: Int32 = 1
+    static let usage: Int32 = 64
+    static let badInput: Int32 = 65
+    static let io: Int32 = 74
+
+    static func code(for category: ErrorCategory) -> Int32 {
+        switch category {
+        case .refused: return refused
+        case .usage: return usage
+        case .badInput: return badInput
+        case .io: return io
+        }
+    }
+}

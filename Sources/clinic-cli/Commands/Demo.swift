@@ -1,0 +1,25 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic demo`: a ready site to explore, written all at once or not at all.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a demo clinic (Montréal, America/Toronto): staff, rooms, services, patients, a week of bookings.",
+        discussion: "Refuses a database that already holds a site, so running it twice never half-writes.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.open(create: true)
+        let summary = try DemoSite.create(in: session.db, now: session.now)
+        try session.emit(summary) {
+            """
+            Demo clinic \(summary.site.code) — \(summary.site.name) (\(summary.site.timeZone)) created in \(global.databasePath)
+            \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients
+            Try:  clinic --db \(global.databasePath) staff list
+                  clinic --db \(global.databasePath) patient find helene
+            """
+        }
+    }
+}

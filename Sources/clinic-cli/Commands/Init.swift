@@ -1,0 +1,58 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic init`: creates the site's database with its first admin.
+struct Initialise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create this site's database: its code, name, time zone and first admin.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Site code that prefixes chart numbers, e.g. MTL.", valueName: "code"))
+    var siteCode: String
+
+    @Option(help: ArgumentHelp("The site's name as staff know it, e.g. \"Montréal\".", valueName: "name"))
+    var siteName: String
+
+    @Option(help: ArgumentHelp("IANA time zone of the site, e.g. America/Toronto.", valueName: "zone"))
+    var timezone: String
+
+    @Option(help: ArgumentHelp("Handle of the first admin.", valueName: "handle"))
+    var admin = "admin"
+
+    @Option(help: ArgumentHelp("Full name of the first admin.", valueName: "name"))
+    var adminName = "Clinic administrator"
+
+    func run() throws {
+        try Site.validate(code: siteCode, name: siteName, timeZone: timezone)
+        try Practitioner.validate(handle: admin)
+        let session = try global.open(create: true)
+        let site = try session.db.write { db -> Site in
+            let site = try SiteRepository(db).createLocal(code: siteCode, name: siteName, timeZone: timezone, now: session.now)
+            try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, role: .admin, now: session.now)
+            return site
+        }
+        try session.emit(SiteView(site: site, database: global.databasePath)) {
+            "Created site \(site.code) (\(site.name), \(site.timeZone)) with admin '\(admin)' in \(global.databasePath)"
+        }
+    }
+}
+
+/// A site as `init` and `site show` print it.
+struct SiteView: Encodable {
+    let code: String
+    let name: String
+    let timezone: String
+    let id: String
+    let database: String
+
+    init(site: Site, database: String) {
+        code = site.code
+        name = site.name
+        timezone = site.timeZone
+        id = site.id
+        self.database = database
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic site`: the site this database belongs to.
+struct SiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "site", abstract: "Show this site's settings.", subcommands: [Show.self], defaultSubcommand: Show.self)
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the site's code, name, time zone and counts.")
+        @OptionGroup var global: GlobalOptions
+
+        struct View: Encodable {
+            let code: String, name: String, timezone: String, id: String, database: String
+            let rooms: Int, staff: Int, services: Int, patients: Int
+            let schema_version: Int
+        }
+
+        func run() throws {
+            let session = try global.open()
+            let db = session.db
+            let site = try SiteRepository(db).local()
+            let view = View(code: site.code, name: site.name, timezone: site.timeZone, id: site.id, database: db.path,
+                            rooms: try RoomRepository(db).all().count, staff: try StaffRepository(db).all().count,
+                            services: try ServiceRepository(db).all().count, patients: try PatientRepository(db).count(),
+                            schema_version: try db.schemaVersion())
+            try session.emit(view) {
+                """
+                Site       \(view.code) — \(view.name)
+                Time zone  \(view.timezone)
+                Database   \(view.database) (schema \(view.schema_version))
+                Rooms \(view.rooms) · Staff \(view.staff) · Services \(view.services) · Patients \(view.patients)
+                """
+            }
+        }
+    }
+}

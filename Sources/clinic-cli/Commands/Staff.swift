@@ -1,0 +1,147 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic staff`: people, their credentials, hours and time off.
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff", abstract: "Manage staff: clinicians, front desk and admins.",
+        subcommands: [Add.self, List.self, CredentialCommand.self, Hours.self, TimeOff.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a staff member under a unique handle.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Short handle used everywhere, e.g. jdoe.") var handle: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "Discipline (required for clinicians).") var discipline: Discipline?
+        @Option(help: "Role: clinician, front-desk or admin.") var role: StaffRole = .clinician
+
+        func run() throws {
+            try Practitioner.validate(handle: handle)
+            try Practitioner.validate(role: role, discipline: discipline)
+            let session = try global.open()
+            let staff = try session.db.write {
+                try StaffRepository($0).add(handle: handle, name: name, discipline: discipline, role: role, now: session.now)
+            }
+            try session.emit(StaffView(staff, credentials: [])) {
+                "Added \(staff.role.rawValue) '\(staff.handle)'" + (staff.discipline.map { " (\($0.rawValue))" } ?? "")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List staff with their credentials.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let session = try global.open()
+            let repository = StaffRepository(session.db)
+            let views = try repository.all().map { StaffView($0, credentials: try repository.credentials(staffID: $0.id)) }
+            try session.emit(["staff": views]) {
+                var table = TextTable("HANDLE", "NAME", "ROLE", "DISCIPLINE", "SCOPES")
+                for v in views {
+                    let scopes = v.credentials.map { $0.scope + ($0.expires.map { " (to \($0))" } ?? "") }.joined(separator: ", ")
+                    table.add(v.handle, v.name, v.role, v.discipline ?? "—", scopes.isEmpty ? "—" : scopes)
+                }
+                return table.render()
+            }
+        }
+    }
+
+    struct CredentialCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "credential", abstract: "Record a regulator's credential for a scope of practice.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff handle.") var handle: String
+        @Option(help: "Scope: dry-needling, acupuncture, electro-stim or manipulation.") var scope: Scope
+        @Option(help: "Regulator that issued it, e.g. OPPQ or OAQ.") var regulator: String
+        @Option(help: "Licence or registration number.") var number: String
+        @Option(help: "Last valid day, YYYY-MM-DD (omit if it does not expire).") var expires: String?
+
+        func run() throws {
+            let expiry = try expires.map { try CivilDate.parseOption($0, option: "--expires") }
+            let session = try global.open()
+            let credential = Credential(scope: scope, regulator: regulator, number: number, expires: expiry)
+            try session.db.write { try StaffRepository($0).addCredential(handle: handle, credential: credential, now: session.now) }
+            try session.emit(CredentialView(credential)) {
+                "Recorded \(scope.rawValue) credential for '\(handle)'" + (expiry.map { ", valid to \($0)" } ?? "")
+            }
+        }
+    }
+
+    struct Hours: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set weekly working hours, in the site's time zone.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff handle.") var handle: String
+        @Option(help: "Weekday: mon, tue, wed, thu, fri, sat or sun.") var day: String
+        @Option(help: "Start of the working range, HH:MM.") var from: String?
+        @Option(help: "End of the working range, HH:MM.") var to: String?
+        @Flag(help: "Remove every working range on that day instead.") var clear = false
+
+        func run() throws {
+            let session = try global.open()
+            let repository = AvailabilityRepository(session.db)
+            if clear {
+                guard let weekday = Weekday.parse(day) else {
+                    throw ClinicError.usage("invalid-day", "--day must be one of mon, tue, wed, thu, fri, sat, sun")
+                }
+                try session.db.write { _ in try repository.clearHours(handle: handle, weekday: weekday) }
+                try session.emit(["cleared": Weekday.name(weekday)]) { "Cleared \(Weekday.name(weekday)) for '\(handle)'" }
+                return
+            }
+            guard let from, let to else { throw ValidationError("--from and --to are required unless --clear is given") }
+            let hours = try WorkingHours.parse(day: day, from: from, to: to)
+            try session.db.write { _ in try repository.addHours(handle: handle, hours: hours, now: session.now) }
+            try session.emit(hours) {
+                "'\(handle)' works \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute))"
+            }
+        }
+    }
+
+    struct TimeOff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "timeoff", abstract: "Record time off (no bookings), wall-clock in the site's zone.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff handle.") var handle: String
+        @Option(help: "Start, e.g. \"2026-12-24 00:00\".") var from: String
+        @Option(help: "End (exclusive), e.g. \"2026-12-27 00:00\".") var to: String
+        @Option(help: "Reason shown on the schedule, e.g. holiday.") var reason: String?
+
+        func run() throws {
+            let session = try global.open()
+            let zone = try session.zone()
+            let span = TimeSpan(start: try zone.parseTime(from, option: "--from"), end: try zone.parseTime(to, option: "--to"))
+            try session.db.write { try AvailabilityRepository($0).addTimeOff(handle: handle, interval: span, reason: reason, now: session.now) }
+            struct View: Encodable { let staff: String, from: String, to: String }
+            try session.emit(View(staff: handle, from: Instant.iso(span.start), to: Instant.iso(span.end))) {
+                "'\(handle)' is off from \(zone.format(span.start)) to \(zone.format(span.end))"
+            }
+        }
+    }
+}
+
+/// A staff member as JSON shows it.
+struct StaffView: Encodable {
+    let handle: String, name: String, role: String, discipline: String?, id: String
+    let credentials: [CredentialView]
+
+    init(_ staff: Practitioner, credentials: [Credential]) {
+        handle = staff.handle
+        name = staff.name
+        role = staff.role.rawValue
+        discipline = staff.discipline?.rawValue
+        id = staff.id
+        self.credentials = credentials.map(CredentialView.init)
+    }
+}
+
+struct CredentialView: Encodable {
+    let scope: String, regulator: String, number: String, expires: String?
+
+    init(_ credential: Credential) {
+        scope = credential.scope.rawValue
+        regulator = credential.regulator
+        number = credential.number
+        expires = credential.expires?.description
+    }
+}

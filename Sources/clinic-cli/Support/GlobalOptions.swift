@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Models
+import Storage
+
+/// The options every command takes: which database, who is acting, and machine output.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Database file. Default: $CLINIC_DB, else $XDG_DATA_HOME/clinic/clinic.sqlite (~/.local/share/clinic/clinic.sqlite).", valueName: "path"))
+    var db: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Acting staff handle. Default: $CLINIC_ACTOR. Required for clinical data.", valueName: "handle"))
+    var actor: String?
+
+    @Flag(name: .long, help: "Print one JSON document on stdout; errors as JSON on stderr.")
+    var json = false
+
+    /// The database path from `--db`, `$CLINIC_DB` or the XDG default.
+    var databasePath: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let db, !db.isEmpty { return db }
+        if let path = environment["CLINIC_DB"], !path.isEmpty { return path }
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return (base as NSString).appendingPathComponent("clinic/clinic.sqlite")
+    }
+
+    /// The acting handle from `--as` or `$CLINIC_ACTOR`, if any.
+    var actorHandle: String? {
+        if let actor, !actor.isEmpty { return actor }
+        return ProcessInfo.processInfo.environment["CLINIC_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Opens the existing database (refusing a missing one) with the clock commands should use.
+    func open(create: Bool = false) throws -> Session {
+        let clock = try ClinicClock.fromEnvironment()
+        let database = try Database(path: databasePath, create: create)
+        return Session(db: database, clock: clock, options: self)
+    }
+}
+
+/// What a command works with: an open database, the clock, and the global options.
+struct Session {
+    let db: Database
+    let clock: ClinicClock
+    let options: GlobalOptions
+
+    var now: Int64 { clock.nowMillis() }
+
+    /// Today's date in the site's zone.
+    func today() throws -> CivilDate {
+        try SiteRepository(db).zone().local(now).date
+    }
+
+    func zone() throws -> SiteTimeZone { try SiteRepository(db).zone() }
+
+    /// The acting staff member, required for clinical data (`actor-required`, exit 64).
+    func requireActor() throws -> Practitioner {
+        guard let handle = options.actorHandle else {
+            throw ClinicError.usage("actor-required", "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member")
+        }
+        return try StaffRepository(db).require(handle)
+    }
+
+    /// Prints `value` as JSON with `--json`, else the human text.
+    func emit<T: Encodable>(_ value: T, human: () throws -> String) throws {
+        if options.json {
+            print(try JSONOutput.string(value))
+        } else {
+            let text = try human()
+            if !text.isEmpty { print(text) }
+        }
+    }
+}
