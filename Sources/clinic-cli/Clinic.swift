@@ -11,7 +11,8 @@ struct Clinic: ParsableCommand {
         abstract: "Scheduling, needling records and signed notes for interdisciplinary clinics, offline and multi-site.",
         subcommands: [
             Initialise.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
-            PatientCommand.self, Demo.self,
+            PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
+            Complete.self, Schedule.self, Demo.self,
         ]
     )
 

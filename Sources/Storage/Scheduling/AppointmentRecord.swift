@@ -1,0 +1,33 @@
+import Models
+
+/// An appointment with the handles people read: chart number, practitioner handle, room and service.
+public struct AppointmentRecord: Sendable, Equatable {
+    public var appointment: Appointment
+    public var patientChart: String
+    public var practitionerHandle: String
+    public var roomName: String
+    public var serviceSlug: String
+
+    public var id: String { appointment.id }
+
+    static let select = """
+        SELECT a.id, a.patient_id, a.staff_id, a.room_id, a.service_id, a.start_ms, a.end_ms, a.status, a.late_cancel,
+               a.cancel_reason, a.series_id, p.chart, s.handle, r.name, v.slug
+        FROM appointment a
+        JOIN patient p ON p.id = a.patient_id
+        JOIN staff s ON s.id = a.staff_id
+        JOIN room r ON r.id = a.room_id
+        JOIN service v ON v.id = a.service_id
+        """
+
+    init(_ row: Row) {
+        appointment = Appointment(id: row.string(0), patientID: row.string(1), practitionerID: row.string(2), roomID: row.string(3),
+                                  serviceID: row.string(4), span: TimeSpan(start: row.int(5), end: row.int(6)),
+                                  status: AppointmentStatus(rawValue: row.string(7)) ?? .booked, lateCancel: row.bool(8),
+                                  cancelReason: row.optionalString(9), seriesID: row.optionalString(10))
+        patientChart = row.string(11)
+        practitionerHandle = row.string(12)
+        roomName = row.string(13)
+        serviceSlug = row.string(14)
+    }
+}

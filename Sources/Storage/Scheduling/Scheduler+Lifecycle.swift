@@ -1,0 +1,71 @@
+import Models
+
+extension Scheduler {
+    /// Moves an appointment, running every booking rule again while ignoring the appointment itself.
+    public func reschedule(_ text: String, start: Int64, practitionerHandle: String?, roomName: String?, now: Int64) throws -> AppointmentRecord {
+        try db.write { db in
+            let current = try resolve(text)
+            guard current.appointment.status == .booked else {
+                throw ClinicError.refused("invalid-transition", "only a booked appointment can be moved; this one is \(current.appointment.status.rawValue)")
+            }
+            let zone = try SiteRepository(db).zone()
+            guard let patient = try PatientRepository(db).byID(current.appointment.patientID),
+                  let service = try ServiceRepository(db).byID(current.appointment.serviceID) else {
+                throw ClinicError.notFound("appointment's patient or service")
+            }
+            let practitioner = try StaffRepository(db).require(practitionerHandle ?? current.practitionerHandle)
+            guard practitioner.role == .clinician else {
+                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not a clinician and cannot be booked")
+            }
+            let span = TimeSpan(start: start, end: start + current.appointment.span.durationMillis)
+            let rooms = RoomRepository(db)
+            let roomID: String
+            if let roomName {
+                roomID = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
+                                       room: try rooms.require(roomName), excluding: current.id, zone: zone)
+            } else {
+                let keep = try rooms.all().first { $0.id == current.appointment.roomID }
+                let kept = try? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
+                                          room: keep, excluding: current.id, zone: zone)
+                roomID = try kept ?? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
+                                               room: nil, excluding: current.id, zone: zone)
+            }
+            try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ? WHERE id = ?",
+                           [span.start, span.end, practitioner.id, roomID, now, current.id])
+            return try record(id: current.id)
+        }
+    }
+
+    /// Cancels (kept as a status with its reason; late when under 24 h notice). With `series`,
+    /// also cancels every later occurrence of the same series that is still booked.
+    public func cancel(_ text: String, reason: String?, series: Bool, now: Int64) throws -> [AppointmentRecord] {
+        try db.write { db in
+            let current = try resolve(text)
+            _ = try current.appointment.status.transition(to: .cancelled)
+            var targets = [current]
+            if series {
+                guard let seriesID = current.appointment.seriesID else {
+                    throw ClinicError.refused("not-a-series", "this appointment is not part of a recurring series")
+                }
+                targets += try db.query(AppointmentRecord.select + " WHERE a.series_id = ? AND a.start_ms > ? AND a.status = 'booked' ORDER BY a.start_ms",
+                                        [seriesID, current.appointment.span.start]).map(AppointmentRecord.init)
+            }
+            for target in targets {
+                let late = CancellationPolicy.isLate(start: target.appointment.span.start, cancelledAt: now)
+                try db.execute("UPDATE appointment SET status = 'cancelled', late_cancel = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
+                               [late, reason, now, target.id])
+            }
+            return try targets.map { try record(id: $0.id) }
+        }
+    }
+
+    /// Check-in, no-show or complete, refusing illegal moves (`invalid-transition`).
+    public func setStatus(_ text: String, to next: AppointmentStatus, now: Int64) throws -> AppointmentRecord {
+        try db.write { db in
+            let current = try resolve(text)
+            let status = try current.appointment.status.transition(to: next)
+            try db.execute("UPDATE appointment SET status = ?, updated_at = ? WHERE id = ?", [status.rawValue, now, current.id])
+            return try record(id: current.id)
+        }
+    }
+}

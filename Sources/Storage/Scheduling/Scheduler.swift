@@ -1,0 +1,168 @@
+import Models
+
+/// The front desk's use-cases. Each write checks and writes in one `BEGIN IMMEDIATE` transaction,
+/// so two terminals booking the same slot serialise and exactly one wins.
+public struct Scheduler {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// What the front desk asked for.
+    public struct BookingRequest: Sendable {
+        public var patientChart: String
+        public var practitionerHandle: String
+        public var serviceSlug: String
+        public var start: Int64
+        public var roomName: String?
+        public var durationMinutes: Int?
+        public var recurrence: Recurrence?
+
+        public init(patientChart: String, practitionerHandle: String, serviceSlug: String, start: Int64,
+                    roomName: String? = nil, durationMinutes: Int? = nil, recurrence: Recurrence? = nil) {
+            self.patientChart = patientChart
+            self.practitionerHandle = practitionerHandle
+            self.serviceSlug = serviceSlug
+            self.start = start
+            self.roomName = roomName
+            self.durationMinutes = durationMinutes
+            self.recurrence = recurrence
+        }
+    }
+
+    /// Books one appointment or a whole series, all or nothing.
+    public func book(_ request: BookingRequest, now: Int64) throws -> [AppointmentRecord] {
+        try db.write { db in
+            let zone = try SiteRepository(db).zone()
+            let patient = try PatientRepository(db).require(chart: request.patientChart)
+            let practitioner = try StaffRepository(db).require(request.practitionerHandle)
+            guard practitioner.role == .clinician else {
+                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not a clinician and cannot be booked")
+            }
+            let service = try ServiceRepository(db).require(request.serviceSlug)
+            let fixedRoom = try request.roomName.map { try RoomRepository(db).require($0) }
+            let duration = Int64(request.durationMinutes ?? service.durationMinutes) * 60_000
+            let starts = try request.recurrence.map { try $0.instants(from: zone.local(request.start), in: zone) } ?? [request.start]
+            let seriesID = starts.count > 1 ? UUIDv7.string(at: Instant.date(now)) : nil
+
+            var planned: [(span: TimeSpan, roomID: String)] = []
+            var failures: [(String, ClinicError)] = []
+            for start in starts {
+                let span = TimeSpan(start: start, end: start + duration)
+                do {
+                    let roomID = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
+                                               room: fixedRoom, excluding: nil, zone: zone)
+                    if let clash = planned.first(where: { $0.span.overlaps(span) }) {
+                        throw ClinicError.refused("slot-taken", "the series itself overlaps at \(zone.format(clash.span.start))")
+                    }
+                    planned.append((span, roomID))
+                } catch let error as ClinicError where starts.count > 1 && error.category == .refused {
+                    failures.append((zone.format(start), error))
+                }
+            }
+            if let first = failures.first {
+                let list = failures.map { "\($0.0) (\($0.1.code): \($0.1.message))" }.joined(separator: "; ")
+                throw ClinicError.refused(first.1.code, "\(failures.count) of \(starts.count) occurrences cannot be booked: \(list); nothing was booked")
+            }
+            var ids: [String] = []
+            for (offset, plan) in planned.enumerated() {
+                let id = UUIDv7.string(at: Instant.date(now + Int64(offset)))
+                try db.execute("""
+                    INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?)
+                    """, [id, patient.id, practitioner.id, plan.roomID, service.id, plan.span.start, plan.span.end, seriesID, now, now])
+                ids.append(id)
+            }
+            try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [duration])
+            return try ids.map { try record(id: $0) }
+        }
+    }
+
+    /// Runs every rule for one interval and returns the room to use; throws the first refusal.
+    func checkSlot(_ span: TimeSpan, patient: Patient, practitioner: Practitioner, service: Service, room: Room?,
+                   excluding: String?, zone: SiteTimeZone) throws -> String {
+        let staff = StaffRepository(db)
+        let date = zone.local(span.start).date
+        try BookingRules.requireScope(service.requires, handle: practitioner.handle,
+                                      credentials: try staff.credentials(staffID: practitioner.id), on: date)
+        let availability = AvailabilityRepository(db)
+        try BookingRules.requireWithinHours(span, handle: practitioner.handle, hours: try availability.hours(staffID: practitioner.id),
+                                            timeOff: try availability.timeOff(staffID: practitioner.id, from: span.start, to: span.end),
+                                            zone: zone)
+        if let existing = try clash(column: "staff_id", id: practitioner.id, span: span, excluding: excluding) {
+            throw slotTaken(Clash(resource: .practitioner, existing: existing), name: practitioner.handle, zone: zone)
+        }
+        if let existing = try clash(column: "patient_id", id: patient.id, span: span, excluding: excluding) {
+            throw slotTaken(Clash(resource: .patient, existing: existing), name: patient.chart, zone: zone)
+        }
+        if let room {
+            if let existing = try clash(column: "room_id", id: room.id, span: span, excluding: excluding) {
+                throw slotTaken(Clash(resource: .room, existing: existing), name: room.name, zone: zone)
+            }
+            return room.id
+        }
+        for candidate in try RoomRepository(db).all() where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding) == nil {
+            return candidate.id
+        }
+        throw ClinicError.refused("slot-taken", "no room is free \(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay))")
+    }
+
+    func slotTaken(_ clash: Clash, name: String, zone: SiteTimeZone) -> ClinicError {
+        ClinicError.refused("slot-taken", BookingRules.describe(clash, name: name, zone: zone))
+    }
+
+    /// The longest appointment ever stored: the lower bound of every overlap query.
+    func maxDurationMillis() throws -> Int64 {
+        try db.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) ?? 0
+    }
+
+    /// The first non-cancelled appointment of one resource overlapping `span`, found through the
+    /// (resource, start) index within the bounded window `(start − maxDuration, end)`.
+    func clash(column: String, id: String, span: TimeSpan, excluding: String?) throws -> TimeSpan? {
+        let window = OverlapWindow(for: span, maxDurationMillis: try maxDurationMillis())
+        return try db.first("""
+            SELECT start_ms, end_ms FROM appointment
+            WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ? AND status != 'cancelled' AND id != ?
+            ORDER BY start_ms LIMIT 1
+            """, [id, window.lowerExclusive, window.upperExclusive, span.start, excluding ?? ""])
+            .map { TimeSpan(start: $0.int(0), end: $0.int(1)) }
+    }
+
+    // MARK: Reading
+
+    public func record(id: String) throws -> AppointmentRecord {
+        guard let row = try db.first(AppointmentRecord.select + " WHERE a.id = ?", [id]) else {
+            throw ClinicError.notFound("appointment")
+        }
+        return AppointmentRecord(row)
+    }
+
+    /// The appointment a user named by its id or a unique suffix of ≥ 8 hex digits.
+    public func resolve(_ text: String) throws -> AppointmentRecord {
+        guard let suffix = IDSuffix.normalise(text) else {
+            throw ClinicError.usage("invalid-id", "an appointment is named by its id or the last 8 or more hex digits of it")
+        }
+        let rows = try db.query("SELECT id FROM appointment WHERE substr(replace(id, '-', ''), ?) = ? LIMIT 2", [-suffix.count, suffix])
+        guard let first = rows.first else { throw ClinicError.notFound("appointment \(text)") }
+        guard rows.count == 1 else {
+            throw ClinicError.refused("ambiguous", "more than one appointment ends in \(text); give more digits")
+        }
+        return try record(id: first.string(0))
+    }
+
+    /// Appointments starting in `[from, to)`, optionally for one practitioner or room, by start time.
+    public func appointments(from: Int64, to: Int64, practitionerID: String? = nil, roomID: String? = nil,
+                             includeCancelled: Bool = true) throws -> [AppointmentRecord] {
+        var sql = AppointmentRecord.select + " WHERE a.start_ms >= ? AND a.start_ms < ?"
+        var arguments: [SQLBindable] = [from, to]
+        if let practitionerID {
+            sql += " AND a.staff_id = ?"
+            arguments.append(practitionerID)
+        }
+        if let roomID {
+            sql += " AND a.room_id = ?"
+            arguments.append(roomID)
+        }
+        if !includeCancelled { sql += " AND a.status != 'cancelled'" }
+        return try db.query(sql + " ORDER BY a.start_ms, s.handle", arguments).map(AppointmentRecord.init)
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic book`: one appointment or a recurring series, checked and written in one transaction.
+struct Book: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Book an appointment (or a series); refuses double bookings, times outside hours and missing scope.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Patient chart number, e.g. MTL-000042.") var patient: String
+    @Option(name: .customLong("with"), help: "Practitioner handle.") var practitioner: String
+    @Option(help: "Service slug, e.g. dn-30.") var service: String
+    @Option(help: "Start: \"2026-12-01 09:00\" in the site's zone, or ISO-8601 with offset.") var at: String
+    @Option(help: "Room or bed; default: the first free one.") var room: String?
+    @Option(help: "Length when it differs from the service's: 30m, 1h, 1h30m.") var duration: String?
+    @Option(name: .customLong("repeat"), help: "Repeat daily, weekly or every-2-weeks (needs --count or --until).") var repeatRule: RepeatRule?
+    @Option(help: "Number of occurrences in the series, first included.") var count: Int?
+    @Option(help: "Last date of the series, YYYY-MM-DD (inclusive).") var until: String?
+
+    func validate() throws {
+        if repeatRule != nil, (count == nil) == (until == nil) {
+            throw ValidationError("--repeat needs exactly one of --count or --until")
+        }
+        if repeatRule == nil, count != nil || until != nil {
+            throw ValidationError("--count and --until need --repeat")
+        }
+    }
+
+    func run() throws {
+        let minutes = try duration.map(DurationText.minutes)
+        let session = try global.open()
+        let zone = try session.zone()
+        let start = try zone.parseTime(at)
+        var recurrence: Recurrence?
+        if let repeatRule {
+            let end: RepeatEnd = try until.map { .until(try CivilDate.parseOption($0, option: "--until")) } ?? .count(count ?? 1)
+            recurrence = Recurrence(rule: repeatRule, end: end)
+        }
+        let records = try Scheduler(session.db).book(
+            .init(patientChart: patient, practitionerHandle: practitioner, serviceSlug: service, start: start,
+                  roomName: room, durationMinutes: minutes, recurrence: recurrence),
+            now: session.now)
+        let inPast = start < session.now
+        try session.emit(AppointmentList(records, zone: zone)) {
+            let head = records.count == 1 ? "Booked:" : "Booked a series of \(records.count):"
+            return head + "\n" + appointmentTable(records, zone: zone) + (inPast ? "\nNote: this booking is in the past (back-entry)." : "")
+        }
+    }
+}
+
+extension RepeatRule: ExpressibleByArgument {}
