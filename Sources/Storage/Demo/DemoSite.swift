@@ -47,7 +47,9 @@ public enum DemoSite {
                                        email: index % 3 == 0 ? nil : SearchFolding.fold(person.0).replacingOccurrences(of: " ", with: "") + "@example.org"),
                                  now: now + Int64(index), today: today)
             }
-            return DemoSummary(site: site, staff: members.count, rooms: 4, services: serviceList.count, patients: people.count)
+            let appointments = try bookWeek(in: db, zone: zone, now: now)
+            return DemoSummary(site: site, staff: members.count, rooms: 4, services: serviceList.count, patients: people.count,
+                               appointments: appointments)
         }
     }
 
@@ -106,4 +108,5 @@ public struct DemoSummary: Sendable, Encodable {
     public let rooms: Int
     public let services: Int
     public let patients: Int
+    public let appointments: Int
 }

@@ -16,9 +16,10 @@ struct Demo: ParsableCommand {
         try session.emit(summary) {
             """
             Demo clinic \(summary.site.code) — \(summary.site.name) (\(summary.site.timeZone)) created in \(global.databasePath)
-            \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients
+            \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients · \(summary.appointments) appointments
             Try:  clinic --db \(global.databasePath) staff list
                   clinic --db \(global.databasePath) patient find helene
+                  clinic --db \(global.databasePath) schedule --week \(try session.today())
             """
         }
     }
