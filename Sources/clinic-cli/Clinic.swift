@@ -18,7 +18,7 @@ struct Clinic: ParsableCommand {
 
     /// Parses, runs, and turns every failure into the exit codes of CLI.md.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = GlobalOptions.movedToEnd(Array(CommandLine.arguments.dropFirst()))
         let wantsJSON = arguments.contains("--json")
         do {
             var command = try parseAsRoot(arguments)

@@ -12,7 +12,7 @@ public struct ChartNumber: Sendable, Hashable, CustomStringConvertible, Comparab
     public init?(_ text: String) {
         let parts = text.uppercased().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, SiteCode.isValid(String(parts[0])),
-              parts[1].count >= 1, parts[1].count <= 9, parts[1].allSatisfy(\.isASCII),
+              parts[1].count >= 1, parts[1].count <= 9, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
               let number = Int(parts[1]), number > 0 else { return nil }
         self.siteCode = String(parts[0])
         self.sequence = number

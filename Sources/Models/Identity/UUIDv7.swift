@@ -5,7 +5,8 @@ import Foundation
 public enum UUIDv7 {
     /// Makes a new id for the given instant; the 74 random bits come from `random`.
     public static func make<R: RandomNumberGenerator>(at date: Date, using random: inout R) -> UUID {
-        let millis = UInt64(max(0, (date.timeIntervalSince1970 * 1000).rounded(.down)))
+        // The stored instant (nearest millisecond): flooring `0.999 * 1000` would give 998.
+        let millis = UInt64(max(0, Instant.millis(date)))
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 {
             bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - UInt64(index))))

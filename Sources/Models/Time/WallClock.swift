@@ -66,8 +66,10 @@ public struct SiteTimeZone: Sendable, Hashable {
 
     /// A known IANA zone, or a usage error (`invalid-timezone`).
     public init(_ identifier: String) throws {
+        // Foundation on Linux names the "UTC" zone "GMT", so that one name is matched by its offset.
         guard identifier.contains("/") || identifier == "UTC",
-              let zone = TimeZone(identifier: identifier), zone.identifier == identifier else {
+              let zone = TimeZone(identifier: identifier),
+              zone.identifier == identifier || (identifier == "UTC" && zone.secondsFromGMT() == 0) else {
             throw ClinicError.usage("invalid-timezone", "unknown time zone '\(identifier)'; use an IANA name such as America/Toronto")
         }
         self.identifier = identifier

@@ -14,6 +14,30 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON document on stdout; errors as JSON on stderr.")
     var json = false
 
+    /// Global options may come before the subcommand (`clinic --db X schedule`); every leaf
+    /// command declares them, so they are moved to the end where the leaf's parser finds them.
+    static func movedToEnd(_ arguments: [String]) -> [String] {
+        var kept: [String] = [], moved: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                kept += arguments[index...]
+                break
+            }
+            if argument == "--json" || argument.hasPrefix("--db=") || argument.hasPrefix("--as=") {
+                moved.append(argument)
+            } else if argument == "--db" || argument == "--as", index + 1 < arguments.count {
+                moved += [argument, arguments[index + 1]]
+                index += 1
+            } else {
+                kept.append(argument)
+            }
+            index += 1
+        }
+        return kept + moved
+    }
+
     /// The database path from `--db`, `$CLINIC_DB` or the XDG default.
     var databasePath: String {
         let environment = ProcessInfo.processInfo.environment

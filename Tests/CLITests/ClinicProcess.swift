@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Runs the real `clinic` binary the way a user or a script does.
+struct ClinicProcess {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        /// The `code` of a `{"error": {...}}` document on stderr.
+        var errorCode: String? {
+            guard let data = stderr.data(using: .utf8),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let error = object["error"] as? [String: Any] else { return nil }
+            return error["code"] as? String
+        }
+
+        /// stdout parsed as a JSON object.
+        var json: [String: Any] {
+            guard let data = stdout.data(using: .utf8),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+            return object
+        }
+    }
+
+    let database: String
+    var now = "2026-11-23T14:00:00Z"
+
+    /// A fresh database path in its own temporary folder.
+    init() {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = folder.appendingPathComponent("clinic.sqlite").path
+    }
+
+    /// The built `clinic` executable, found next to the test bundle.
+    static let executable: URL = {
+        var candidates: [URL] = []
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory.appendingPathComponent("clinic"))
+            directory = directory.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent(".build/debug/clinic"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+    }()
+
+    /// Starts `clinic` with `--db` and the fixed clock, without waiting.
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["--db", database] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CLINIC_NOW"] = now
+        environment.removeValue(forKey: "CLINIC_DB")
+        environment.removeValue(forKey: "CLINIC_ACTOR")
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs `clinic` to the end and collects what it printed.
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment)
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs a command that must succeed and returns its JSON.
+    @discardableResult
+    func ok(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        let result = try run(arguments + ["--json"])
+        #expect(result.status == 0, "clinic \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        return result.json
+    }
+}
