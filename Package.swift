@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         .systemLibrary(
@@ -16,7 +17,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "Models"),
+        .target(name: "Models", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Storage", dependencies: ["Models", "CSQLite"]),
         .target(name: "Sync", dependencies: ["Models", "Storage"]),
         .executableTarget(
@@ -29,6 +30,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Models"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models"]),
-        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models"]),
+        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"]),
     ]
 )

@@ -12,7 +12,8 @@ struct Clinic: ParsableCommand {
         subcommands: [
             Initialise.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
             PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
-            Complete.self, Schedule.self, Demo.self,
+            Complete.self, Schedule.self, ConsentCommand.self, NoteCommand.self, NotesHistory.self, Search.self, Audit.self,
+            Demo.self,
         ]
     )
 

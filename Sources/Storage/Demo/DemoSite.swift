@@ -48,8 +48,9 @@ public enum DemoSite {
                                  now: now + Int64(index), today: today)
             }
             let appointments = try bookWeek(in: db, zone: zone, now: now)
+            let notes = try writeNotes(in: db, zone: zone, now: now)
             return DemoSummary(site: site, staff: members.count, rooms: 4, services: serviceList.count, patients: people.count,
-                               appointments: appointments)
+                               appointments: appointments, signedNotes: notes)
         }
     }
 
@@ -109,4 +110,5 @@ public struct DemoSummary: Sendable, Encodable {
     public let services: Int
     public let patients: Int
     public let appointments: Int
+    public let signedNotes: Int
 }

@@ -138,15 +138,7 @@ public struct Scheduler {
 
     /// The appointment a user named by its id or a unique suffix of ≥ 8 hex digits.
     public func resolve(_ text: String) throws -> AppointmentRecord {
-        guard let suffix = IDSuffix.normalise(text) else {
-            throw ClinicError.usage("invalid-id", "an appointment is named by its id or the last 8 or more hex digits of it")
-        }
-        let rows = try db.query("SELECT id FROM appointment WHERE substr(replace(id, '-', ''), ?) = ? LIMIT 2", [-suffix.count, suffix])
-        guard let first = rows.first else { throw ClinicError.notFound("appointment \(text)") }
-        guard rows.count == 1 else {
-            throw ClinicError.refused("ambiguous", "more than one appointment ends in \(text); give more digits")
-        }
-        return try record(id: first.string(0))
+        try record(id: try db.resolveID(table: "appointment", text, what: "appointment"))
     }
 
     /// Appointments starting in `[from, to)`, optionally for one practitioner or room, by start time.

@@ -16,10 +16,11 @@ struct Demo: ParsableCommand {
         try session.emit(summary) {
             """
             Demo clinic \(summary.site.code) — \(summary.site.name) (\(summary.site.timeZone)) created in \(global.databasePath)
-            \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients · \(summary.appointments) appointments
+            \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients · \(summary.appointments) appointments · \(summary.signedNotes) signed notes
             Try:  clinic --db \(global.databasePath) staff list
                   clinic --db \(global.databasePath) patient find helene
                   clinic --db \(global.databasePath) schedule --week \(try session.today())
+                  clinic --db \(global.databasePath) --as lchen notes --patient MTL-000002
             """
         }
     }

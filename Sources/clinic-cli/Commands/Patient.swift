@@ -5,7 +5,7 @@ import Storage
 /// `clinic patient`: registration and look-up at the front desk.
 struct PatientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "patient", abstract: "Register, find and show patients.", subcommands: [Add.self, Find.self, Show.self])
+        commandName: "patient", abstract: "Register, find and show patients.", subcommands: [Add.self, Find.self, Show.self, PrecautionCommand.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a patient; prints the new chart number.")

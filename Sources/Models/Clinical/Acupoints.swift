@@ -1,0 +1,129 @@
+/// The 14 WHO channels; the raw value is the WHO code printed in notes (`LI4`).
+public enum Meridian: String, Sendable, CaseIterable, Codable {
+    case LU, LI, ST, SP, HT, SI, BL, KI, PC, TE, GB, LR, GV, CV
+
+    /// How many WHO standard points the channel has, so `LU12` can be refused.
+    public var pointCount: Int {
+        switch self {
+        case .LU: 11
+        case .LI: 20
+        case .ST: 45
+        case .SP: 21
+        case .HT: 9
+        case .SI: 19
+        case .BL: 67
+        case .KI: 27
+        case .PC: 9
+        case .TE: 23
+        case .GB: 44
+        case .LR: 14
+        case .GV: 28
+        case .CV: 24
+        }
+    }
+
+    /// The English channel name, for messages a clinician reads ("the Lung meridian").
+    public var englishName: String {
+        switch self {
+        case .LU: "Lung"
+        case .LI: "Large Intestine"
+        case .ST: "Stomach"
+        case .SP: "Spleen"
+        case .HT: "Heart"
+        case .SI: "Small Intestine"
+        case .BL: "Bladder"
+        case .KI: "Kidney"
+        case .PC: "Pericardium"
+        case .TE: "Triple Energizer"
+        case .GB: "Gallbladder"
+        case .LR: "Liver"
+        case .GV: "Governor Vessel"
+        case .CV: "Conception Vessel"
+        }
+    }
+
+    /// The valid codes of the channel, as messages show them ("LU1–LU11").
+    public var rangeText: String { "\(rawValue)1–\(rawValue)\(pointCount)" }
+}
+
+/// One WHO standard acupoint: what `note needle --point` records and the
+/// contraindication rules match on.
+public struct Acupoint: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let meridian: Meridian
+    public let number: Int
+    /// The pinyin name (e.g. "Hegu"), or "Large Intestine 4" where no name is known.
+    public let name: String
+    public let region: BodyRegion
+
+    public init(meridian: Meridian, number: Int, name: String, region: BodyRegion) {
+        self.meridian = meridian
+        self.number = number
+        self.name = name
+        self.region = region
+    }
+
+    /// The WHO code (`LI4`): the stable text stored, synced and acknowledged.
+    public var code: String { "\(meridian.rawValue)\(number)" }
+
+    public var description: String { code }
+}
+
+/// The shipped reference list of the 361 WHO points and the parser clinicians'
+/// spellings go through, so every site stores the same code for the same point.
+public enum AcupointCatalog {
+    /// Every WHO standard point, in channel order (LU1 … CV24).
+    public static let all: [Acupoint] = Meridian.allCases.flatMap { meridian in
+        let names = AcupointNames.names(of: meridian)
+        return (1...meridian.pointCount).map { number in
+            Acupoint(
+                meridian: meridian,
+                number: number,
+                name: names.indices.contains(number - 1) ? names[number - 1] : "\(meridian.englishName) \(number)",
+                region: AcupointRegions.region(of: meridian, number: number))
+        }
+    }
+
+    /// The point a clinician typed, whatever the spelling (`li-4`, `Li 4`, `LI.4`,
+    /// `UB60`, `SJ5`, `Liv3`, `Du20`, `Ren17`); refuses codes the WHO list lacks.
+    public static func point(_ text: String) throws -> Acupoint {
+        let compact = text.uppercased().filter { !" \t-._".contains($0) }
+        let letters = String(compact.prefix { $0.isASCII && $0.isLetter })
+        let digits = String(compact.dropFirst(letters.count))
+        guard !letters.isEmpty, !digits.isEmpty, digits.count <= 3,
+              digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits) else {
+            throw ClinicError.usage("unknown-point", "an acupoint is a channel code and a number, e.g. LI4 or ST36; valid codes are \(allRanges)")
+        }
+        guard let meridian = aliases[letters] else {
+            throw ClinicError.usage("unknown-point", "unknown channel: use one of \(allRanges) (aliases UB, SJ, TW, LV, Liv, Du, Ren)")
+        }
+        guard (1...meridian.pointCount).contains(number) else {
+            throw ClinicError.usage(
+                "unknown-point",
+                "\(meridian.rawValue)\(number) does not exist: the \(meridian.englishName) meridian has \(meridian.rangeText)")
+        }
+        return all[offset(of: meridian) + number - 1]
+    }
+
+    /// Every spelling of a channel accepted on input; single letters only where
+    /// no other channel starts with them.
+    static let aliases: [String: Meridian] = {
+        var table = Dictionary(uniqueKeysWithValues: Meridian.allCases.map { ($0.rawValue, $0) })
+        let extra: [String: Meridian] = [
+            "UB": .BL, "B": .BL,
+            "SJ": .TE, "TW": .TE, "TB": .TE, "TH": .TE,
+            "LV": .LR, "LIV": .LR,
+            "DU": .GV, "REN": .CV,
+            "P": .PC, "PE": .PC,
+            "H": .HT, "HE": .HT,
+            "K": .KI, "KID": .KI,
+        ]
+        table.merge(extra) { current, _ in current }
+        return table
+    }()
+
+    private static let allRanges = Meridian.allCases.map(\.rangeText).joined(separator: ", ")
+
+    private static func offset(of meridian: Meridian) -> Int {
+        Meridian.allCases.prefix { $0 != meridian }.reduce(0) { $0 + $1.pointCount }
+    }
+}

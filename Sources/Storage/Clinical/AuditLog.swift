@@ -1,0 +1,119 @@
+import Models
+
+/// The append-only audit log: every note read, every clinical change, every refusal. Each entry
+/// carries the hash of the one before it, so a removed or edited entry breaks the chain.
+public struct AuditLog {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// One audit entry as listed by `clinic audit`.
+    public struct Entry: Sendable, Equatable {
+        public var seq: Int64
+        public var at: Int64
+        public var actor: String
+        public var action: String
+        public var entity: String
+        public var entityID: String?
+        public var patientID: String?
+        public var outcome: String
+        public var previousHash: String
+        public var hash: String
+    }
+
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// Appends an entry chained to the last one.
+    public func append(at: Int64, actor: String, action: String, entity: String, entityID: String?, patientID: String?, outcome: String) throws {
+        let previous = try db.first("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")?.string(0) ?? Self.genesis
+        let hash = Self.hash(previous: previous, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
+                             patientID: patientID, outcome: outcome)
+        try db.execute("""
+            INSERT INTO audit (at, actor, action, entity, entity_id, patient_id, outcome, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [at, actor, action, entity, entityID, patientID, outcome, previous, hash])
+    }
+
+    static func hash(previous: String, at: Int64, actor: String, action: String, entity: String, entityID: String?,
+                     patientID: String?, outcome: String) -> String {
+        let body = JSONValue.object([
+            "prev": .string(previous), "at": .integer(at), "actor": .string(actor), "action": .string(action),
+            "entity": .string(entity), "entity_id": entityID.map(JSONValue.string) ?? .null,
+            "patient_id": patientID.map(JSONValue.string) ?? .null, "outcome": .string(outcome),
+        ])
+        return SHA256Hex.of(body.canonical)
+    }
+
+    /// Entries, newest last, optionally for one patient or one actor.
+    public func entries(patientID: String? = nil, actor: String? = nil, limit: Int = 500) throws -> [Entry] {
+        var sql = "SELECT seq, at, actor, action, entity, entity_id, patient_id, outcome, prev_hash, hash FROM audit WHERE 1 = 1"
+        var arguments: [SQLBindable] = []
+        if let patientID {
+            sql += " AND patient_id = ?"
+            arguments.append(patientID)
+        }
+        if let actor {
+            sql += " AND actor = ?"
+            arguments.append(actor)
+        }
+        arguments.append(limit)
+        let rows = try db.query(sql + " ORDER BY seq DESC LIMIT ?", arguments)
+        return rows.reversed().map {
+            Entry(seq: $0.int(0), at: $0.int(1), actor: $0.string(2), action: $0.string(3), entity: $0.string(4),
+                  entityID: $0.optionalString(5), patientID: $0.optionalString(6), outcome: $0.string(7),
+                  previousHash: $0.string(8), hash: $0.string(9))
+        }
+    }
+
+    /// The sequence numbers where the chain breaks (an entry edited, removed or inserted out of band).
+    public func brokenLinks() throws -> [Int64] {
+        var broken: [Int64] = []
+        var previous = Self.genesis
+        try db.forEach("SELECT seq, at, actor, action, entity, entity_id, patient_id, outcome, prev_hash, hash FROM audit ORDER BY seq") { row in
+            let expected = Self.hash(previous: previous, at: row.int(1), actor: row.string(2), action: row.string(3), entity: row.string(4),
+                                     entityID: row.optionalString(5), patientID: row.optionalString(6), outcome: row.string(7))
+            if row.string(8) != previous || row.string(9) != expected { broken.append(row.int(0)) }
+            previous = row.string(9)
+        }
+        return broken
+    }
+}
+
+/// Runs clinical use-cases as one actor, writing an audit entry for each success and each refusal.
+public struct AuditedSession {
+    public let db: Database
+    public let actor: Practitioner
+    public let now: Int64
+
+    public init(db: Database, actor: Practitioner, now: Int64) {
+        self.db = db
+        self.actor = actor
+        self.now = now
+    }
+
+    /// What an operation touched, filled in by the body as it learns it.
+    public struct Subject {
+        public var entityID: String?
+        public var patientID: String?
+    }
+
+    /// Runs `body` in one write transaction with an `ok` audit entry; on a refusal, rolls back and
+    /// records `refused:<code>` in its own transaction before rethrowing.
+    public func run<T>(_ action: String, entity: String, _ body: (Database, inout Subject) throws -> T) throws -> T {
+        var subject = Subject()
+        do {
+            return try db.write { db in
+                let value = try body(db, &subject)
+                try AuditLog(db).append(at: now, actor: actor.handle, action: action, entity: entity, entityID: subject.entityID,
+                                        patientID: subject.patientID, outcome: "ok")
+                return value
+            }
+        } catch let error as ClinicError {
+            try db.write { db in
+                try AuditLog(db).append(at: now, actor: actor.handle, action: action, entity: entity, entityID: subject.entityID,
+                                        patientID: subject.patientID, outcome: "refused:\(error.code)")
+            }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Models
+
+/// What clinicians do after a session: start a note, write it, record needling, sign, amend.
+/// Every call is audited through its `AuditedSession`.
+public struct Notes {
+    let session: AuditedSession
+
+    public init(_ session: AuditedSession) { self.session = session }
+
+    var actor: Practitioner { session.actor }
+
+    /// Starts the draft note of one of the actor's own appointments that is not cancelled.
+    public func start(appointment text: String) throws -> NoteRecord {
+        try session.run("note-start", entity: "note") { db, subject in
+            try ClinicalAccess.requireClinicalWriter(actor)
+            let appointment = try Scheduler(db).resolve(text)
+            subject.patientID = appointment.appointment.patientID
+            try ClinicalAccess.requireAuthor(actor, authorID: appointment.appointment.practitionerID)
+            guard appointment.appointment.status != .cancelled else {
+                throw ClinicError.refused("invalid-transition", "a cancelled appointment cannot have a session note")
+            }
+            if let existing = try db.first("SELECT id FROM note WHERE appointment_id = ?", [appointment.id]) {
+                throw ClinicError.refused("duplicate", "this appointment already has note \(IDSuffix.short(existing.string(0)))")
+            }
+            let zone = try SiteRepository(db).zone()
+            let id = UUIDv7.string(at: Instant.date(session.now))
+            subject.entityID = id
+            try db.execute("""
+                INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [id, appointment.id, appointment.appointment.patientID, actor.id,
+                      zone.local(appointment.appointment.span.start).date.description, session.now, session.now])
+            return try Self.load(db, id: id)
+        }
+    }
+
+    /// The fields `note edit` may change; nil leaves a field as it is.
+    public struct Edit: Sendable {
+        public var sections: [SOAPSection: String] = [:]
+        public var painBefore: Int?
+        public var painAfter: Int?
+        public var psfs: Double?
+        public var ndi: Int?
+        public var odi: Int?
+
+        public init() {}
+
+        public var isEmpty: Bool {
+            sections.isEmpty && painBefore == nil && painAfter == nil && psfs == nil && ndi == nil && odi == nil
+        }
+    }
+
+    /// Changes a draft's SOAP text and measures; a signed note is refused (`note-signed`).
+    public func edit(_ text: String, _ edit: Edit) throws -> NoteRecord {
+        try writeDraft(text, action: "note-edit") { db, note in
+            for (section, value) in edit.sections {
+                try db.execute("UPDATE note SET \(section.rawValue) = ?, updated_at = ? WHERE id = ?", [value, session.now, note.id])
+            }
+            let measures: [(String, SQLValue?)] = [
+                ("pain_before", edit.painBefore.map { .integer(Int64($0)) }), ("pain_after", edit.painAfter.map { .integer(Int64($0)) }),
+                ("psfs", edit.psfs.map { .real($0) }), ("ndi", edit.ndi.map { .integer(Int64($0)) }), ("odi", edit.odi.map { .integer(Int64($0)) }),
+            ]
+            for (column, value) in measures {
+                if let value {
+                    try db.execute("UPDATE note SET \(column) = ?, updated_at = ? WHERE id = ?", [value, session.now, note.id])
+                }
+            }
+        }
+    }
+
+    /// Adds one needle site; refuses `not-qualified` when the author lacks the scope on the session date.
+    public func needle(_ text: String, _ entry: NeedlingEntry) throws -> NoteRecord {
+        try entry.validate()
+        return try writeDraft(text, action: "note-needle") { db, note in
+            let credentials = try StaffRepository(db).credentials(staffID: actor.id)
+            for scope in entry.requiredScopes {
+                try BookingRules.requireScope(scope, handle: actor.handle, credentials: credentials, on: note.sessionDate)
+            }
+            let e = entry
+            try db.execute("""
+                INSERT INTO needling (id, note_id, point, muscle, side, gauge_mm, length_mm, depth_mm, technique, retention_min,
+                                      estim_hz, estim_min, count, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [UUIDv7.string(at: Instant.date(session.now)), note.id, e.point?.code, e.muscle?.name, e.side.rawValue,
+                      e.gaugeMillimetres, e.lengthMillimetres, e.depthMillimetres, e.technique?.rawValue, e.retentionMinutes,
+                      e.electroStim?.frequencyHz, e.electroStim?.minutes, e.count, session.now])
+        }
+    }
+
+    /// Sets the total of needles removed (not an increment).
+    public func needlesRemoved(_ text: String, count: Int) throws -> NoteRecord {
+        guard (0...1000).contains(count) else { throw ClinicError.usage("out-of-range", "--count must be 0–1000") }
+        return try writeDraft(text, action: "note-needles-removed") { db, note in
+            try db.execute("UPDATE note SET needles_removed = ?, updated_at = ? WHERE id = ?", [count, session.now, note.id])
+        }
+    }
+
+    /// Records an adverse event against a draft (after signing, use an amendment).
+    public func adverse(_ text: String, kind: AdverseEventKind, detail: String) throws -> NoteRecord {
+        guard !detail.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ClinicError.usage("detail-required", "--detail must describe the event")
+        }
+        return try writeDraft(text, action: "note-adverse") { db, note in
+            try db.execute("INSERT INTO adverse_event (id, note_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)",
+                           [UUIDv7.string(at: Instant.date(session.now)), note.id, kind.rawValue, detail, session.now])
+        }
+    }
+
+    /// Signs a draft when consent, needle counts, scope and contraindications allow; locks it with its hash.
+    public func sign(_ text: String, acknowledge: Set<String>) throws -> NoteRecord {
+        try writeDraft(text, action: "note-sign") { db, note in
+            guard let patient = try PatientRepository(db).byID(note.patientID) else { throw ClinicError.notFound("patient") }
+            let context = SigningContext(
+                sessionDate: note.sessionDate, dateOfBirth: patient.dateOfBirth, entries: note.needling.map(\.entry),
+                needlesRemoved: note.needlesRemoved, consents: try PatientRecords.consents(db, patientID: patient.id),
+                signerCredentials: try StaffRepository(db).credentials(staffID: actor.id),
+                precautions: try PatientRecords.precautions(db, patientID: patient.id), acknowledged: acknowledge)
+            try NoteSigning.check(context, signer: actor.handle)
+            var signed = note
+            signed.status = .signed
+            signed.signedBy = actor.id
+            signed.signedAt = session.now
+            let findings = Set(ContraindicationRules.findings(precautions: context.precautions, sites: context.entries.map(\.site)).map(\.rule))
+            signed.acknowledged = acknowledge.filter(findings.contains).sorted()
+            let hash = signed.computedHash
+            try db.execute("""
+                UPDATE note SET status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?, acknowledged = ?, updated_at = ?
+                WHERE id = ?
+                """, [actor.id, session.now, hash, signed.acknowledged.joined(separator: ","), session.now, note.id])
+        }
+    }
+
+    /// Appends a dated amendment to a signed note, by its author, carrying the note's hash.
+    public func amend(_ text: String, with amendment: String) throws -> NoteRecord {
+        guard !amendment.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ClinicError.usage("text-required", "--text must hold the amendment")
+        }
+        return try session.run("note-amend", entity: "note") { db, subject in
+            try ClinicalAccess.requireClinicalWriter(actor)
+            let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
+            subject.entityID = note.id
+            subject.patientID = note.patientID
+            try ClinicalAccess.requireAuthor(actor, authorID: note.authorID)
+            guard note.status == .signed, let amends = note.contentHash else {
+                throw ClinicError.refused("note-not-signed", "this note is still a draft: edit it instead of amending")
+            }
+            let id = UUIDv7.string(at: Instant.date(session.now))
+            let hash = StoredAmendment.hash(id: id, noteID: note.id, authorID: actor.id, text: amendment, amendsHash: amends, at: session.now)
+            try db.execute("""
+                INSERT INTO amendment (id, note_id, author_id, text, amends_hash, content_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [id, note.id, actor.id, amendment, amends, hash, session.now])
+            return try Self.load(db, id: note.id)
+        }
+    }
+
+    /// Reads a note (audited); the front desk is refused (`forbidden`).
+    public func show(_ text: String) throws -> NoteRecord {
+        try session.run("note-read", entity: "note") { db, subject in
+            let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
+            subject.entityID = note.id
+            subject.patientID = note.patientID
+            try ClinicalAccess.requireRead(actor)
+            return note
+        }
+    }
+
+    /// Runs a change on a draft the actor wrote, refusing a signed note with `note-signed`.
+    func writeDraft(_ text: String, action: String, _ change: (Database, NoteRecord) throws -> Void) throws -> NoteRecord {
+        try session.run(action, entity: "note") { db, subject in
+            try ClinicalAccess.requireClinicalWriter(actor)
+            let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
+            subject.entityID = note.id
+            subject.patientID = note.patientID
+            try ClinicalAccess.requireAuthor(actor, authorID: note.authorID)
+            guard note.status == .draft else {
+                throw ClinicError.refused("note-signed", "this note is signed and cannot be changed; use 'note amend'")
+            }
+            try change(db, note)
+            return try Self.load(db, id: note.id)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Models
+import Storage
+
+/// A session note as `note show --json` prints it.
+struct NoteView: Encodable {
+    struct Needle: Encodable {
+        let id: String, point: String?, muscle: String?, side: String, gauge_mm: Double?, length_mm: Double?, depth_mm: Double?
+        let technique: String?, retention_min: Int?, estim: String?, count: Int
+    }
+    struct Adverse: Encodable { let kind: String, detail: String, at: String }
+    struct Amendment: Encodable { let id: String, author: String, text: String, at: String, amends_hash: String, hash: String, verified: Bool }
+
+    let id: String, appointment: String, patient: String, author: String, session_date: String, status: String
+    let subjective: String, objective: String, assessment: String, plan: String
+    let pain_before: Int?, pain_after: Int?, psfs: Double?, ndi: Int?, odi: Int?
+    let needling: [Needle]
+    let needles_inserted: Int, needles_removed: Int
+    let adverse_events: [Adverse]
+    let signed_by: String?, signed_at: String?, hash: String?, hash_verified: Bool?, acknowledged: [String]
+    let amendments: [Amendment]
+
+    init(_ note: NoteRecord, db: Database) throws {
+        let staff = StaffRepository(db)
+        id = note.id
+        appointment = note.appointmentID
+        patient = try PatientRepository(db).byID(note.patientID)?.chart ?? note.patientID
+        author = try staff.byID(note.authorID)?.handle ?? note.authorID
+        session_date = note.sessionDate.description
+        status = note.status.rawValue
+        subjective = note.sections[.subjective] ?? ""
+        objective = note.sections[.objective] ?? ""
+        assessment = note.sections[.assessment] ?? ""
+        plan = note.sections[.plan] ?? ""
+        pain_before = note.painBefore
+        pain_after = note.painAfter
+        psfs = note.psfs
+        ndi = note.ndi
+        odi = note.odi
+        needling = note.needling.map {
+            let e = $0.entry
+            return Needle(id: $0.id, point: e.point?.code, muscle: e.muscle?.name, side: e.side.rawValue, gauge_mm: e.gaugeMillimetres,
+                          length_mm: e.lengthMillimetres, depth_mm: e.depthMillimetres, technique: e.technique?.rawValue,
+                          retention_min: e.retentionMinutes, estim: e.electroStim?.description, count: e.count)
+        }
+        needles_inserted = note.needlesInserted
+        needles_removed = note.needlesRemoved
+        adverse_events = note.adverseEvents.map { Adverse(kind: $0.kind.rawValue, detail: $0.detail, at: Instant.iso($0.at)) }
+        signed_by = try note.signedBy.flatMap { try staff.byID($0)?.handle }
+        signed_at = note.signedAt.map(Instant.iso)
+        hash = note.contentHash
+        hash_verified = note.status == .signed ? note.hashVerified : nil
+        acknowledged = note.acknowledged
+        amendments = note.amendments.map {
+            Amendment(id: $0.id, author: $0.authorHandle, text: $0.text, at: Instant.iso($0.at), amends_hash: $0.amendsHash,
+                      hash: $0.contentHash, verified: $0.verifies(noteID: note.id) && $0.amendsHash == note.contentHash)
+        }
+    }
+
+    /// The note as a clinician reads it on screen.
+    func text(zone: SiteTimeZone) -> String {
+        var lines = ["Note \(IDSuffix.short(id)) · \(patient) · \(session_date) · by \(author) · \(status.uppercased())"]
+        for (label, value) in [("S", subjective), ("O", objective), ("A", assessment), ("P", plan)] where !value.isEmpty {
+            lines.append("\(label): \(value)")
+        }
+        if pain_before != nil || pain_after != nil {
+            lines.append("Pain (NPRS): \(pain_before.map(String.init) ?? "?") → \(pain_after.map(String.init) ?? "?")")
+        }
+        let measures = [("PSFS", psfs.map { JSONValue.format($0) }), ("NDI", ndi.map(String.init)), ("ODI", odi.map(String.init))]
+            .compactMap { name, value in value.map { "\(name) \($0)" } }
+        if !measures.isEmpty { lines.append("Outcome measures: " + measures.joined(separator: ", ")) }
+        if !needling.isEmpty {
+            var table = TextTable("SITE", "SIDE", "GAUGE", "LENGTH", "DEPTH", "TECHNIQUE", "RETENTION", "E-STIM", "NEEDLES")
+            for n in needling {
+                table.add(n.point ?? n.muscle ?? "?", n.side, n.gauge_mm.map { JSONValue.format($0) } ?? "", n.length_mm.map { JSONValue.format($0) + "mm" } ?? "",
+                          n.depth_mm.map { JSONValue.format($0) + "mm" } ?? "", n.technique ?? "", n.retention_min.map { "\($0)m" } ?? "",
+                          n.estim ?? "", String(n.count))
+            }
+            lines.append(table.render())
+            lines.append("Needles: \(needles_inserted) in, \(needles_removed) out")
+        }
+        for event in adverse_events { lines.append("Adverse event: \(event.kind) — \(event.detail)") }
+        if status == "signed" {
+            lines.append("Signed by \(signed_by ?? "?") at \(signed_at ?? "?") · SHA-256 \(hash ?? "?")")
+            lines.append(hash_verified == true ? "Signature hash verified: the note is unchanged since signing."
+                                               : "WARNING: the stored hash does not match the note's content: it was changed after signing.")
+            if !acknowledged.isEmpty { lines.append("Acknowledged: " + acknowledged.joined(separator: ", ")) }
+        }
+        for amendment in amendments {
+            lines.append("Amendment \(amendment.at) by \(amendment.author)\(amendment.verified ? "" : " (HASH MISMATCH)"): \(amendment.text)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
