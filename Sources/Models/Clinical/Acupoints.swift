@@ -55,6 +55,7 @@ public struct Acupoint: Sendable, Hashable, Codable, CustomStringConvertible {
     public let name: String
     public let region: BodyRegion
 
+    /// Builds a point from stored columns; user input goes through `AcupointCatalog.point`.
     public init(meridian: Meridian, number: Int, name: String, region: BodyRegion) {
         self.meridian = meridian
         self.number = number
@@ -65,6 +66,7 @@ public struct Acupoint: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The WHO code (`LI4`): the stable text stored, synced and acknowledged.
     public var code: String { "\(meridian.rawValue)\(number)" }
 
+    /// The code, so a point prints the way notes store it.
     public var description: String { code }
 }
 

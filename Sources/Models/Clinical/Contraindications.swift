@@ -8,6 +8,7 @@ public struct NeedlingSite: Sendable, Hashable, Codable {
     public var depthMillimetres: Double?
     public var electroStim: Bool
 
+    /// Builds a site; pass exactly one of `point` and `muscle`.
     public init(point: Acupoint? = nil, muscle: Muscle? = nil, side: NeedleSide,
                 depthMillimetres: Double? = nil, electroStim: Bool = false) {
         self.point = point
@@ -31,6 +32,7 @@ public struct Finding: Sendable, Hashable, Codable {
     public let severity: Severity
     public let message: String
 
+    /// Builds a finding; normally only `ContraindicationRules.findings` does.
     public init(rule: String, severity: Severity, message: String) {
         self.rule = rule
         self.severity = severity

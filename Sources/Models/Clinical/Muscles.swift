@@ -7,6 +7,7 @@ public struct Muscle: Sendable, Hashable, Codable, CustomStringConvertible {
     public let name: String
     public let region: BodyRegion
 
+    /// Builds a muscle from stored columns; user input goes through `MuscleCatalog.muscle`.
     public init(name: String, region: BodyRegion) {
         self.name = name
         self.region = region
@@ -16,6 +17,7 @@ public struct Muscle: Sendable, Hashable, Codable, CustomStringConvertible {
     /// (`pregnancy:gluteus-medius`), so it survives a command line unquoted.
     public var code: String { name.replacingOccurrences(of: " ", with: "-") }
 
+    /// The name, so a muscle prints the way notes show it.
     public var description: String { name }
 }
 

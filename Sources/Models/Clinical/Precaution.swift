@@ -27,6 +27,7 @@ public struct Precaution: Sendable, Hashable, Codable, CustomStringConvertible {
         self.limb = limb
     }
 
+    /// Decodes with the same limb check as `init(kind:limb:)`, so a synced row cannot break it.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try container.decode(PrecautionKind.self, forKey: .kind)
@@ -60,6 +61,7 @@ public struct Precaution: Sendable, Hashable, Codable, CustomStringConvertible {
         return "\(kind.rawValue):\(limb.rawValue)"
     }
 
+    /// The code, so a precaution prints as it is typed.
     public var description: String { code }
 
     private static let invalid: ClinicError = {
