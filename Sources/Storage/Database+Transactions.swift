@@ -9,6 +9,7 @@ extension Database {
         try execute("BEGIN IMMEDIATE")
         do {
             let value = try body(self)
+            if capturesChanges { try ChangeCapture.seal(self) }
             try execute("COMMIT")
             return value
         } catch {

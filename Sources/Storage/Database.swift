@@ -11,6 +11,10 @@ public final class Database {
     private var statements: [String: Statement] = [:]
     /// The path the database was opened from.
     public let path: String
+    /// The clock that stamps captured changes (and `CLINIC_NOW` in tests).
+    public var clock = ClinicClock()
+    /// True once the schema has change capture, so every write seals its changes before commit.
+    var capturesChanges = false
 
     /// How long a writer waits for another process's lock before giving up with `locked`.
     public static let busyTimeoutMilliseconds: Int32 = 15_000
@@ -45,6 +49,7 @@ public final class Database {
         if migrate {
             try Migrations.migrate(self)
         }
+        capturesChanges = try schemaVersion() >= Migrations.captureVersion
     }
 
     deinit {

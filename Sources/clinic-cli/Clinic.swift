@@ -13,7 +13,7 @@ struct Clinic: ParsableCommand {
             Initialise.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
             PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
             Complete.self, Schedule.self, ConsentCommand.self, NoteCommand.self, NotesHistory.self, Search.self, Audit.self,
-            Demo.self,
+            SyncCommand.self, Demo.self, ExportCommand.self, ImportCommand.self, ReportCommand.self,
         ]
     )
 

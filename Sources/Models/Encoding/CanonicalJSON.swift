@@ -45,17 +45,15 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// Decimals as integers when whole, else with up to 6 fractional digits and no trailing zeros.
+    /// Decimals as integers when whole, else Swift's shortest text that reads back to the same
+    /// double, so a value survives any number of round trips between sites bit for bit.
     public static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        var text = String(format: "%.6f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        return value.description
     }
 
-    static func writeString(_ value: String, to output: inout String) {
+    public static func writeString(_ value: String, to output: inout String) {
         output += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -84,5 +82,24 @@ public enum SHA256Hex {
 
     public static func of(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Incremental SHA-256 for long streams (digests over whole tables, change-log bodies).
+public struct SHA256Stream {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ text: String) {
+        hasher.update(data: Data(text.utf8))
+    }
+
+    public mutating func update(bytes: [UInt8]) {
+        hasher.update(data: bytes)
+    }
+
+    public func finalizeHex() -> String {
+        hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -32,6 +32,19 @@ public struct NoteRecord: Sendable {
     /// True when the stored hash matches the content: the note was not changed after signing.
     public var hashVerified: Bool { contentHash != nil && contentHash == computedHash }
 
+    /// What a signature freezes, carried with it when sites sync: every content column and the ids
+    /// of the needling and adverse-event rows it covers. A site that receives the signature takes
+    /// the note's content from here, so concurrent edits elsewhere cannot change a signed note.
+    public var signedSnapshot: JSONValue {
+        guard case .object(var members) = canonicalContent else { return .null }
+        for key in ["id", "appointment_id", "patient_id", "author_id", "session_date", "signed_by", "signed_at", "acknowledged"] {
+            members.removeValue(forKey: key)
+        }
+        members["needling"] = .array(needling.map(\.id).sorted().map(JSONValue.string))
+        members["adverse_events"] = .array(adverseEvents.map(\.id).sorted().map(JSONValue.string))
+        return .object(members)
+    }
+
     /// Everything the signature covers, in canonical form.
     public var canonicalContent: JSONValue {
         func optional(_ value: Int?) -> JSONValue { value.map { .integer(Int64($0)) } ?? .null }

@@ -124,9 +124,11 @@ public struct Notes {
             signed.acknowledged = acknowledge.filter(findings.contains).sorted()
             let hash = signed.computedHash
             try db.execute("""
-                UPDATE note SET status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?, acknowledged = ?, updated_at = ?
+                UPDATE note SET status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?, acknowledged = ?, signed_content = ?,
+                                updated_at = ?
                 WHERE id = ?
-                """, [actor.id, session.now, hash, signed.acknowledged.joined(separator: ","), session.now, note.id])
+                """, [actor.id, session.now, hash, signed.acknowledged.joined(separator: ","), signed.signedSnapshot.canonical,
+                      session.now, note.id])
         }
     }
 

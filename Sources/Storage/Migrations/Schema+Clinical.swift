@@ -33,7 +33,7 @@ extension Schema {
 
     CREATE TABLE note (
         id TEXT PRIMARY KEY,
-        appointment_id TEXT NOT NULL UNIQUE REFERENCES appointment(id),
+        appointment_id TEXT NOT NULL REFERENCES appointment(id),
         patient_id TEXT NOT NULL REFERENCES patient(id),
         author_id TEXT NOT NULL REFERENCES staff(id),
         session_date TEXT NOT NULL,
@@ -52,10 +52,12 @@ extension Schema {
         signed_at INTEGER,
         content_hash TEXT,
         acknowledged TEXT NOT NULL DEFAULT '',
+        signed_content TEXT,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
     );
     CREATE INDEX note_patient ON note(patient_id, session_date);
+    CREATE INDEX note_appointment ON note(appointment_id);
     CREATE TRIGGER note_signed_no_update BEFORE UPDATE ON note WHEN OLD.status = 'signed'
     BEGIN SELECT RAISE(ABORT, 'note-signed: a signed note cannot be changed'); END;
     CREATE TRIGGER note_signed_no_delete BEFORE DELETE ON note WHEN OLD.status = 'signed'

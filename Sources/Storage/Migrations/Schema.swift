@@ -1,4 +1,7 @@
 /// The SQL of each migration. Instants are UTC milliseconds; dates are `YYYY-MM-DD` text.
+/// Names that people type (handles, slugs, chart numbers) are kept unique by the code that
+/// allocates them, not by constraints: two sites working offline may both create one, and sync
+/// must keep both and report the clash rather than fail.
 enum Schema {
     static let v1Foundation = """
     CREATE TABLE site (
@@ -13,12 +16,13 @@ enum Schema {
 
     CREATE TABLE staff (
         id TEXT PRIMARY KEY,
-        handle TEXT NOT NULL UNIQUE,
+        handle TEXT NOT NULL,
         name TEXT NOT NULL,
         discipline TEXT,
         role TEXT NOT NULL CHECK (role IN ('clinician', 'front-desk', 'admin')),
         created_at INTEGER NOT NULL
     );
+    CREATE INDEX staff_handle ON staff(handle);
 
     CREATE TABLE credential (
         id TEXT PRIMARY KEY,
@@ -42,18 +46,19 @@ enum Schema {
 
     CREATE TABLE service (
         id TEXT PRIMARY KEY,
-        slug TEXT NOT NULL UNIQUE,
+        slug TEXT NOT NULL,
         name TEXT NOT NULL,
         duration_min INTEGER NOT NULL CHECK (duration_min > 0),
         discipline TEXT NOT NULL,
         requires TEXT,
         created_at INTEGER NOT NULL
     );
+    CREATE INDEX service_slug ON service(slug);
 
     CREATE TABLE patient (
         id TEXT PRIMARY KEY,
         site_id TEXT NOT NULL REFERENCES site(id),
-        chart TEXT NOT NULL UNIQUE,
+        chart TEXT NOT NULL,
         chart_seq INTEGER NOT NULL,
         first TEXT NOT NULL,
         last TEXT NOT NULL,
@@ -61,9 +66,10 @@ enum Schema {
         phone TEXT,
         email TEXT,
         search TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        UNIQUE (site_id, chart_seq)
+        created_at INTEGER NOT NULL
     );
+    CREATE INDEX patient_chart ON patient(chart);
+    CREATE INDEX patient_site_seq ON patient(site_id, chart_seq);
     """
 
     static let v2Scheduling = """

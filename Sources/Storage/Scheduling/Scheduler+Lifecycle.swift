@@ -30,7 +30,7 @@ extension Scheduler {
                 roomID = try kept ?? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
                                                room: nil, excluding: current.id, zone: zone)
             }
-            try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ? WHERE id = ?",
+            try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?",
                            [span.start, span.end, practitioner.id, roomID, now, current.id])
             return try record(id: current.id)
         }
@@ -52,7 +52,7 @@ extension Scheduler {
             }
             for target in targets {
                 let late = CancellationPolicy.isLate(start: target.appointment.span.start, cancelledAt: now)
-                try db.execute("UPDATE appointment SET status = 'cancelled', late_cancel = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
+                try db.execute("UPDATE appointment SET status = 'cancelled', late_cancel = ?, cancel_reason = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?",
                                [late, reason, now, target.id])
             }
             return try targets.map { try record(id: $0.id) }
@@ -64,7 +64,7 @@ extension Scheduler {
         try db.write { db in
             let current = try resolve(text)
             let status = try current.appointment.status.transition(to: next)
-            try db.execute("UPDATE appointment SET status = ?, updated_at = ? WHERE id = ?", [status.rawValue, now, current.id])
+            try db.execute("UPDATE appointment SET status = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?", [status.rawValue, now, current.id])
             return try record(id: current.id)
         }
     }

@@ -67,9 +67,11 @@ public struct Scheduler {
             for (offset, plan) in planned.enumerated() {
                 let id = UUIDv7.string(at: Instant.date(now + Int64(offset)))
                 try db.execute("""
-                    INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?)
-                    """, [id, patient.id, practitioner.id, plan.roomID, service.id, plan.span.start, plan.span.end, seriesID, now, now])
+                    INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id,
+                                             original_start_ms, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?)
+                    """, [id, patient.id, practitioner.id, plan.roomID, service.id, plan.span.start, plan.span.end, seriesID,
+                          plan.span.start, now, now])
                 ids.append(id)
             }
             try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [duration])

@@ -58,6 +58,7 @@ struct GlobalOptions: ParsableArguments {
     func open(create: Bool = false) throws -> Session {
         let clock = try ClinicClock.fromEnvironment()
         let database = try Database(path: databasePath, create: create)
+        database.clock = clock
         return Session(db: database, clock: clock, options: self)
     }
 }

@@ -60,3 +60,44 @@ enum StandardError {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
+
+/// Any `JSONValue` as Encodable output.
+struct JSONOutputValue: Encodable {
+    let value: JSONValue
+
+    init(_ value: JSONValue) { self.value = value }
+
+    func encode(to encoder: Encoder) throws {
+        switch value {
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let b):
+            var container = encoder.singleValueContainer()
+            try container.encode(b)
+        case .integer(let i):
+            var container = encoder.singleValueContainer()
+            try container.encode(i)
+        case .decimal(let d):
+            var container = encoder.singleValueContainer()
+            try container.encode(d)
+        case .string(let s):
+            var container = encoder.singleValueContainer()
+            try container.encode(s)
+        case .array(let items):
+            var container = encoder.unkeyedContainer()
+            for item in items { try container.encode(JSONOutputValue(item)) }
+        case .object(let members):
+            var container = encoder.container(keyedBy: AnyKey.self)
+            for (key, item) in members { try container.encode(JSONOutputValue(item), forKey: AnyKey(key)) }
+        }
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

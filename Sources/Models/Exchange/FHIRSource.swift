@@ -1,0 +1,103 @@
+/// Everything a FHIR export needs, read by Storage in one snapshot and mapped here without a
+/// database, so the mapping is tested on plain values.
+public struct FHIRSource: Sendable {
+    /// A staff member with the credentials that become `Practitioner.qualification`.
+    public struct StaffMember: Sendable {
+        public var practitioner: Practitioner
+        public var credentials: [Credential]
+
+        public init(practitioner: Practitioner, credentials: [Credential]) {
+            self.practitioner = practitioner
+            self.credentials = credentials
+        }
+    }
+
+    /// A signed session note's structured content: what the Procedure, Observations and
+    /// AdverseEvents are built from. Drafts are not exported: the clinician has not attested them.
+    public struct Session: Sendable {
+        public var noteID: String
+        public var appointmentID: String
+        public var patientID: String
+        public var authorID: String
+        public var span: TimeSpan
+        public var painBefore: Int?
+        public var painAfter: Int?
+        public var needling: [NeedlingEntry]
+        public var needlesRemoved: Int
+        public var adverseEvents: [StoredEvent]
+        public var signedAt: Int64?
+
+        public init(noteID: String, appointmentID: String, patientID: String, authorID: String, span: TimeSpan, painBefore: Int?,
+                    painAfter: Int?, needling: [NeedlingEntry], needlesRemoved: Int, adverseEvents: [StoredEvent], signedAt: Int64?) {
+            self.noteID = noteID
+            self.appointmentID = appointmentID
+            self.patientID = patientID
+            self.authorID = authorID
+            self.span = span
+            self.painBefore = painBefore
+            self.painAfter = painAfter
+            self.needling = needling
+            self.needlesRemoved = needlesRemoved
+            self.adverseEvents = adverseEvents
+            self.signedAt = signedAt
+        }
+    }
+
+    /// An adverse event of a session.
+    public struct StoredEvent: Sendable {
+        public var id: String
+        public var kind: AdverseEventKind
+        public var detail: String
+        public var at: Int64
+
+        public init(id: String, kind: AdverseEventKind, detail: String, at: Int64) {
+            self.id = id
+            self.kind = kind
+            self.detail = detail
+            self.at = at
+        }
+    }
+
+    /// A consent given, and the date it was withdrawn if it was.
+    public struct ConsentRecord: Sendable {
+        public var id: String
+        public var patientID: String
+        public var intervention: Intervention
+        public var date: CivilDate
+        public var guardian: String?
+        public var withdrawn: CivilDate?
+        public var recordedByID: String
+
+        public init(id: String, patientID: String, intervention: Intervention, date: CivilDate, guardian: String?,
+                    withdrawn: CivilDate?, recordedByID: String) {
+            self.id = id
+            self.patientID = patientID
+            self.intervention = intervention
+            self.date = date
+            self.guardian = guardian
+            self.withdrawn = withdrawn
+            self.recordedByID = recordedByID
+        }
+    }
+
+    public var site: Site
+    public var rooms: [Room]
+    public var staff: [StaffMember]
+    public var services: [Service]
+    public var patients: [Patient]
+    public var appointments: [Appointment]
+    public var sessions: [Session]
+    public var consents: [ConsentRecord]
+
+    public init(site: Site, rooms: [Room], staff: [StaffMember], services: [Service], patients: [Patient],
+                appointments: [Appointment], sessions: [Session], consents: [ConsentRecord]) {
+        self.site = site
+        self.rooms = rooms
+        self.staff = staff
+        self.services = services
+        self.patients = patients
+        self.appointments = appointments
+        self.sessions = sessions
+        self.consents = consents
+    }
+}

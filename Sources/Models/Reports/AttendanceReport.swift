@@ -1,0 +1,32 @@
+/// No-shows and cancellations of one practitioner (or of the whole clinic).
+public struct AttendanceRow: Sendable, Equatable {
+    public var name: String
+    /// Every appointment in the range, whatever became of it.
+    public var appointments: Int
+    public var attended: Int
+    public var noShows: Int
+    public var cancelled: Int
+    public var lateCancels: Int
+    /// No-shows among the appointments that were still due (not cancelled).
+    public var noShowRate: Double?
+    /// Late cancels among all appointments: the slots lost too late to rebook.
+    public var lateCancelRate: Double?
+}
+
+/// The no-show report: who does not come, and who cancels too late to rebook the slot.
+public enum AttendanceReport {
+    /// One row per practitioner in `names` order, then a "total" row.
+    public static func rows(_ appointments: [ReportAppointment], practitioners names: [String]) -> [AttendanceRow] {
+        names.map { name in row(name, appointments.filter { $0.practitioner == name }) } + [row("total", appointments)]
+    }
+
+    static func row(_ name: String, _ list: [ReportAppointment]) -> AttendanceRow {
+        let noShows = list.filter { $0.status == .noShow }.count
+        let cancelled = list.filter { $0.status == .cancelled }.count
+        let late = list.filter { $0.status == .cancelled && $0.lateCancel }.count
+        let attended = list.filter { $0.status == .completed || $0.status == .checkedIn }.count
+        return AttendanceRow(name: name, appointments: list.count, attended: attended, noShows: noShows, cancelled: cancelled,
+                             lateCancels: late, noShowRate: ratio(Double(noShows), Double(list.count - cancelled)),
+                             lateCancelRate: ratio(Double(late), Double(list.count)))
+    }
+}

@@ -1,0 +1,87 @@
+/// Which tables sync, and how their columns group into units of last-writer-wins.
+///
+/// A field group's columns always travel and win together: an appointment's (start, end,
+/// practitioner, room) move as one, its status as another, each SOAP section of a note alone.
+public struct SyncedTable: Sendable {
+    public enum Merge: Sendable {
+        /// Groups are last-writer-wins by (HLC, origin).
+        case lastWriterWins
+        /// Rows are only ever inserted; sites merge them as a union.
+        case insertOnly
+    }
+
+    public let name: String
+    public let merge: Merge
+    /// Group name → columns, in a fixed order.
+    public let groups: [(name: String, columns: [String])]
+    /// Columns that reference another synced table's row: (column, table).
+    public let references: [(column: String, table: String)]
+
+    public var columns: [String] { groups.flatMap(\.columns) }
+
+    public func group(named name: String) -> [String]? { groups.first { $0.name == name }?.columns }
+}
+
+/// The synced tables in dependency order: a row's references come before it.
+public enum SyncSchema {
+    public static let tables: [SyncedTable] = [
+        SyncedTable(name: "site", merge: .lastWriterWins,
+                    groups: [("details", ["code", "name", "timezone", "created_at"])], references: []),
+        SyncedTable(name: "staff", merge: .lastWriterWins,
+                    groups: [("details", ["handle", "name", "discipline", "role", "created_at"])], references: []),
+        SyncedTable(name: "credential", merge: .insertOnly,
+                    groups: [("details", ["staff_id", "scope", "regulator", "number", "expires", "created_at"])],
+                    references: [("staff_id", "staff")]),
+        SyncedTable(name: "room", merge: .lastWriterWins,
+                    groups: [("details", ["site_id", "name", "kind", "created_at"])], references: [("site_id", "site")]),
+        SyncedTable(name: "service", merge: .lastWriterWins,
+                    groups: [("details", ["slug", "name", "duration_min", "discipline", "requires", "created_at"])], references: []),
+        SyncedTable(name: "patient", merge: .lastWriterWins,
+                    groups: [("identity", ["site_id", "chart", "chart_seq", "created_at"]),
+                             ("details", ["first", "last", "dob", "phone", "email", "search"])],
+                    references: [("site_id", "site")]),
+        SyncedTable(name: "working_hours", merge: .lastWriterWins,
+                    groups: [("details", ["staff_id", "weekday", "start_min", "end_min", "created_at"])],
+                    references: [("staff_id", "staff")]),
+        SyncedTable(name: "time_off", merge: .lastWriterWins,
+                    groups: [("details", ["staff_id", "start_ms", "end_ms", "reason", "created_at"])],
+                    references: [("staff_id", "staff")]),
+        SyncedTable(name: "appointment", merge: .lastWriterWins,
+                    groups: [("booking", ["patient_id", "service_id", "series_id", "created_at"]),
+                             ("slot", ["start_ms", "end_ms", "staff_id", "room_id"]),
+                             ("status", ["status", "late_cancel", "cancel_reason"])],
+                    references: [("patient_id", "patient"), ("service_id", "service"), ("staff_id", "staff"), ("room_id", "room")]),
+        SyncedTable(name: "precaution", merge: .lastWriterWins,
+                    groups: [("details", ["patient_id", "code", "recorded_by", "created_at"]), ("active", ["active"])],
+                    references: [("patient_id", "patient"), ("recorded_by", "staff")]),
+        SyncedTable(name: "consent", merge: .insertOnly,
+                    groups: [("details", ["patient_id", "intervention", "action", "date", "guardian", "risks", "recorded_by", "created_at"])],
+                    references: [("patient_id", "patient"), ("recorded_by", "staff")]),
+        SyncedTable(name: "note", merge: .lastWriterWins,
+                    groups: [("header", ["appointment_id", "patient_id", "author_id", "session_date", "created_at"]),
+                             ("subjective", ["subjective"]), ("objective", ["objective"]), ("assessment", ["assessment"]),
+                             ("plan", ["plan"]), ("measures", ["pain_before", "pain_after", "psfs", "ndi", "odi"]),
+                             ("needles", ["needles_removed"]),
+                             ("signature", ["status", "signed_by", "signed_at", "content_hash", "acknowledged", "signed_content"])],
+                    references: [("appointment_id", "appointment"), ("patient_id", "patient"), ("author_id", "staff")]),
+        SyncedTable(name: "needling", merge: .insertOnly,
+                    groups: [("details", ["note_id", "point", "muscle", "side", "gauge_mm", "length_mm", "depth_mm", "technique",
+                                          "retention_min", "estim_hz", "estim_min", "count", "created_at"])],
+                    references: [("note_id", "note")]),
+        SyncedTable(name: "adverse_event", merge: .insertOnly,
+                    groups: [("details", ["note_id", "kind", "detail", "created_at"])], references: [("note_id", "note")]),
+        SyncedTable(name: "amendment", merge: .insertOnly,
+                    groups: [("details", ["note_id", "author_id", "text", "amends_hash", "content_hash", "created_at"])],
+                    references: [("note_id", "note"), ("author_id", "staff")]),
+        SyncedTable(name: "conflict_resolution", merge: .insertOnly,
+                    groups: [("details", ["conflict_id", "keep", "resolved_by", "resolved_at"])], references: []),
+    ]
+
+    public static func table(_ name: String) -> SyncedTable? { tables.first { $0.name == name } }
+
+    /// Position in dependency order, for applying a batch parents-first.
+    public static func rank(_ name: String) -> Int { tables.firstIndex { $0.name == name } ?? tables.count }
+
+    /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
+    public static let noteContentGroups = ["subjective", "objective", "assessment", "plan", "measures", "needles"]
+}

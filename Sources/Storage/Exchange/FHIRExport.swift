@@ -1,0 +1,83 @@
+import Models
+
+/// Reads what a FHIR export holds, as one audited read of clinical data: the front desk is
+/// refused (`forbidden`) and every exported patient gets an `fhir-export` audit entry.
+public struct FHIRExport {
+    let session: AuditedSession
+
+    public init(_ session: AuditedSession) { self.session = session }
+
+    /// One patient's bundle source (by chart number), or every patient's when `chart` is nil.
+    public func source(chart: String?) throws -> FHIRSource {
+        try session.run("fhir-export", entity: chart == nil ? "site" : "patient") { db, subject in
+            let patients: [Patient]
+            if let chart {
+                let patient = try PatientRepository(db).require(chart: chart)
+                subject.patientID = patient.id
+                subject.entityID = patient.id
+                patients = [patient]
+            } else {
+                patients = try db.query("SELECT \(PatientRepository.columns) FROM patient ORDER BY chart").map(PatientRepository.patient)
+            }
+            try ClinicalAccess.requireRead(session.actor)
+            if chart == nil {
+                for patient in patients {
+                    try AuditLog(db).append(at: session.now, actor: session.actor.handle, action: "fhir-export", entity: "patient",
+                                            entityID: patient.id, patientID: patient.id, outcome: "ok")
+                }
+            }
+            return try load(db, patients: patients, all: chart == nil)
+        }
+    }
+
+    func load(_ db: Database, patients: [Patient], all: Bool) throws -> FHIRSource {
+        let patientIDs = Set(patients.map(\.id))
+        let site = try SiteRepository(db).local()
+        var appointments: [Appointment] = []
+        var sessions: [FHIRSource.Session] = []
+        var consents: [FHIRSource.ConsentRecord] = []
+        for patient in patients {
+            appointments += try db.query(AppointmentRecord.select + " WHERE a.patient_id = ? ORDER BY a.start_ms", [patient.id])
+                .map { AppointmentRecord($0).appointment }
+            consents += try consentRecords(db, patientID: patient.id)
+        }
+        let spans = Dictionary(appointments.map { ($0.id, $0.span) }, uniquingKeysWith: { first, _ in first })
+        for patient in patients {
+            for row in try db.query("SELECT id FROM note WHERE patient_id = ? AND status = 'signed' ORDER BY session_date, created_at", [patient.id]) {
+                let note = try Notes.load(db, id: row.string(0))
+                guard let span = spans[note.appointmentID] else { continue }
+                sessions.append(FHIRSource.Session(
+                    noteID: note.id, appointmentID: note.appointmentID, patientID: note.patientID, authorID: note.authorID, span: span,
+                    painBefore: note.painBefore, painAfter: note.painAfter, needling: note.needling.map(\.entry),
+                    needlesRemoved: note.needlesRemoved,
+                    adverseEvents: note.adverseEvents.map { FHIRSource.StoredEvent(id: $0.id, kind: $0.kind, detail: $0.detail, at: $0.at) },
+                    signedAt: note.signedAt))
+            }
+        }
+        let staffRepository = StaffRepository(db)
+        let referencedStaff = Set(appointments.map(\.practitionerID) + sessions.map(\.authorID))
+        let staff = try staffRepository.all().filter { all ? $0.role == .clinician || referencedStaff.contains($0.id) : referencedStaff.contains($0.id) }
+            .map { FHIRSource.StaffMember(practitioner: $0, credentials: try staffRepository.credentials(staffID: $0.id)) }
+        let serviceIDs = Set(appointments.map(\.serviceID))
+        let services = try db.query("SELECT \(ServiceRepository.columns) FROM service ORDER BY slug").map(ServiceRepository.service)
+            .filter { all || serviceIDs.contains($0.id) }
+        return FHIRSource(site: site, rooms: try RoomRepository(db).all(), staff: staff, services: services,
+                          patients: patients.filter { patientIDs.contains($0.id) }, appointments: appointments,
+                          sessions: sessions, consents: consents)
+    }
+
+    /// Each consent given, with the date of the first withdrawal on or after it.
+    func consentRecords(_ db: Database, patientID: String) throws -> [FHIRSource.ConsentRecord] {
+        let rows = try db.query("""
+            SELECT id, intervention, action, date, guardian, recorded_by FROM consent WHERE patient_id = ? ORDER BY date, created_at
+            """, [patientID])
+        return rows.compactMap { row in
+            guard row.string(2) == "given", let intervention = Intervention(rawValue: row.string(1)),
+                  let date = CivilDate.parse(row.string(3)) else { return nil }
+            let withdrawn = rows.filter { $0.string(2) == "withdrawn" && $0.string(1) == row.string(1) }
+                .compactMap { CivilDate.parse($0.string(3)) }.filter { $0 >= date }.min()
+            return FHIRSource.ConsentRecord(id: row.string(0), patientID: patientID, intervention: intervention, date: date,
+                                            guardian: row.optionalString(4), withdrawn: withdrawn, recordedByID: row.string(5))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Models
+
+extension Schema {
+    /// Change capture and sync bookkeeping. Triggers on every synced table append a change row
+    /// in the same transaction as the write; `ChangeCapture.seal` stamps and hashes them before commit.
+    static var v4Sync: String {
+        var sql = """
+        CREATE TABLE change (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            change_id TEXT UNIQUE,
+            origin TEXT,
+            hlc INTEGER,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            vals TEXT NOT NULL,
+            prev TEXT
+        );
+        CREATE INDEX change_row ON change(tbl, row_id, grp, hlc);
+        CREATE INDEX change_origin ON change(origin, hlc);
+        CREATE INDEX change_unsealed ON change(seq) WHERE change_id IS NULL;
+        CREATE INDEX change_prev ON change(tbl, row_id, grp, prev);
+
+        CREATE TABLE sync_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            applying INTEGER NOT NULL DEFAULT 0,
+            hlc INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO sync_state (id, applying, hlc) VALUES (1, 0, 0);
+
+        CREATE TABLE quarantine (
+            change_id TEXT PRIMARY KEY,
+            line TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            received_from TEXT NOT NULL,
+            received_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE peer (
+            code TEXT PRIMARY KEY,
+            acked TEXT NOT NULL DEFAULT '{}',
+            sent TEXT NOT NULL DEFAULT '{}',
+            last_export_at INTEGER,
+            last_import_at INTEGER,
+            exported_changes INTEGER NOT NULL DEFAULT 0,
+            imported_changes INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE pending_row (
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            PRIMARY KEY (tbl, row_id)
+        );
+
+        CREATE TABLE conflict (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            tbl TEXT NOT NULL,
+            a_ref TEXT NOT NULL,
+            b_ref TEXT NOT NULL,
+            a_json TEXT NOT NULL,
+            b_json TEXT NOT NULL,
+            detected_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE conflict_resolution (
+            id TEXT PRIMARY KEY,
+            conflict_id TEXT NOT NULL,
+            keep TEXT NOT NULL CHECK (keep IN ('A', 'B')),
+            resolved_by TEXT NOT NULL,
+            resolved_at INTEGER NOT NULL
+        );
+        CREATE INDEX conflict_resolution_conflict ON conflict_resolution(conflict_id);
+
+        """
+        for table in SyncSchema.tables {
+            sql += triggers(for: table)
+        }
+        return sql
+    }
+
+    /// The capture triggers of one table, generated from `SyncSchema` (constants only, no user data).
+    static func triggers(for table: SyncedTable) -> String {
+        let t = table.name
+        let capturing = "(SELECT applying FROM sync_state WHERE id = 1) = 0"
+        func values(_ columns: [String], prefix: String) -> String {
+            "json_object(" + columns.sorted().map { "'\($0)', \(prefix).\($0)" }.joined(separator: ", ") + ")"
+        }
+        var inserts = ""
+        for group in table.groups {
+            inserts += "    INSERT INTO change (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), NULL);\n"
+        }
+        var sql = "CREATE TRIGGER capture_\(t)_insert AFTER INSERT ON \(t) WHEN \(capturing) BEGIN\n\(inserts)END;\n"
+        guard table.merge == .lastWriterWins else { return sql }
+        for group in table.groups {
+            let changed = group.columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+            let previous = "(SELECT change_id FROM change WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' AND change_id IS NOT NULL ORDER BY hlc DESC, origin DESC LIMIT 1)"
+            sql += """
+            CREATE TRIGGER capture_\(t)_\(group.name) AFTER UPDATE OF \(group.columns.joined(separator: ", ")) ON \(t)
+            WHEN \(capturing) AND (\(changed)) BEGIN
+                INSERT INTO change (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), \(previous));
+            END;
+
+            """
+        }
+        sql += """
+        CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
+            INSERT INTO change (tbl, row_id, grp, vals, prev) VALUES ('\(t)', OLD.id, '_deleted', '{}', NULL);
+        END;
+
+        """
+        return sql
+    }
+}

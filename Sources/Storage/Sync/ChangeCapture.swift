@@ -1,0 +1,52 @@
+import Models
+
+/// Turns the rows the capture triggers appended during a transaction into sealed changes:
+/// one HLC stamp for the transaction, the local site as origin, canonical values, and the id.
+public enum ChangeCapture {
+    /// Seals every unsealed change; called by `write` just before COMMIT.
+    static func seal(_ db: Database) throws {
+        let rows = try db.query("SELECT seq, tbl, row_id, grp, vals, prev FROM change WHERE change_id IS NULL ORDER BY seq")
+        guard !rows.isEmpty else { return }
+        guard let origin = try db.first("SELECT code FROM site WHERE is_local = 1")?.string(0) else { return }
+        let hlc = try tick(db)
+        var latest: [String: Int64] = [:]
+        for row in rows { latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] = row.int(0) }
+        for row in rows {
+            let seq = row.int(0)
+            guard latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] == seq else {
+                try db.execute("DELETE FROM change WHERE seq = ?", [seq])
+                continue
+            }
+            let values = (try? JSONParser.parse(row.string(4)))?.objectValue ?? [:]
+            let change = Change(origin: origin, hlc: hlc, table: row.string(1), rowID: row.string(2), group: row.string(3),
+                                values: values, previous: row.optionalString(5))
+            try db.execute("UPDATE change SET change_id = ?, origin = ?, hlc = ?, vals = ? WHERE seq = ?",
+                           [change.id, origin, hlc.rawValue, JSONValue.object(values).canonical, seq])
+        }
+    }
+
+    /// Advances and persists the site's clock for a local write.
+    static func tick(_ db: Database) throws -> HLC {
+        let last = HLC(rawValue: try db.first("SELECT hlc FROM sync_state WHERE id = 1")?.int(0) ?? 0)
+        let next = last.tick(now: db.clock.nowMillis())
+        try db.execute("UPDATE sync_state SET hlc = ? WHERE id = 1", [next.rawValue])
+        return next
+    }
+
+    /// The site's clock as last persisted.
+    public static func currentHLC(_ db: Database) throws -> HLC {
+        HLC(rawValue: try db.first("SELECT hlc FROM sync_state WHERE id = 1")?.int(0) ?? 0)
+    }
+
+    /// Advances the clock past a received stamp.
+    public static func receive(_ db: Database, _ remote: HLC) throws {
+        let last = try currentHLC(db)
+        let next = last.receive(remote, now: db.clock.nowMillis())
+        try db.execute("UPDATE sync_state SET hlc = ? WHERE id = 1", [next.rawValue])
+    }
+
+    /// Switches capture off while a received change is applied (inside the import's transaction).
+    public static func setApplying(_ db: Database, _ applying: Bool) throws {
+        try db.execute("UPDATE sync_state SET applying = ? WHERE id = 1", [applying])
+    }
+}

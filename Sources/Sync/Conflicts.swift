@@ -1,0 +1,180 @@
+import Models
+import Storage
+
+/// Finds what last-writer-wins cannot fix once a batch is merged: overlapping bookings made at two
+/// sites, two patients under one chart number, a note on an appointment cancelled elsewhere.
+struct ConflictDetector {
+    let db: Database
+    let now: Int64
+
+    func detect(touched: Set<Merger.RowKey>, recorder: inout Merger) throws {
+        let maxDuration = try db.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) ?? 0
+        for key in touched.sorted() {
+            switch key.table {
+            case "appointment":
+                guard let row = try db.first("SELECT staff_id, room_id, patient_id, start_ms, end_ms, status FROM appointment WHERE id = ?", [key.rowID]) else { continue }
+                if row.string(5) == "cancelled" {
+                    for note in try db.query("SELECT id FROM note WHERE appointment_id = ?", [key.rowID]) {
+                        try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: key.rowID, b: note.string(0))
+                    }
+                    continue
+                }
+                for (index, column) in ["staff_id", "room_id", "patient_id"].enumerated() {
+                    for other in try db.query("""
+                        SELECT id FROM appointment WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ?
+                        AND status != 'cancelled' AND id != ?
+                        """, [row.string(index), row.int(3) - maxDuration, row.int(4), row.int(3), key.rowID]) {
+                        try recorder.recordConflict(kind: "double-booking", table: "appointment", a: key.rowID, b: other.string(0))
+                    }
+                }
+            case "note":
+                if let row = try db.first("SELECT a.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE n.id = ? AND a.status = 'cancelled'", [key.rowID]) {
+                    try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: key.rowID)
+                }
+            case "patient":
+                for other in try db.query("SELECT p2.id FROM patient p1 JOIN patient p2 ON p2.chart = p1.chart AND p2.id != p1.id WHERE p1.id = ?", [key.rowID]) {
+                    try recorder.recordConflict(kind: "duplicate-chart", table: "patient", a: key.rowID, b: other.string(0))
+                }
+            case "staff":
+                for other in try db.query("SELECT s2.id FROM staff s1 JOIN staff s2 ON s2.handle = s1.handle AND s2.id != s1.id WHERE s1.id = ?", [key.rowID]) {
+                    try recorder.recordConflict(kind: "duplicate-handle", table: "staff", a: key.rowID, b: other.string(0))
+                }
+            case "service":
+                for other in try db.query("SELECT v2.id FROM service v1 JOIN service v2 ON v2.slug = v1.slug AND v2.id != v1.id WHERE v1.id = ?", [key.rowID]) {
+                    try recorder.recordConflict(kind: "duplicate-slug", table: "service", a: key.rowID, b: other.string(0))
+                }
+            default: continue
+            }
+        }
+    }
+}
+
+/// The conflicts a person must look at, and their resolution (itself a synced change).
+public struct ConflictBook {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// One side of a conflict as shown to a person.
+    public struct Side: Sendable {
+        public var reference: String
+        public var summary: JSONValue
+    }
+
+    public struct Entry: Sendable {
+        public var id: String
+        public var kind: String
+        public var table: String
+        public var a: Side
+        public var b: Side
+        public var resolution: String?
+    }
+
+    /// Conflicts that still hold (a double booking whose bookings no longer overlap is gone), with
+    /// their resolution if one was recorded. The same at every site once they have exchanged everything.
+    public func list(includeResolved: Bool = false) throws -> [Entry] {
+        var entries: [Entry] = []
+        for row in try db.query("SELECT id, kind, tbl, a_ref, b_ref FROM conflict ORDER BY id") {
+            let id = row.string(0), kind = row.string(1), a = row.string(3), b = row.string(4)
+            guard try stillHolds(kind: kind, a: a, b: b) else { continue }
+            let resolution = try db.first("SELECT keep FROM conflict_resolution WHERE conflict_id = ? ORDER BY id LIMIT 1", [id])?.string(0)
+            if resolution != nil, !includeResolved { continue }
+            var (sideA, sideB) = (try side(kind: kind, table: row.string(2), reference: a), try side(kind: kind, table: row.string(2), reference: b))
+            if kind == "double-booking" || kind == "duplicate-chart" || kind == "duplicate-handle" || kind == "duplicate-slug" || kind == "concurrent-edit" {
+                if try order(kind: kind, table: row.string(2), sideB.reference) < order(kind: kind, table: row.string(2), sideA.reference) { swap(&sideA, &sideB) }
+            }
+            entries.append(Entry(id: id, kind: kind, table: row.string(2), a: sideA, b: sideB, resolution: resolution))
+        }
+        return entries
+    }
+
+    /// (HLC, origin) of the change behind a side, for "A is the smaller".
+    func order(kind: String, table: String, _ reference: String) throws -> String {
+        let row = kind == "concurrent-edit"
+            ? try db.first("SELECT hlc, origin FROM change WHERE change_id = ?", [reference])
+            : try db.first("SELECT hlc, origin FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc, origin LIMIT 1", [table, reference])
+        guard let row else { return "" }
+        return String(format: "%020lld", row.int(0)) + row.string(1)
+    }
+
+    func stillHolds(kind: String, a: String, b: String) throws -> Bool {
+        switch kind {
+        case "double-booking":
+            return try db.first("""
+                SELECT 1 FROM appointment x JOIN appointment y ON y.id = ?
+                WHERE x.id = ? AND x.status != 'cancelled' AND y.status != 'cancelled' AND x.start_ms < y.end_ms AND y.start_ms < x.end_ms
+                AND (x.staff_id = y.staff_id OR x.room_id = y.room_id OR x.patient_id = y.patient_id)
+                """, [b, a]) != nil
+        case "note-on-cancelled":
+            return try db.first("SELECT 1 FROM appointment WHERE id = ? AND status = 'cancelled'", [a]) != nil
+                && db.first("SELECT 1 FROM note WHERE id = ?", [b]) != nil
+        case "duplicate-chart":
+            return try db.first("SELECT 1 FROM patient x JOIN patient y ON y.id = ? WHERE x.id = ? AND x.chart = y.chart", [b, a]) != nil
+        case "duplicate-handle":
+            return try db.first("SELECT 1 FROM staff x JOIN staff y ON y.id = ? WHERE x.id = ? AND x.handle = y.handle", [b, a]) != nil
+        case "duplicate-slug":
+            return try db.first("SELECT 1 FROM service x JOIN service y ON y.id = ? WHERE x.id = ? AND x.slug = y.slug", [b, a]) != nil
+        default:
+            return true
+        }
+    }
+
+    func side(kind: String, table: String, reference: String) throws -> Side {
+        if kind == "concurrent-edit" || kind == "edit-after-sign" {
+            guard let row = try db.first("SELECT origin, hlc, tbl, row_id, grp, vals FROM change WHERE change_id = ?", [reference]) else {
+                return Side(reference: reference, summary: .null)
+            }
+            return Side(reference: reference, summary: .object([
+                "origin": .string(row.string(0)), "hlc": .string(HLC(rawValue: row.int(1)).description), "table": .string(row.string(2)),
+                "row": .string(row.string(3)), "group": .string(row.string(4)),
+                "values": (try? JSONParser.parse(row.string(5))) ?? .null,
+            ]))
+        }
+        guard let synced = SyncSchema.table(table),
+              let row = try db.first("SELECT \(synced.columns.joined(separator: ", ")) FROM \(table) WHERE id = ?", [reference]) else {
+            return Side(reference: reference, summary: .null)
+        }
+        var members: [String: JSONValue] = ["id": .string(reference)]
+        for (index, column) in synced.columns.enumerated() where !["search", "signed_content"].contains(column) {
+            members[column] = SyncValues.json(row.values[index])
+        }
+        return Side(reference: reference, summary: .object(members))
+    }
+
+    /// Records a person's decision as a synced change. Keeping one side of a double booking cancels
+    /// the other; keeping the older side of a concurrent edit writes its values again so it wins.
+    public func resolve(id text: String, keep: String, by actor: Practitioner, now: Int64) throws -> Entry {
+        try db.write { db in
+            let all = try ConflictBook(db).list(includeResolved: true)
+            let matches = all.filter { $0.id == text || $0.id.hasPrefix(text.lowercased()) }
+            guard text.count >= 8, matches.count == 1, let entry = matches.first else {
+                throw matches.count > 1 ? ClinicError.refused("ambiguous", "more than one conflict starts with \(text)")
+                                        : ClinicError.notFound("conflict \(text)")
+            }
+            guard entry.resolution == nil else { throw ClinicError.refused("duplicate", "this conflict is already resolved") }
+            guard keep == "A" || keep == "B" else { throw ClinicError.usage("invalid-side", "--keep must be A or B") }
+            let kept = keep == "A" ? entry.a : entry.b
+            let dropped = keep == "A" ? entry.b : entry.a
+            switch entry.kind {
+            case "double-booking":
+                _ = try Scheduler(db).cancel(dropped.reference, reason: "double booking resolved in favour of \(IDSuffix.short(kept.reference))",
+                                             series: false, now: now)
+            case "concurrent-edit":
+                if let table = kept.summary["table"]?.stringValue, let row = kept.summary["row"]?.stringValue,
+                   let values = kept.summary["values"]?.objectValue, let synced = SyncSchema.table(table), !values.isEmpty,
+                   values.keys.allSatisfy({ synced.columns.contains($0) }) {
+                    let columns = values.keys.sorted()
+                    try db.execute("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+                                   columns.map { SyncValues.sql(values[$0] ?? .null) } + [row])
+                }
+            default:
+                break
+            }
+            try db.execute("INSERT INTO conflict_resolution (id, conflict_id, keep, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?)",
+                           [UUIDv7.string(at: Instant.date(now)), entry.id, keep, actor.handle, now])
+            var resolved = entry
+            resolved.resolution = keep
+            return resolved
+        }
+    }
+}

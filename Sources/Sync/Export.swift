@@ -1,0 +1,106 @@
+import Foundation
+import Models
+import Storage
+
+/// Writes change logs: everything the recipient is not known to have, or everything with `full`.
+public struct Exporter {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    public struct Summary: Sendable {
+        public var changes: Int
+        public var recipient: String?
+        public var vector: [String: Int64]
+        public var bodySHA256: String
+    }
+
+    /// Streams the log to `path` (written beside it, then renamed, so a crash never leaves half a file).
+    public func export(to path: String, recipient: String?, full: Bool, signer: ((ChangeLogHeader, String) throws -> String?)? = nil) throws -> Summary {
+        let local = try SiteRepository(db).local()
+        if let recipient {
+            guard recipient != local.code else { throw ClinicError.usage("invalid-site", "--for names this site itself") }
+            guard SiteCode.isValid(recipient) else { throw ClinicError.usage("invalid-site-code", "--for must be a site code such as QC") }
+        }
+        let now = db.clock.nowMillis()
+        let temporary = path + ".partial"
+        guard let file = fopen(temporary, "wb") else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+        var closed = false
+        defer { if !closed { fclose(file); unlink(temporary) } }
+
+        return try db.read { db in
+            let vector = try Self.contentVector(db)
+            let acked = (full || recipient == nil) ? [:] : try Self.peerVector(db, code: recipient ?? "", column: "acked")
+            let header = ChangeLogHeader(formatVersion: SyncFormat.version, schemaVersion: try db.schemaVersion(), site: local.code,
+                                         siteID: local.id, keyID: nil, recipient: recipient, vector: vector, createdAt: now)
+            try write(header.json.canonical + "\n", to: file)
+            var hash = SHA256Stream()
+            var count = 0
+            for origin in vector.keys.sorted() {
+                try db.forEach("""
+                    SELECT change_id, origin, hlc, tbl, row_id, grp, vals, prev FROM change
+                    WHERE origin = ? AND hlc > ? AND change_id IS NOT NULL ORDER BY hlc, seq
+                    """, [origin, acked[origin] ?? 0]) { row in
+                    let line = Self.line(row) + "\n"
+                    hash.update(line)
+                    try write(line, to: file)
+                    count += 1
+                }
+            }
+            let bodyHash = hash.finalizeHex()
+            let signature = try signer?(header, bodyHash)
+            try write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, signature: signature).json.canonical + "\n", to: file)
+            guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+            fclose(file)
+            closed = true
+            guard rename(temporary, path) == 0 else { throw ClinicError(.io, "unreadable", "cannot move the export file into place") }
+            if let recipient {
+                try db.execute("""
+                    INSERT INTO peer (code, sent, last_export_at, exported_changes) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(code) DO UPDATE SET sent = excluded.sent, last_export_at = excluded.last_export_at,
+                                                    exported_changes = peer.exported_changes + excluded.exported_changes
+                    """, [recipient, JSONValue.object(vector.mapValues { .integer($0) }).canonical, now, count])
+            }
+            return Summary(changes: count, recipient: recipient, vector: vector, bodySHA256: bodyHash)
+        }
+    }
+
+    private func write(_ text: String, to file: UnsafeMutablePointer<FILE>) throws {
+        let written = text.utf8CString.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count - 1, file) }
+        guard written == text.utf8.count else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+    }
+
+    /// The canonical line of a stored change (keys in sorted order; `vals` is stored canonical).
+    static func line(_ row: Row) -> String {
+        var text = "{\"group\":"
+        JSONValue.writeString(row.string(5), to: &text)
+        text += ",\"hlc\":\(row.int(2)),\"id\":"
+        JSONValue.writeString(row.string(0), to: &text)
+        text += ",\"origin\":"
+        JSONValue.writeString(row.string(1), to: &text)
+        text += ",\"prev\":"
+        if let previous = row.optionalString(7) { JSONValue.writeString(previous, to: &text) } else { text += "null" }
+        text += ",\"row\":"
+        JSONValue.writeString(row.string(4), to: &text)
+        text += ",\"table\":"
+        JSONValue.writeString(row.string(3), to: &text)
+        text += ",\"values\":" + row.string(6) + "}"
+        return text
+    }
+
+    /// Per origin, the newest change this site holds.
+    public static func contentVector(_ db: Database) throws -> [String: Int64] {
+        var vector: [String: Int64] = [:]
+        for row in try db.query("SELECT origin, MAX(hlc) FROM change WHERE change_id IS NOT NULL GROUP BY origin") {
+            vector[row.string(0)] = row.int(1)
+        }
+        return vector
+    }
+
+    static func peerVector(_ db: Database, code: String, column: String) throws -> [String: Int64] {
+        let column = column == "sent" ? "sent" : "acked"
+        guard let text = try db.first("SELECT \(column) FROM peer WHERE code = ?", [code])?.string(0),
+              let object = (try? JSONParser.parse(text))?.objectValue else { return [:] }
+        return object.compactMapValues(\.integerValue)
+    }
+}

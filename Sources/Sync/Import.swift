@@ -1,0 +1,136 @@
+import Models
+import Storage
+
+/// Reads change logs: checks the header, streams and hashes every change, applies the file in one
+/// transaction (all or nothing), skips what was already seen, and finds conflicts LWW cannot fix.
+public struct Importer {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    public struct Summary: Sendable, Equatable {
+        public var from: String
+        public var applied: Int
+        public var alreadySeen: Int
+        public var conflicts: Int
+        public var quarantined: Int
+        public var pending: Int
+    }
+
+    /// What the caller checks once the whole file is read: trust, signature, recipient.
+    public typealias Verifier = (ChangeLogHeader, ChangeLogTrailer) throws -> Void
+
+    public func importFile(_ path: String, verify: Verifier? = nil) throws -> Summary {
+        let reader = try LineReader(path: path)
+        guard let first = try reader.next() else { throw SyncError.badFile("the file is empty") }
+        guard first.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: 1) }
+        let local = try SiteRepository(db).local()
+        let header = try ChangeLogHeader.parse(first.bytes, localSchema: try db.schemaVersion())
+        guard header.site != local.code else { throw ClinicError.refused("own-file", "this change log was written by this site") }
+        return try db.write { db in
+            try ChangeCapture.setApplying(db, true)
+            let now = db.clock.nowMillis()
+            var batch = ChangeBatch(db: db, from: header.site, now: now)
+            var hash = SHA256Stream()
+            var trailer: ChangeLogTrailer?
+            while let line = try reader.next() {
+                guard trailer == nil else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
+                guard line.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: reader.lineNumber) }
+                let value: JSONValue
+                do { value = try JSONParser.parse(Array(line.bytes)) } catch {
+                    throw SyncError.badFile("a line is not valid JSON", line: reader.lineNumber)
+                }
+                if let end = try ChangeLogTrailer.parse(value) {
+                    trailer = end
+                    continue
+                }
+                hash.update(bytes: Array(line.bytes))
+                hash.update(bytes: [0x0A])
+                try batch.receive(try ChangeLine.parse(value, line: reader.lineNumber))
+            }
+            guard let trailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
+            try verify?(header, trailer)
+            guard trailer.count == batch.received, trailer.bodySHA256 == hash.finalizeHex() else {
+                throw SyncError.badFile("the body does not match its checksum")
+            }
+            let summary = try batch.finish(header: header)
+            try ChangeCapture.setApplying(db, false)
+            return summary
+        }
+    }
+}
+
+/// The changes of one import (or one quarantine release) on their way into the database.
+struct ChangeBatch {
+    let db: Database
+    let from: String
+    let now: Int64
+    var received = 0
+    var applied = 0
+    var alreadySeen = 0
+    var quarantined = 0
+    var newest = HLC.zero
+    var touched: Set<Merger.RowKey> = []
+    var merger: Merger
+
+    init(db: Database, from: String, now: Int64) {
+        self.db = db
+        self.from = from
+        self.now = now
+        merger = Merger(db: db, now: now)
+    }
+
+    /// Stores one received change unless already seen or too far in the future.
+    mutating func receive(_ change: Change, force: Bool = false) throws {
+        received += 1
+        let id = change.id
+        if try db.first("SELECT 1 FROM change WHERE change_id = ?", [id]) != nil {
+            alreadySeen += 1
+            return
+        }
+        if !force, change.hlc.isTooFarAhead(of: now) {
+            try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           [id, change.line, change.hlc.rawValue, change.origin, from, now])
+            quarantined += 1
+            return
+        }
+        try db.execute("""
+            INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group,
+                  JSONValue.object(change.values).canonical, change.previous])
+        if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
+            for sibling in try db.query("""
+                SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?
+                """, [change.table, change.rowID, change.group, previous, id]) where sibling.string(1) != JSONValue.object(change.values).canonical {
+                try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: sibling.string(0), b: id)
+            }
+        }
+        newest = max(newest, change.hlc)
+        touched.insert(Merger.RowKey(table: change.table, rowID: change.rowID))
+        applied += 1
+    }
+
+    /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
+    /// conflicts, and records the sender's acknowledgement.
+    mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
+        for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
+            if let value = try? JSONParser.parse(row.string(0)), let change = try? ChangeLine.parse(value, line: 0) {
+                try db.execute("DELETE FROM quarantine WHERE change_id = ?", [change.id])
+                try receive(change, force: true)
+            }
+        }
+        try merger.apply(touched)
+        try ConflictDetector(db: db, now: now).detect(touched: touched, recorder: &merger)
+        if newest > .zero { try ChangeCapture.receive(db, newest) }
+        if let header {
+            try db.execute("""
+                INSERT INTO peer (code, acked, last_import_at, imported_changes) VALUES (?, ?, ?, ?)
+                ON CONFLICT(code) DO UPDATE SET acked = excluded.acked, last_import_at = excluded.last_import_at,
+                                                imported_changes = peer.imported_changes + excluded.imported_changes
+                """, [header.site, JSONValue.object(header.vector.mapValues { .integer($0) }).canonical, now, applied])
+        }
+        let pending = Int(try db.first("SELECT COUNT(*) FROM pending_row")?.int(0) ?? 0)
+        return Importer.Summary(from: from, applied: applied, alreadySeen: alreadySeen, conflicts: merger.newConflicts,
+                                quarantined: quarantined, pending: pending)
+    }
+}

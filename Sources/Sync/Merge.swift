@@ -1,0 +1,207 @@
+import Models
+import Storage
+
+/// Brings domain rows in line with the changes stored for them: per field group the larger
+/// (HLC, origin) wins; rows wait (pending) until every group and every referenced row is here;
+/// a signed note's content comes from its signature's snapshot and nothing else.
+struct Merger {
+    let db: Database
+    let now: Int64
+    private(set) var newConflicts = 0
+
+    init(db: Database, now: Int64) {
+        self.db = db
+        self.now = now
+    }
+
+    struct RowKey: Hashable, Comparable {
+        let table: String
+        let rowID: String
+
+        static func < (lhs: RowKey, rhs: RowKey) -> Bool {
+            (SyncSchema.rank(lhs.table), lhs.rowID) < (SyncSchema.rank(rhs.table), rhs.rowID)
+        }
+    }
+
+    struct Winner {
+        let values: [String: JSONValue]
+        let hlc: HLC
+        let origin: String
+        let changeID: String
+    }
+
+    /// Applies every touched row and every row still pending, parents first, until nothing moves.
+    mutating func apply(_ touched: Set<RowKey>) throws {
+        var queue = touched
+        for row in try db.query("SELECT tbl, row_id FROM pending_row") { queue.insert(RowKey(table: row.string(0), rowID: row.string(1))) }
+        var progress = true
+        var signatures: Set<String> = []
+        while progress {
+            progress = false
+            var stillPending: Set<RowKey> = []
+            for key in queue.sorted() {
+                switch try applyRow(key) {
+                case .done: progress = true
+                case .pending: stillPending.insert(key)
+                case .signPending: signatures.insert(key.rowID); progress = true
+                }
+            }
+            for note in signatures.sorted() {
+                if try finishSignature(noteID: note) { signatures.remove(note); progress = true } else { stillPending.insert(RowKey(table: "note", rowID: note)) }
+            }
+            if stillPending == queue { break }
+            queue = stillPending
+            if queue.isEmpty { break }
+        }
+        try db.execute("DELETE FROM pending_row")
+        for key in queue {
+            try db.execute("INSERT OR IGNORE INTO pending_row (tbl, row_id) VALUES (?, ?)", [key.table, key.rowID])
+        }
+    }
+
+    enum Outcome { case done, pending, signPending }
+
+    func winners(_ key: RowKey) throws -> [String: Winner] {
+        var result: [String: Winner] = [:]
+        for row in try db.query("""
+            SELECT grp, vals, hlc, origin, change_id FROM change
+            WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL ORDER BY grp, hlc DESC, origin DESC
+            """, [key.table, key.rowID]) where result[row.string(0)] == nil {
+            result[row.string(0)] = Winner(values: (try? JSONParser.parse(row.string(1)))?.objectValue ?? [:],
+                                           hlc: HLC(rawValue: row.int(2)), origin: row.string(3), changeID: row.string(4))
+        }
+        return result
+    }
+
+    func current(_ table: SyncedTable, id: String) throws -> [String: JSONValue]? {
+        let columns = table.columns
+        guard let row = try db.first("SELECT \(columns.joined(separator: ", ")) FROM \(table.name) WHERE id = ?", [id]) else { return nil }
+        var values: [String: JSONValue] = [:]
+        for (index, column) in columns.enumerated() { values[column] = SyncValues.json(row.values[index]) }
+        return values
+    }
+
+    mutating func applyRow(_ key: RowKey) throws -> Outcome {
+        guard let table = SyncSchema.table(key.table) else { return .done }
+        let winners = try winners(key)
+        let existing = try current(table, id: key.rowID)
+        if winners["_deleted"] != nil {
+            if existing != nil { try db.execute("DELETE FROM \(table.name) WHERE id = ?", [key.rowID]) }
+            return .done
+        }
+        var target: [String: JSONValue] = [:]
+        for group in table.groups {
+            guard let winner = winners[group.name] else {
+                if existing == nil { return .pending }
+                continue
+            }
+            for column in group.columns { target[column] = winner.values[column] ?? .null }
+        }
+        var signTarget = false
+        if table.name == "note" {
+            if existing?["status"]?.stringValue == "signed" {
+                try recordEditsAfterSign(noteID: key.rowID, winners: winners)
+                return .done
+            }
+            if target["status"]?.stringValue == "signed" {
+                signTarget = true
+                if let snapshot = target["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) })?.objectValue {
+                    for column in SyncSchema.noteContentGroups.compactMap({ table.group(named: $0) }).flatMap({ $0 }) {
+                        target[column] = snapshot[column] ?? .null
+                    }
+                }
+                for column in table.group(named: "signature") ?? [] {
+                    target[column] = column == "status" ? .string("draft") : (column == "acknowledged" ? .string("") : .null)
+                }
+            }
+        }
+        if existing == nil {
+            for reference in table.references {
+                if let id = target[reference.column]?.stringValue,
+                   try db.first("SELECT 1 FROM \(reference.table) WHERE id = ?", [id]) == nil { return .pending }
+            }
+            if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
+               let excluded = try excludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
+                try recordConflict(kind: "edit-after-sign", table: "note", a: excluded.signature, b: excluded.change)
+                return .done
+            }
+            let local = Self.localColumns(table.name)
+            let columns = ["id"] + table.columns + local
+            let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+            let arguments: [SQLBindable] = [key.rowID] + table.columns.map { SyncValues.sql(target[$0] ?? .null) } + local.map { _ in now }
+            try db.execute("INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", arguments)
+        } else if let existing {
+            let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
+            if !changed.isEmpty {
+                let assignments = changed.map { "\($0) = ?" }.joined(separator: ", ")
+                try db.execute("UPDATE \(table.name) SET \(assignments) WHERE id = ?", changed.map { SyncValues.sql(target[$0] ?? .null) } + [key.rowID])
+            }
+        }
+        if table.name == "appointment", let start = target["start_ms"]?.integerValue, let end = target["end_ms"]?.integerValue {
+            try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [end - start])
+        }
+        return signTarget ? .signPending : .done
+    }
+
+    /// Columns that exist only locally (not synced) and need a value on insert: the time it arrived.
+    static func localColumns(_ table: String) -> [String] {
+        ["appointment", "precaution", "note"].contains(table) ? ["updated_at"] : []
+    }
+
+    /// Locks a note whose winning signature is here, once every row its snapshot names has arrived.
+    mutating func finishSignature(noteID: String) throws -> Bool {
+        let key = RowKey(table: "note", rowID: noteID)
+        guard let signature = try winners(key)["signature"],
+              let snapshot = signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) else { return true }
+        for (table, field) in [("needling", "needling"), ("adverse_event", "adverse_events")] {
+            let wanted = Set((snapshot[field]?.arrayValue ?? []).compactMap(\.stringValue))
+            let present = Set(try db.query("SELECT id FROM \(table) WHERE note_id = ?", [noteID]).map { $0.string(0) })
+            guard wanted.isSubset(of: present) else { return false }
+            for extra in present.subtracting(wanted) {
+                if let change = try db.first("SELECT change_id FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc LIMIT 1", [table, extra]) {
+                    try recordConflict(kind: "edit-after-sign", table: "note", a: signature.changeID, b: change.string(0))
+                }
+                try db.execute("DELETE FROM \(table) WHERE id = ?", [extra])
+            }
+        }
+        let columns = SyncSchema.table("note")?.group(named: "signature") ?? []
+        try db.execute("UPDATE note SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND status = 'draft'",
+                       columns.map { SyncValues.sql(signature.values[$0] ?? .null) } + [noteID])
+        try recordEditsAfterSign(noteID: noteID, winners: try winners(key))
+        return true
+    }
+
+    /// A needling or adverse-event row that a signature does not cover: the (signature, change) pair.
+    func excludedBySignature(noteID: String, rowID: String, table: String) throws -> (signature: String, change: String)? {
+        guard let signature = try winners(RowKey(table: "note", rowID: noteID))["signature"],
+              signature.values["status"]?.stringValue == "signed",
+              let snapshot = signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) else { return nil }
+        let field = table == "needling" ? "needling" : "adverse_events"
+        let covered = (snapshot[field]?.arrayValue ?? []).compactMap(\.stringValue)
+        guard !covered.contains(rowID),
+              let change = try db.first("SELECT change_id FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc LIMIT 1", [table, rowID]) else { return nil }
+        return (signature.changeID, change.string(0))
+    }
+
+    /// Content changes stamped after a note's signature never apply: each becomes an `edit-after-sign` conflict.
+    mutating func recordEditsAfterSign(noteID: String, winners: [String: Winner]) throws {
+        guard let signature = winners["signature"], signature.values["status"]?.stringValue == "signed" else { return }
+        for row in try db.query("""
+            SELECT change_id FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
+            AND (hlc > ? OR (hlc = ? AND origin != ?)) AND change_id IS NOT NULL
+            """, [noteID, signature.hlc.rawValue, signature.hlc.rawValue, signature.origin]) {
+            try recordConflict(kind: "edit-after-sign", table: "note", a: signature.changeID, b: row.string(0))
+        }
+    }
+
+    /// Records a conflict under an id derived from what is involved, so every site names it alike.
+    mutating func recordConflict(kind: String, table: String, a: String, b: String) throws {
+        let first = min(a, b), second = max(a, b)
+        let ordered = kind == "edit-after-sign" ? (a, b) : (first, second)
+        let id = SHA256Hex.of("\(kind)|\(ordered.0)|\(ordered.1)")
+        try db.execute("""
+            INSERT OR IGNORE INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at) VALUES (?, ?, ?, ?, ?, '', '', ?)
+            """, [id, kind, table, ordered.0, ordered.1, now])
+        if db.changes > 0 { newConflicts += 1 }
+    }
+}

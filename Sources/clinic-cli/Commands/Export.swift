@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Models
+import Storage
+
+/// `clinic export`: hand records to other software in its own formats.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export records as FHIR R4 (hospital and EHR systems) or iCalendar (calendar apps).",
+        subcommands: [FHIR.self, ICS.self])
+
+    /// `clinic export fhir`: a FHIR R4 Bundle of one patient's (or every patient's) records.
+    struct FHIR: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fhir",
+            abstract: "Write a FHIR R4 Bundle (collection): patient, practitioners, locations, services, appointments, encounters, needling procedures, consents, NPRS observations, adverse events.",
+            discussion: "Only signed notes are exported. Needs --as; the front desk is refused. Every exported patient is written to the audit log.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Chart number of the patient to export, e.g. MTL-000042.") var patient: String?
+        @Flag(help: "Export every patient of the site.") var all = false
+        @Option(help: ArgumentHelp("File to write the bundle to (JSON); replaced if it exists.", valueName: "file")) var to: String
+
+        func validate() throws {
+            guard (patient == nil) != !all else { throw ValidationError("give exactly one of --patient CHART or --all") }
+        }
+
+        func run() throws {
+            let session = try global.open()
+            let actor = try session.requireActor()
+            let source = try FHIRExport(AuditedSession(db: session.db, actor: actor, now: session.now)).source(chart: all ? nil : patient)
+            let bundle = FHIRBundle(source).build(now: session.now)
+            try ExportFile.write(bundle.canonical + "\n", to: to)
+            var counts: [String: Int] = [:]
+            if case .object(let members) = bundle, case .array(let entries)? = members["entry"] {
+                for case .object(let entry) in entries {
+                    if case .object(let resource)? = entry["resource"], case .string(let type)? = resource["resourceType"] { counts[type, default: 0] += 1 }
+                }
+            }
+            struct View: Encodable { let file: String, resources: Int, counts: [String: Int] }
+            let total = counts.values.reduce(0, +)
+            try session.emit(View(file: to, resources: total, counts: counts)) {
+                "Wrote a FHIR R4 bundle of \(total) resources to \(to): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            }
+        }
+    }
+
+    /// `clinic export ics`: a practitioner's or a room's calendar.
+    struct ICS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ics",
+            abstract: "Write an iCalendar (RFC 5545) file of a practitioner's or a room's appointments.",
+            discussion: """
+            Events carry the chart number and the service only, never names or clinical details. A recurring series is one \
+            event with an RRULE; cancelled occurrences are EXDATEs and moved ones RECURRENCE-ID overrides. A series that \
+            touches the range is exported whole. UIDs are appointment (or series) ids; SEQUENCE rises with every change.
+            """)
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("with"), help: ArgumentHelp("Practitioner whose calendar to export.", valueName: "handle")) var practitioner: String?
+        @Option(help: "Room whose calendar to export.") var room: String?
+        @Option(help: "First day, YYYY-MM-DD (default: everything).") var from: String?
+        @Option(help: "Last day, inclusive, YYYY-MM-DD (default: everything).") var until: String?
+        @Option(help: ArgumentHelp("File to write the calendar to (.ics); replaced if it exists.", valueName: "file")) var to: String
+
+        func validate() throws {
+            guard (practitioner == nil) != (room == nil) else { throw ValidationError("give exactly one of --with HANDLE or --room ROOM") }
+        }
+
+        func run() throws {
+            let firstDay = try from.map { try CivilDate.parseOption($0, option: "--from") }
+            let lastDay = try until.map { try CivilDate.parseOption($0, option: "--until") }
+            if let firstDay, let lastDay, lastDay < firstDay {
+                throw ClinicError.usage("invalid-range", "--until must not be before --from")
+            }
+            let session = try global.open()
+            let zone = try session.zone()
+            let site = try SiteRepository(session.db).local()
+            let owner: CalendarFeed.Owner = practitioner.map { .practitioner($0) } ?? .room(room ?? "")
+            let start = firstDay.map { zone.startOfDay($0) } ?? Int64.min / 2
+            let end = lastDay.map { zone.startOfDay($0.adding(days: 1)) } ?? Int64.max / 2
+            let appointments = try CalendarFeed(session.db).appointments(for: owner, from: start, to: end)
+            let name = "\(site.code) · " + (practitioner ?? room ?? "")
+            let text = ICalendarExport(zone: zone, siteName: site.name, calendarName: name).render(appointments)
+            try ExportFile.write(text, to: to)
+            let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
+            let selected = appointments.filter(\.selected).count
+            struct View: Encodable { let file: String, events: Int, appointments: Int }
+            try session.emit(View(file: to, events: events, appointments: selected)) {
+                "Wrote \(events) calendar events (\(selected) appointments) to \(to)"
+            }
+        }
+    }
+}
+
+/// Writes an export so a reader never sees half a file, readable only by its owner (it holds
+/// patient data): a private temporary file next to the target, then a rename.
+enum ExportFile {
+    static func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ClinicError(.io, "unwritable", "cannot write \(path): check that its folder exists and is writable")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ClinicError(.io, "unwritable", "cannot replace \(path) (errno \(errno))")
+        }
+    }
+}

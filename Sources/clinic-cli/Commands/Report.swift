@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import Models
+import Storage
+
+/// `clinic report`: the numbers a clinic owner looks at each week, with bar charts.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Utilization, no-shows, modalities and pain outcomes over a range of days, with bar charts.",
+        subcommands: [Utilization.self, NoShows.self, Modalities.self, Outcomes.self])
+
+    /// The range and format every report takes.
+    struct Options: ParsableArguments {
+        @Option(help: "First day, YYYY-MM-DD (default: Monday of the current week).") var from: String?
+        @Option(help: "Last day, inclusive, YYYY-MM-DD (default: six days after --from).") var until: String?
+        @Flag(help: "Print CSV (one header row) instead of a table.") var csv = false
+
+        /// The local days of the range and its bounds as instants.
+        func range(_ session: Session) throws -> (days: [CivilDate], start: Int64, end: Int64) {
+            let zone = try session.zone()
+            let today = try session.today()
+            let first = try from.map { try CivilDate.parseOption($0, option: "--from") } ?? today.adding(days: 1 - today.weekday)
+            let last = try until.map { try CivilDate.parseOption($0, option: "--until") } ?? first.adding(days: 6)
+            guard last >= first else { throw ClinicError.usage("invalid-range", "--until must not be before --from") }
+            guard last.daysSinceEpoch - first.daysSinceEpoch < 366 else {
+                throw ClinicError.usage("out-of-range", "a report covers at most 366 days")
+            }
+            let days = (0...(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
+            return (days, zone.startOfDay(first), zone.startOfDay(last.adding(days: 1)))
+        }
+
+        func heading(_ title: String, _ days: [CivilDate]) -> String {
+            "\(title) · \(days.first?.description ?? "") – \(days.last?.description ?? "")"
+        }
+    }
+
+    struct Utilization: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Booked hours against working hours per practitioner, and against open hours per room.",
+            discussion: "Booked = every appointment but cancelled ones (no-shows held the slot). A room's open hours are the union of all clinicians' working hours.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: Options
+
+        func validate() throws { if options.csv, global.json { throw ValidationError("give at most one of --csv and --json") } }
+
+        func run() throws {
+            let session = try global.open()
+            let range = try options.range(session)
+            let zone = try session.zone()
+            let data = ReportData(session.db)
+            let appointments = try data.appointments(from: range.start, to: range.end)
+            let availability = try data.availability(from: range.start, to: range.end)
+            let practitioners = UtilizationReport.byPractitioner(availability, appointments: appointments, days: range.days, zone: zone)
+            let rooms = UtilizationReport.byRoom(try data.rooms(), availability: availability, appointments: appointments, days: range.days, zone: zone)
+            struct Row: Encodable { let name: String, booked_minutes: Int, available_minutes: Int, ratio: Double? }
+            struct View: Encodable { let from: String, until: String, practitioners: [Row], rooms: [Row] }
+            func rows(_ list: [UtilizationRow]) -> [Row] {
+                list.map { Row(name: $0.name, booked_minutes: $0.bookedMinutes, available_minutes: $0.availableMinutes, ratio: $0.ratio) }
+            }
+            if options.csv {
+                print("kind,name,booked_minutes,available_minutes,ratio")
+                for (kind, list) in [("practitioner", practitioners), ("room", rooms)] {
+                    for r in list { print(CSVLine.make([kind, r.name, String(r.bookedMinutes), String(r.availableMinutes), CSVLine.number(r.ratio)])) }
+                }
+                return
+            }
+            let view = View(from: range.days.first?.description ?? "", until: range.days.last?.description ?? "",
+                            practitioners: rows(practitioners), rooms: rows(rooms))
+            try session.emit(view) {
+                func chart(_ list: [UtilizationRow]) -> String {
+                    BarChart.render(list.map { r in
+                        (r.name, r.ratio ?? 0, "\(BarChart.percent(r.ratio))  \(Self.hours(r.bookedMinutes)) / \(Self.hours(r.availableMinutes))")
+                    }, scale: max(1, list.compactMap(\.ratio).max() ?? 1))
+                }
+                return [options.heading("Utilization", range.days), "", "Practitioners (booked / working hours)", chart(practitioners),
+                        "", "Rooms (booked / open hours)", chart(rooms)].joined(separator: "\n")
+            }
+        }
+
+        static func hours(_ minutes: Int) -> String { minutes == 0 ? "0h" : DurationText.format(minutes: minutes) }
+    }
+
+    struct NoShows: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "noshows", abstract: "No-shows and late cancellations per practitioner.",
+            discussion: "No-show rate = no-shows / appointments not cancelled. Late-cancel rate = cancellations with under 24 h notice / all appointments.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: Options
+
+        func validate() throws { if options.csv, global.json { throw ValidationError("give at most one of --csv and --json") } }
+
+        func run() throws {
+            let session = try global.open()
+            let range = try options.range(session)
+            let data = ReportData(session.db)
+            let appointments = try data.appointments(from: range.start, to: range.end)
+            let names = try data.availability(from: range.start, to: range.end).map(\.practitioner)
+            let extra = Set(appointments.map(\.practitioner)).subtracting(names).sorted()
+            let rows = AttendanceReport.rows(appointments, practitioners: names + extra)
+            struct Row: Encodable {
+                let name: String, appointments: Int, attended: Int, no_shows: Int, cancelled: Int, late_cancels: Int
+                let no_show_rate: Double?, late_cancel_rate: Double?
+            }
+            let views = rows.map {
+                Row(name: $0.name, appointments: $0.appointments, attended: $0.attended, no_shows: $0.noShows, cancelled: $0.cancelled,
+                    late_cancels: $0.lateCancels, no_show_rate: $0.noShowRate, late_cancel_rate: $0.lateCancelRate)
+            }
+            if options.csv {
+                print("name,appointments,attended,no_shows,cancelled,late_cancels,no_show_rate,late_cancel_rate")
+                for r in rows {
+                    print(CSVLine.make([r.name, String(r.appointments), String(r.attended), String(r.noShows), String(r.cancelled),
+                                        String(r.lateCancels), CSVLine.number(r.noShowRate), CSVLine.number(r.lateCancelRate)]))
+                }
+                return
+            }
+            struct View: Encodable { let from: String, until: String, practitioners: [Row] }
+            try session.emit(View(from: range.days.first?.description ?? "", until: range.days.last?.description ?? "", practitioners: views)) {
+                var table = TextTable("PRACTITIONER", "APPTS", "ATTENDED", "NO-SHOWS", "CANCELLED", "LATE", "NO-SHOW RATE", "LATE RATE")
+                for r in rows {
+                    table.add(r.name, String(r.appointments), String(r.attended), String(r.noShows), String(r.cancelled), String(r.lateCancels),
+                              BarChart.percent(r.noShowRate), BarChart.percent(r.lateCancelRate))
+                }
+                let people = rows.filter { $0.name != "total" }
+                return [options.heading("No-shows and late cancellations", range.days), "", table.render(), "", "No-shows",
+                        BarChart.render(people.map { ($0.name, Double($0.noShows), "\($0.noShows) (\(BarChart.percent($0.noShowRate)))") }),
+                        "", "Late cancellations",
+                        BarChart.render(people.map { ($0.name, Double($0.lateCancels), "\($0.lateCancels) (\(BarChart.percent($0.lateCancelRate)))") })]
+                    .joined(separator: "\n")
+            }
+        }
+
+    }
+}
+
+/// One CSV output line: fields quoted when they hold a comma, quote or line break.
+enum CSVLine {
+    static func make(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",")
+    }
+
+    /// A ratio with four decimals, empty when undefined.
+    static func number(_ value: Double?) -> String {
+        value.map { String(format: "%.4f", $0) } ?? ""
+    }
+}

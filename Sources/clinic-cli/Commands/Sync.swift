@@ -1,0 +1,195 @@
+import ArgumentParser
+import Models
+import Storage
+import Sync
+
+/// `clinic sync`: exchange change logs with other sites, offline.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Exchange change logs with other sites; see what is sent, acknowledged and in conflict.",
+        subcommands: [SyncExport.self, SyncImport.self, SyncStatusCommand.self, SyncConflicts.self, SyncQuarantine.self, SyncDigest.self])
+}
+
+struct SyncExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a change log for another site (incremental: what it is not known to have).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "File to write.") var to: String
+    @Option(name: .customLong("for"), help: "Site code of the recipient; the log holds what that site is not known to have.") var recipient: String?
+    @Flag(help: "Write an unencrypted log (for debugging only).") var plaintext = false
+    @Flag(help: "Everything this site holds, not only what the recipient lacks.") var full = false
+
+    func validate() throws {
+        if recipient == nil, !plaintext { throw ValidationError("give --for SITE (or --plaintext for a debugging export)") }
+    }
+
+    func run() throws {
+        let session = try global.open()
+        let summary = try Exporter(session.db).export(to: to, recipient: recipient, full: full)
+        struct View: Encodable { let file: String, changes: Int, recipient: String?, body_sha256: String, vector: [String: Int64] }
+        try session.emit(View(file: to, changes: summary.changes, recipient: summary.recipient, body_sha256: summary.bodySHA256, vector: summary.vector)) {
+            "Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s")" + (summary.recipient.map { " for \($0)" } ?? "") + " to \(to)"
+        }
+    }
+}
+
+struct SyncImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Apply a change log from another site: all of it or nothing; a second import changes nothing.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Change-log file to read.") var file: String
+
+    func run() throws {
+        let session = try global.open()
+        let summary = try Importer(session.db).importFile(file)
+        struct View: Encodable { let from: String, applied: Int, already_seen: Int, conflicts: Int, quarantined: Int, pending: Int }
+        try session.emit(View(from: summary.from, applied: summary.applied, already_seen: summary.alreadySeen, conflicts: summary.conflicts,
+                              quarantined: summary.quarantined, pending: summary.pending)) {
+            "From \(summary.from): \(summary.applied) applied, \(summary.alreadySeen) already seen, \(summary.conflicts) new conflict\(summary.conflicts == 1 ? "" : "s"), "
+                + "\(summary.quarantined) quarantined" + (summary.pending > 0 ? ", \(summary.pending) rows waiting for their references" : "")
+        }
+    }
+}
+
+struct SyncStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Per peer: what was sent and acknowledged; what is quarantined.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.open()
+        let status = try SyncStatus.read(session.db)
+        struct PeerView: Encodable {
+            let site: String, sent: [String: Int64], acknowledged: [String: Int64], last_export: String?, last_import: String?
+            let exported_changes: Int, imported_changes: Int, unacknowledged_changes: Int
+        }
+        struct QuarantineView: Encodable { let id: String, origin: String, hlc: String, stamped: String, received_from: String }
+        struct View: Encodable {
+            let site: String, hlc: String, changes: Int, vector: [String: Int64], peers: [PeerView], quarantine: [QuarantineView]
+            let pending_rows: Int, open_conflicts: Int
+        }
+        let view = View(site: status.site, hlc: status.hlc.description, changes: status.changes, vector: status.vector,
+                        peers: status.peers.map {
+                            PeerView(site: $0.code, sent: $0.sent, acknowledged: $0.acked, last_export: $0.lastExport.map(Instant.iso),
+                                     last_import: $0.lastImport.map(Instant.iso), exported_changes: $0.exported, imported_changes: $0.imported,
+                                     unacknowledged_changes: $0.unacknowledged)
+                        },
+                        quarantine: status.quarantine.map {
+                            QuarantineView(id: $0.id, origin: $0.origin, hlc: $0.hlc.description, stamped: Instant.iso($0.hlc.physical), received_from: $0.receivedFrom)
+                        },
+                        pending_rows: status.pending, open_conflicts: status.openConflicts)
+        try session.emit(view) {
+            var text = "Site \(view.site) · clock \(view.hlc) · \(view.changes) changes · \(view.open_conflicts) open conflict\(view.open_conflicts == 1 ? "" : "s")"
+            if view.pending_rows > 0 { text += " · \(view.pending_rows) rows waiting for references" }
+            var peers = TextTable("PEER", "LAST EXPORT", "LAST IMPORT", "SENT", "RECEIVED", "NOT YET ACKNOWLEDGED")
+            for p in view.peers {
+                peers.add(p.site, p.last_export ?? "never", p.last_import ?? "never", String(p.exported_changes), String(p.imported_changes), String(p.unacknowledged_changes))
+            }
+            text += "\n" + (view.peers.isEmpty ? "No peers yet." : peers.render())
+            if !view.quarantine.isEmpty {
+                var table = TextTable("QUARANTINED", "ORIGIN", "STAMPED", "FROM")
+                for q in view.quarantine { table.add(String(q.id.prefix(12)), q.origin, q.stamped, q.received_from) }
+                text += "\n" + table.render() + "\nThese are stamped more than 5 minutes in the future; 'clinic sync quarantine --accept ID' applies one now."
+            }
+            return text
+        }
+    }
+}
+
+struct SyncConflicts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts", abstract: "List conflicts LWW cannot fix; resolve one (A = smaller (HLC, origin)).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Conflict id (or its first 8+ characters) to resolve.") var resolve: String?
+    @Option(help: "Side to keep: A or B. Keeping one side of a double booking cancels the other.") var keep: String?
+    @Flag(help: "Also list resolved conflicts.") var all = false
+
+    func validate() throws {
+        if (resolve == nil) != (keep == nil) { throw ValidationError("--resolve and --keep go together") }
+        if let keep, keep != "A", keep != "B" { throw ValidationError("--keep must be A or B") }
+    }
+
+    struct View: Encodable {
+        struct Side: Encodable { let ref: String, version: JSONOutputValue }
+        let id: String, kind: String, table: String, a: Side, b: Side, resolution: String?
+        init(_ entry: ConflictBook.Entry) {
+            id = entry.id
+            kind = entry.kind
+            table = entry.table
+            a = Side(ref: entry.a.reference, version: JSONOutputValue(entry.a.summary))
+            b = Side(ref: entry.b.reference, version: JSONOutputValue(entry.b.summary))
+            resolution = entry.resolution
+        }
+    }
+
+    func run() throws {
+        let session = try global.open()
+        if let resolve, let keep {
+            let actor = try session.requireActor()
+            guard actor.role == .admin || actor.role == .clinician else {
+                throw ClinicError.refused("forbidden", "'\(actor.handle)' is front desk and cannot resolve sync conflicts")
+            }
+            let entry = try ConflictBook(session.db).resolve(id: resolve, keep: keep, by: actor, now: session.now)
+            try session.emit(View(entry)) { "Resolved \(entry.id.prefix(12)) (\(entry.kind)): kept \(keep)" }
+            return
+        }
+        let entries = try ConflictBook(session.db).list(includeResolved: all)
+        try session.emit(["conflicts": entries.map(View.init)]) {
+            guard !entries.isEmpty else { return "No conflicts." }
+            var table = TextTable("ID", "KIND", "A", "B", "RESOLVED")
+            for e in entries {
+                table.add(String(e.id.prefix(12)), e.kind, Self.describe(e.a), Self.describe(e.b), e.resolution.map { "kept \($0)" } ?? "")
+            }
+            return table.render()
+        }
+    }
+
+    static func describe(_ side: ConflictBook.Side) -> String {
+        if let origin = side.summary["origin"]?.stringValue {
+            return "\(origin) \(side.summary["group"]?.stringValue ?? "") @\(side.summary["hlc"]?.stringValue ?? "")"
+        }
+        if let start = side.summary["start_ms"]?.integerValue {
+            return "\(IDSuffix.short(side.reference)) \(Instant.iso(start))"
+        }
+        return IDSuffix.short(side.reference)
+    }
+}
+
+struct SyncQuarantine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quarantine", abstract: "List changes stamped more than 5 minutes in the future; accept them.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Quarantined change id (or prefix) to apply now.") var accept: String?
+    @Flag(help: "Apply every quarantined change now.") var all = false
+
+    func run() throws {
+        let session = try global.open()
+        if accept != nil || all {
+            let actor = try session.requireActor()
+            guard actor.role == .admin else { throw ClinicError.refused("forbidden", "only an admin may accept quarantined changes") }
+            let summary = try QuarantineDesk(session.db).accept(id: all ? nil : accept)
+            struct View: Encodable { let applied: Int, conflicts: Int }
+            try session.emit(View(applied: summary.applied, conflicts: summary.conflicts)) { "Applied \(summary.applied) quarantined change(s)." }
+            return
+        }
+        let status = try SyncStatus.read(session.db)
+        struct View: Encodable { let id: String, origin: String, stamped: String, received_from: String }
+        try session.emit(["quarantine": status.quarantine.map { View(id: $0.id, origin: $0.origin, stamped: Instant.iso($0.hlc.physical), received_from: $0.receivedFrom) }]) {
+            guard !status.quarantine.isEmpty else { return "Nothing in quarantine." }
+            var table = TextTable("ID", "ORIGIN", "STAMPED", "FROM")
+            for q in status.quarantine { table.add(String(q.id.prefix(12)), q.origin, Instant.iso(q.hlc.physical), q.receivedFrom) }
+            return table.render()
+        }
+    }
+}
+
+struct SyncDigest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest", abstract: "SHA-256 of all synced content: equal at two sites exactly when their data is equal.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.open()
+        let digest = try Digest.compute(session.db)
+        try session.emit(["digest": digest]) { digest }
+    }
+}
