@@ -74,18 +74,58 @@ public struct ConflictBook {
     /// their resolution if one was recorded. The same at every site once they have exchanged everything.
     public func list(includeResolved: Bool = false) throws -> [Entry] {
         var entries: [Entry] = []
-        for row in try db.query("SELECT id, kind, tbl, a_ref, b_ref FROM conflict ORDER BY id") {
-            let id = row.string(0), kind = row.string(1), a = row.string(3), b = row.string(4)
+        var rows = try db.query("SELECT id, kind, tbl, a_ref, b_ref FROM conflict").map { ($0.string(0), $0.string(1), $0.string(2), $0.string(3), $0.string(4)) }
+        // A note on a cancelled appointment can also arise from local writes: list it from the data itself.
+        for row in try db.query("SELECT a.id, n.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE a.status = 'cancelled'") {
+            let id = SHA256Hex.of("note-on-cancelled|\(min(row.string(0), row.string(1)))|\(max(row.string(0), row.string(1)))")
+            if !rows.contains(where: { $0.0 == id }) { rows.append((id, "note-on-cancelled", "appointment", row.string(0), row.string(1))) }
+        }
+        rows += try editsAfterSign()
+        for row in rows.sorted(by: { $0.0 < $1.0 }) {
+            let id = row.0, kind = row.1, a = row.3, b = row.4
+            let table = row.2
             guard try stillHolds(kind: kind, a: a, b: b) else { continue }
             let resolution = try db.first("SELECT keep FROM conflict_resolution WHERE conflict_id = ? ORDER BY id LIMIT 1", [id])?.string(0)
             if resolution != nil, !includeResolved { continue }
-            var (sideA, sideB) = (try side(kind: kind, table: row.string(2), reference: a), try side(kind: kind, table: row.string(2), reference: b))
+            var (sideA, sideB) = (try side(kind: kind, table: table, reference: a), try side(kind: kind, table: table, reference: b))
             if kind == "double-booking" || kind == "duplicate-chart" || kind == "duplicate-handle" || kind == "duplicate-slug" || kind == "concurrent-edit" {
-                if try order(kind: kind, table: row.string(2), sideB.reference) < order(kind: kind, table: row.string(2), sideA.reference) { swap(&sideA, &sideB) }
+                if try order(kind: kind, table: table, sideB.reference) < order(kind: kind, table: table, sideA.reference) { swap(&sideA, &sideB) }
             }
-            entries.append(Entry(id: id, kind: kind, table: row.string(2), a: sideA, b: sideB, resolution: resolution))
+            entries.append(Entry(id: id, kind: kind, table: table, a: sideA, b: sideB, resolution: resolution))
         }
         return entries
+    }
+
+    /// For every signed note, the changes its winning signature did not see: content changes stamped
+    /// after it, and needling or adverse-event rows its snapshot does not cover. Derived from the
+    /// change set alone, so sites that have exchanged everything list exactly the same pairs.
+    func editsAfterSign() throws -> [(String, String, String, String, String)] {
+        var found: [(String, String, String, String, String)] = []
+        for note in try db.query("SELECT id FROM note WHERE status = 'signed'") {
+            let noteID = note.string(0)
+            guard let signature = try db.first("""
+                SELECT change_id, hlc, origin, vals FROM change WHERE tbl = 'note' AND row_id = ? AND grp = 'signature'
+                AND change_id IS NOT NULL ORDER BY hlc DESC, origin DESC LIMIT 1
+                """, [noteID]) else { continue }
+            let signatureID = signature.string(0)
+            var later = try db.query("""
+                SELECT change_id FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
+                AND (hlc > ? OR (hlc = ? AND origin > ?)) AND change_id IS NOT NULL
+                """, [noteID, signature.int(1), signature.int(1), signature.string(2)]).map { $0.string(0) }
+            let snapshot = (try? JSONParser.parse(signature.string(3)))?["signed_content"]?.stringValue.flatMap { try? JSONParser.parse($0) }
+            for (table, field) in [("needling", "needling"), ("adverse_event", "adverse_events")] {
+                let covered = Set((snapshot?[field]?.arrayValue ?? []).compactMap(\.stringValue))
+                for row in try db.query("""
+                    SELECT change_id, row_id FROM change WHERE tbl = ? AND grp = 'details' AND json_extract(vals, '$.note_id') = ?
+                    """, [table, noteID]) where !covered.contains(row.string(1)) {
+                    later.append(row.string(0))
+                }
+            }
+            for change in later {
+                found.append((SHA256Hex.of("edit-after-sign|\(signatureID)|\(change)"), "edit-after-sign", "note", signatureID, change))
+            }
+        }
+        return found
     }
 
     /// (HLC, origin) of the change behind a side, for "A is the smaller".

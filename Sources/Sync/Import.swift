@@ -36,20 +36,34 @@ public struct Importer {
             while let line = try reader.next() {
                 guard trailer == nil else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
                 guard line.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: reader.lineNumber) }
+                let isTrailer = line.bytes.starts(with: Array("{\"trailer\"".utf8))
+                if !isTrailer {
+                    hash.update(bytes: Array(line.bytes))
+                    hash.update(bytes: [0x0A])
+                    if let id = Self.claimedID(line.bytes), try batch.alreadyHas(id) {
+                        batch.received += 1
+                        batch.alreadySeen += 1
+                        continue
+                    }
+                }
                 let value: JSONValue
                 do { value = try JSONParser.parse(Array(line.bytes)) } catch {
                     throw SyncError.badFile("a line is not valid JSON", line: reader.lineNumber)
                 }
-                if let end = try ChangeLogTrailer.parse(value) {
+                if isTrailer {
+                    guard let end = try ChangeLogTrailer.parse(value) else { throw SyncError.badFile("invalid trailer", line: reader.lineNumber) }
                     trailer = end
                     continue
                 }
-                hash.update(bytes: Array(line.bytes))
-                hash.update(bytes: [0x0A])
-                try batch.receive(try ChangeLine.parse(value, line: reader.lineNumber))
+                let parsed = try ChangeLine.parse(value, line: reader.lineNumber)
+                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: reader.lineNumber)
             }
             guard let trailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
             try verify?(header, trailer)
+            if let recipient = header.recipient, recipient != local.code {
+                // An incremental log holds only what its recipient lacked; applied elsewhere it would leave holes.
+                throw ClinicError.refused("not-for-this-site", "this change log was written for site \(recipient), not \(local.code)")
+            }
             guard trailer.count == batch.received, trailer.bodySHA256 == hash.finalizeHex() else {
                 throw SyncError.badFile("the body does not match its checksum")
             }
@@ -57,6 +71,27 @@ public struct Importer {
             try ChangeCapture.setApplying(db, false)
             return summary
         }
+    }
+}
+
+extension Importer {
+    /// The id a canonical change line claims (`"id":"<64 hex>"`), found without parsing the line, so
+    /// an already-seen change costs one index lookup. The body hash still covers every byte.
+    static func claimedID(_ bytes: ArraySlice<UInt8>) -> String? {
+        let marker = Array(",\"id\":\"".utf8)
+        guard bytes.count > marker.count + 64 else { return nil }
+        var index = bytes.startIndex
+        let limit = min(bytes.endIndex - marker.count - 64, bytes.startIndex + 200)
+        while index < limit {
+            if bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) {
+                let start = index + marker.count
+                let id = bytes[start..<start + 64]
+                guard id.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+                return String(decoding: id, as: UTF8.self)
+            }
+            index += 1
+        }
+        return nil
     }
 }
 
@@ -80,28 +115,34 @@ struct ChangeBatch {
         merger = Merger(db: db, now: now)
     }
 
+    /// True when the change is already stored here (or held in quarantine).
+    func alreadyHas(_ id: String) throws -> Bool {
+        try db.first("SELECT 1 FROM change WHERE change_id = ?", [id]) != nil
+    }
+
     /// Stores one received change unless already seen or too far in the future.
-    mutating func receive(_ change: Change, force: Bool = false) throws {
+    mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false) throws {
         received += 1
-        let id = change.id
-        if try db.first("SELECT 1 FROM change WHERE change_id = ?", [id]) != nil {
+        if try db.first("SELECT 1 FROM change WHERE change_id = ?", [claimedID]) != nil {
             alreadySeen += 1
             return
         }
+        let id = change.id
+        guard id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
         if !force, change.hlc.isTooFarAhead(of: now) {
             try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                            [id, change.line, change.hlc.rawValue, change.origin, from, now])
             quarantined += 1
             return
         }
+        let values = JSONValue.object(change.values).canonical
         try db.execute("""
             INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group,
-                  JSONValue.object(change.values).canonical, change.previous])
+            """, [id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group, values, change.previous])
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
             for sibling in try db.query("""
                 SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?
-                """, [change.table, change.rowID, change.group, previous, id]) where sibling.string(1) != JSONValue.object(change.values).canonical {
+                """, [change.table, change.rowID, change.group, previous, id]) where sibling.string(1) != values {
                 try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: sibling.string(0), b: id)
             }
         }
@@ -114,9 +155,9 @@ struct ChangeBatch {
     /// conflicts, and records the sender's acknowledgement.
     mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
         for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
-            if let value = try? JSONParser.parse(row.string(0)), let change = try? ChangeLine.parse(value, line: 0) {
-                try db.execute("DELETE FROM quarantine WHERE change_id = ?", [change.id])
-                try receive(change, force: true)
+            if let value = try? JSONParser.parse(row.string(0)), let parsed = try? ChangeLine.parse(value, line: 0) {
+                try db.execute("DELETE FROM quarantine WHERE change_id = ?", [parsed.claimedID])
+                try receive(parsed.change, claimedID: parsed.claimedID, line: 0, force: true)
             }
         }
         try merger.apply(touched)

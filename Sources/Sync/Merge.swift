@@ -84,7 +84,7 @@ struct Merger {
     mutating func applyRow(_ key: RowKey) throws -> Outcome {
         guard let table = SyncSchema.table(key.table) else { return .done }
         let winners = try winners(key)
-        let existing = try current(table, id: key.rowID)
+        var existing = try current(table, id: key.rowID)
         if winners["_deleted"] != nil {
             if existing != nil { try db.execute("DELETE FROM \(table.name) WHERE id = ?", [key.rowID]) }
             return .done
@@ -99,9 +99,15 @@ struct Merger {
         }
         var signTarget = false
         if table.name == "note" {
-            if existing?["status"]?.stringValue == "signed" {
-                try recordEditsAfterSign(noteID: key.rowID, winners: winners)
-                return .done
+            if let signed = existing, signed["status"]?.stringValue == "signed" {
+                let columns = table.group(named: "signature") ?? []
+                if let winner = winners["signature"], columns.allSatisfy({ signed[$0] == (winner.values[$0] ?? .null) }) {
+                    try recordEditsAfterSign(noteID: key.rowID, winners: winners)
+                    return .done
+                }
+                // Another site signed the same note concurrently and its signature won: reopen, then take its snapshot.
+                try db.execute("UPDATE note SET status = 'draft' WHERE id = ?", [key.rowID])
+                existing = try current(table, id: key.rowID)
             }
             if target["status"]?.stringValue == "signed" {
                 signTarget = true
@@ -121,8 +127,8 @@ struct Merger {
                    try db.first("SELECT 1 FROM \(reference.table) WHERE id = ?", [id]) == nil { return .pending }
             }
             if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
-               let excluded = try excludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
-                try recordConflict(kind: "edit-after-sign", table: "note", a: excluded.signature, b: excluded.change)
+               try excludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) != nil {
+                newConflicts += 1
                 return .done
             }
             let local = Self.localColumns(table.name)
@@ -158,9 +164,6 @@ struct Merger {
             let present = Set(try db.query("SELECT id FROM \(table) WHERE note_id = ?", [noteID]).map { $0.string(0) })
             guard wanted.isSubset(of: present) else { return false }
             for extra in present.subtracting(wanted) {
-                if let change = try db.first("SELECT change_id FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc LIMIT 1", [table, extra]) {
-                    try recordConflict(kind: "edit-after-sign", table: "note", a: signature.changeID, b: change.string(0))
-                }
                 try db.execute("DELETE FROM \(table) WHERE id = ?", [extra])
             }
         }
@@ -183,21 +186,20 @@ struct Merger {
         return (signature.changeID, change.string(0))
     }
 
-    /// Content changes stamped after a note's signature never apply: each becomes an `edit-after-sign` conflict.
+    /// Content changes stamped after a note's signature never apply; `ConflictBook` lists each as an
+    /// `edit-after-sign` conflict, derived from the changes themselves so every site lists the same.
     mutating func recordEditsAfterSign(noteID: String, winners: [String: Winner]) throws {
         guard let signature = winners["signature"], signature.values["status"]?.stringValue == "signed" else { return }
-        for row in try db.query("""
-            SELECT change_id FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
-            AND (hlc > ? OR (hlc = ? AND origin != ?)) AND change_id IS NOT NULL
-            """, [noteID, signature.hlc.rawValue, signature.hlc.rawValue, signature.origin]) {
-            try recordConflict(kind: "edit-after-sign", table: "note", a: signature.changeID, b: row.string(0))
-        }
+        let later = try db.first("""
+            SELECT COUNT(*) FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
+            AND (hlc > ? OR (hlc = ? AND origin > ?)) AND change_id IS NOT NULL
+            """, [noteID, signature.hlc.rawValue, signature.hlc.rawValue, signature.origin])?.int(0) ?? 0
+        newConflicts += Int(later)
     }
 
     /// Records a conflict under an id derived from what is involved, so every site names it alike.
     mutating func recordConflict(kind: String, table: String, a: String, b: String) throws {
-        let first = min(a, b), second = max(a, b)
-        let ordered = kind == "edit-after-sign" ? (a, b) : (first, second)
+        let ordered = (min(a, b), max(a, b))
         let id = SHA256Hex.of("\(kind)|\(ordered.0)|\(ordered.1)")
         try db.execute("""
             INSERT OR IGNORE INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at) VALUES (?, ?, ?, ?, ?, '', '', ?)

@@ -78,7 +78,8 @@ public struct QuarantineDesk {
             for row in chosen {
                 guard let value = try? JSONParser.parse(row.string(1)) else { continue }
                 try db.execute("DELETE FROM quarantine WHERE change_id = ?", [row.string(0)])
-                try batch.receive(try ChangeLine.parse(value, line: 0), force: true)
+                let parsed = try ChangeLine.parse(value, line: 0)
+                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: 0, force: true)
             }
             let summary = try batch.finish(header: nil)
             try ChangeCapture.setApplying(db, false)

@@ -35,7 +35,7 @@ public indirect enum JSONValue: Sendable, Hashable {
             output += "]"
         case .object(let members):
             output += "{"
-            for (index, key) in members.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).enumerated() {
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
                 if index > 0 { output += "," }
                 JSONValue.writeString(key, to: &output)
                 output += ":"
@@ -81,7 +81,19 @@ public enum SHA256Hex {
     }
 
     public static func of(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// Lower-case hex of a byte sequence, without a format call per byte.
+    public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(64)
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -100,6 +112,6 @@ public struct SHA256Stream {
     }
 
     public func finalizeHex() -> String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.hex(hasher.finalize())
     }
 }

@@ -11,7 +11,7 @@ public enum CSVDateFormat: String, Sendable, CaseIterable {
 
     /// The date, or nil when the text is not a real date in this format.
     public func parse(_ text: String) -> CivilDate? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = PatientCSV.trimmed(text)
         if self == .iso { return CivilDate.parse(trimmed) }
         let parts = trimmed.split(whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." }).map(String.init)
         guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
@@ -113,7 +113,7 @@ public enum PatientCSV {
             func value(_ field: Field) -> String? {
                 guard let index = map[field] else { return nil }
                 guard index < record.fields.count else { return nil }
-                let text = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = trimmed(record.fields[index])
                 return text.isEmpty ? nil : text
             }
             func problem(_ field: Field, _ message: String) {
@@ -150,6 +150,12 @@ public enum PatientCSV {
         return (patients, problems, ignored)
     }
 
+    /// The field without surrounding white space; cheap when there is none (nearly always).
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     static func isEmailShaped(_ email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !email.contains(" ")
@@ -157,7 +163,7 @@ public enum PatientCSV {
 
     /// Folded name and date of birth, the key of "probably the same person".
     public static func duplicateKey(first: String, last: String, dateOfBirth: CivilDate) -> String {
-        SearchFolding.fold(first.trimmingCharacters(in: .whitespaces)) + "\u{1F}" + SearchFolding.fold(last.trimmingCharacters(in: .whitespaces))
+        SearchFolding.fold(trimmed(first)) + "\u{1F}" + SearchFolding.fold(trimmed(last))
             + "\u{1F}" + dateOfBirth.description
     }
 

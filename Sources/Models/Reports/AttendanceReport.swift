@@ -11,6 +11,18 @@ public struct AttendanceRow: Sendable, Equatable {
     public var noShowRate: Double?
     /// Late cancels among all appointments: the slots lost too late to rebook.
     public var lateCancelRate: Double?
+
+    public init(name: String, appointments: Int, attended: Int, noShows: Int, cancelled: Int, lateCancels: Int,
+                noShowRate: Double?, lateCancelRate: Double?) {
+        self.name = name
+        self.appointments = appointments
+        self.attended = attended
+        self.noShows = noShows
+        self.cancelled = cancelled
+        self.lateCancels = lateCancels
+        self.noShowRate = noShowRate
+        self.lateCancelRate = lateCancelRate
+    }
 }
 
 /// The no-show report: who does not come, and who cancels too late to rebook the slot.

@@ -21,6 +21,15 @@ public struct OutcomeRow: Sendable, Equatable {
     /// their last session's "after".
     public var patientsReachingMCID: Int
     public var shareReachingMCID: Double?
+
+    public init(modality: Modality, scoredSessions: Int, meanChange: Double?, patients: Int, patientsReachingMCID: Int, shareReachingMCID: Double?) {
+        self.modality = modality
+        self.scoredSessions = scoredSessions
+        self.meanChange = meanChange
+        self.patients = patients
+        self.patientsReachingMCID = patientsReachingMCID
+        self.shareReachingMCID = shareReachingMCID
+    }
 }
 
 /// The modalities and outcomes reports, computed from sessions' signed notes.

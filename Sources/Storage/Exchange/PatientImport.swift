@@ -42,6 +42,8 @@ public struct PatientImport {
             throw ClinicError(.badInput, "bad-file",
                               "\(parsed.problems.count) problem\(parsed.problems.count == 1 ? "" : "s") in the file, nothing was imported: \(listed)\(more)")
         }
+        // A large file touches more pages than the default cache holds; spilling them costs more than the import.
+        try db.execute("PRAGMA cache_size = -65536")
         return try db.write { db in
             let repository = PatientRepository(db)
             let duplicates = PatientCSV.duplicates(parsed.patients, existing: try repository.duplicateKeys())

@@ -74,11 +74,30 @@ extension Schema {
         CREATE INDEX conflict_resolution_conflict ON conflict_resolution(conflict_id);
 
         """
+        sql += signedNoteGuards
         for table in SyncSchema.tables {
             sql += triggers(for: table)
         }
         return sql
     }
+
+    /// Signed notes stay locked, except while sync applies a received change: when two sites sign
+    /// one note concurrently, the winning signature (and its snapshot) must replace the loser's.
+    static let signedNoteGuards = """
+    DROP TRIGGER note_signed_no_update;
+    CREATE TRIGGER note_signed_no_update BEFORE UPDATE ON note
+    WHEN OLD.status = 'signed' AND (SELECT applying FROM sync_state WHERE id = 1) = 0
+    BEGIN SELECT RAISE(ABORT, 'note-signed: a signed note cannot be changed'); END;
+    DROP TRIGGER needling_locked_delete;
+    CREATE TRIGGER needling_locked_delete BEFORE DELETE ON needling
+    WHEN (SELECT status FROM note WHERE id = OLD.note_id) = 'signed' AND (SELECT applying FROM sync_state WHERE id = 1) = 0
+    BEGIN SELECT RAISE(ABORT, 'note-signed: a signed note cannot be changed'); END;
+    DROP TRIGGER adverse_locked_delete;
+    CREATE TRIGGER adverse_locked_delete BEFORE DELETE ON adverse_event
+    WHEN (SELECT status FROM note WHERE id = OLD.note_id) = 'signed' AND (SELECT applying FROM sync_state WHERE id = 1) = 0
+    BEGIN SELECT RAISE(ABORT, 'note-signed: a signed note cannot be changed'); END;
+
+    """
 
     /// The capture triggers of one table, generated from `SyncSchema` (constants only, no user data).
     static func triggers(for table: SyncedTable) -> String {

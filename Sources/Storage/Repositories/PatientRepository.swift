@@ -82,6 +82,21 @@ public struct PatientRepository {
             .map(Self.patient)
     }
 
+    /// Changes a patient's phone and e-mail (nil leaves a field as it is).
+    @discardableResult
+    public func updateContact(chart: String, phone: String?, email: String?, today: CivilDate) throws -> Patient {
+        try db.write { db in
+            var patient = try require(chart: chart)
+            if let phone { patient.phone = phone.isEmpty ? nil : phone }
+            if let email { patient.email = email.isEmpty ? nil : email }
+            try Patient.validate(first: patient.first, last: patient.last, dateOfBirth: patient.dateOfBirth, today: today,
+                                 phone: patient.phone, email: patient.email)
+            try db.execute("UPDATE patient SET phone = ?, email = ?, search = ? WHERE id = ?",
+                           [patient.phone, patient.email, patient.searchText, patient.id])
+            return patient
+        }
+    }
+
     public func count() throws -> Int { Int(try db.first("SELECT COUNT(*) FROM patient")?.int(0) ?? 0) }
 
     static func escapeLike(_ text: String) -> String {

@@ -1,0 +1,53 @@
+import Foundation
+import Models
+import Testing
+
+@Suite("ISO-8601 instants")
+struct ISOInstantTests {
+    /// 2026-12-01T14:00:00Z, counted independently of the parser (`date -u -d 2026-12-01 +%s` / 86 400).
+    static let reference: Int64 = 20_788 * 86_400_000 + 14 * 3_600_000
+
+    @Test("the reference instant is 2026-12-01")
+    func reference() {
+        #expect(CivilDate(daysSinceEpoch: 20_788).description == "2026-12-01")
+        #expect(Instant.iso(Self.reference) == "2026-12-01T14:00:00Z")
+    }
+
+    @Test("parse Z and offsets to the same instant", arguments: [
+        "2026-12-01T14:00:00Z", "2026-12-01T14:00:00z", "2026-12-01T14:00Z", "2026-12-01 14:00:00Z",
+        "2026-12-01T09:00:00-05:00", "2026-12-01T09:00-05:00", "2026-12-01T19:30:00+05:30", "2026-12-01T14:00:00+00:00",
+        "2026-12-02T03:45:00+13:45", "2026-12-01T00:00:00-14:00", " 2026-12-01T14:00:00Z ",
+    ])
+    func parse(text: String) throws {
+        let date = try #require(ISOInstant.parse(text))
+        #expect(Instant.millis(date) == Self.reference)
+    }
+
+    @Test("refuse text without an offset or with a malformed one", arguments: [
+        "", "2026-12-01T14:00:00", "2026-12-01", "2026-12-01T14:00:00+0500", "2026-12-01T14:00:00+15:00",
+        "2026-12-01T14:00:00+05:60", "2026-13-01T14:00:00Z", "2026-12-01T24:30:00Z", "2026-12-01T14:00:61Z",
+        "tomorrow at nine o'clock Z", "2026-12-01X14:00:00Z", "2026-02-30T14:00:00Z",
+    ])
+    func refuse(text: String) {
+        #expect(ISOInstant.parse(text) == nil)
+    }
+
+    @Test("Instant.iso prints UTC with Z, also before 1970", arguments: [
+        (Int64(0), "1970-01-01T00:00:00Z"), (-1, "1969-12-31T23:59:59Z"), (86_399_999, "1970-01-01T23:59:59Z"),
+    ])
+    func isoOutput(millis: Int64, text: String) throws {
+        #expect(Instant.iso(millis) == text)
+        let parsed = try #require(ISOInstant.parse(text))
+        let wholeSecond = millis - ((millis % 1000) + 1000) % 1000
+        #expect(Instant.millis(parsed) == wholeSecond)
+    }
+
+    @Test("CLINIC_NOW overrides the clock; a malformed value is a usage error")
+    func clock() throws {
+        let clock = try ClinicClock.fromEnvironment(["CLINIC_NOW": "2026-12-01T14:00:00Z"])
+        #expect(clock.nowMillis() == Self.reference)
+        #expect(clinicErrorCode { _ = try ClinicClock.fromEnvironment(["CLINIC_NOW": "yesterday"]) } == "invalid-time")
+        let system = try ClinicClock.fromEnvironment([:])
+        #expect(abs(system.now().timeIntervalSinceNow) < 60)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Models
+@testable import Storage
+import Testing
+
+@Suite("Database file, schema and transactions")
+struct DatabaseTests {
+    @Test("a new database is migrated to the latest schema version")
+    func migratesToLatest() throws {
+        let file = TemporaryDatabase()
+        let db = try file.open()
+        #expect(Migrations.latest >= 2)
+        #expect(try db.schemaVersion() == Migrations.latest)
+        let version = try #require(try db.first("PRAGMA user_version")).int(0)
+        #expect(version == Int64(Migrations.latest))
+        for table in ["site", "staff", "patient", "room", "service", "working_hours", "appointment"] {
+            #expect(try db.first("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [table]) != nil, "table \(table)")
+        }
+    }
+
+    @Test("reopening a current database keeps its data and version")
+    func reopenIsIdempotent() throws {
+        let file = TemporaryDatabase()
+        do {
+            let db = try file.openWithSite()
+            #expect(try db.schemaVersion() == Migrations.latest)
+        }
+        let again = try file.open()
+        #expect(try again.schemaVersion() == Migrations.latest)
+        #expect(try SiteRepository(again).local().code == "MTL")
+    }
+
+    @Test("a database from a newer clinic is refused with schema-too-new, and left as it was")
+    func schemaTooNew() throws {
+        let file = TemporaryDatabase()
+        do {
+            let db = try file.open()
+            try db.execute("PRAGMA user_version = 99")
+        }
+        do {
+            _ = try file.open()
+            Issue.record("a schema-99 database was opened")
+        } catch let error as StorageError {
+            #expect(error.code == "schema-too-new")
+        }
+        let raw = try Database(path: file.path, create: false, migrate: false)
+        #expect(try raw.schemaVersion() == 99)
+    }
+
+    @Test("a missing database is not created when creation is not asked for")
+    func missingNotCreated() throws {
+        let file = TemporaryDatabase()
+        #expect(errorCode { _ = try Database(path: file.path, create: false) } == "not-initialised")
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+    }
+
+    @Test("a new database file is readable by its owner only")
+    func privateFileMode() throws {
+        let file = TemporaryDatabase()
+        _ = try file.openWithSite()
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        let mode = try #require(attributes[.posixPermissions] as? NSNumber).intValue
+        #expect(mode & 0o777 == 0o600)
+    }
+
+    @Test("a file that is not SQLite is refused as corrupt")
+    func notADatabase() throws {
+        let file = TemporaryDatabase()
+        try FileManager.default.createDirectory(at: file.directory, withIntermediateDirectories: true)
+        try Data(String(repeating: "not a database ", count: 100).utf8).write(to: URL(fileURLWithPath: file.path))
+        #expect(errorCode { _ = try file.open() } == "corrupt")
+    }
+
+    @Test("write rolls back everything when its body throws")
+    func writeRollsBack() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        struct Abandon: Error {}
+        #expect(throws: Abandon.self) {
+            try db.write { db in
+                try StaffRepository(db).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, role: .clinician, now: testNow)
+                #expect(try StaffRepository(db).find("jdoe") != nil)
+                throw Abandon()
+            }
+        }
+        #expect(!db.isInTransaction)
+        #expect(try StaffRepository(db).find("jdoe") == nil)
+        #expect(try count("staff", in: file.open()) == 0)
+    }
+
+    @Test("write commits when its body returns, and nested writes join the outer transaction")
+    func writeCommits() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        let chart = try db.write { db -> String in
+            #expect(db.isInTransaction)
+            return try PatientRepository(db).add(.init(first: "Ana", last: "Silva", dateOfBirth: testToday.adding(days: -10_000)),
+                                                 now: testNow, today: testToday).chart
+        }
+        #expect(chart == "MTL-000001")
+        #expect(!db.isInTransaction)
+        #expect(try count("patient", in: file.open()) == 1)
+    }
+
+    @Test("a second connection waits for the lock instead of failing")
+    func waitsForLock() throws {
+        let file = TemporaryDatabase()
+        _ = try file.openWithSite()
+        let path = file.path
+        let locked = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        let holderFailure = LockedBox<String?>(nil)
+        let holdMillis = 300
+        Thread.detachNewThread {
+            defer { released.signal() }
+            do {
+                let holder = try Database(path: path)
+                try holder.execute("BEGIN IMMEDIATE")
+                try holder.execute("INSERT INTO room (id, site_id, name, kind, created_at) SELECT 'held', id, 'Held', 'bed', 0 FROM site")
+                locked.signal()
+                Thread.sleep(forTimeInterval: Double(holdMillis) / 1000)
+                try holder.execute("COMMIT")
+            } catch {
+                holderFailure.value = "\(error)"
+                locked.signal()
+            }
+        }
+        locked.wait()
+        let started = Date()
+        let writer = try Database(path: path)
+        _ = try writer.write { db in
+            try RoomRepository(db).add(name: "Bed 1", kind: .bed, now: testNow)
+        }
+        let waited = Date().timeIntervalSince(started)
+        released.wait()
+        #expect(holderFailure.value == nil)
+        #expect(waited >= Double(holdMillis) / 1000 * 0.8, "the writer went through while the lock was held")
+        #expect(waited < Double(Database.busyTimeoutMilliseconds) / 1000)
+        #expect(Set(try RoomRepository(writer).all().map(\.name)) == ["Held", "Bed 1"])
+    }
+}
+
+/// A value shared with a background thread under a lock.
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
