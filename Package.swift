@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "clinic", targets: ["clinic-cli"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Sync", targets: ["Sync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,7 +22,7 @@ let package = Package(
         ),
         .target(name: "Models", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Storage", dependencies: ["Models", "CSQLite"]),
-        .target(name: "Sync", dependencies: ["Models", "Storage"]),
+        .target(name: "Sync", dependencies: ["Models", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "clinic-cli",
             dependencies: [
@@ -30,6 +33,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Models"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models"]),
-        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"]),
+        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"], exclude: ["python"]),
     ]
 )

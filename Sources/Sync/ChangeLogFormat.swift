@@ -13,14 +13,20 @@ public struct ChangeLogHeader: Sendable, Equatable {
     /// Per origin, the newest HLC of the sender's content: what the sender has (its acknowledgement).
     public var vector: [String: Int64]
     public var createdAt: Int64
+    /// Base64 HPKE encapsulated key when the body is sealed for the recipient; nil for plaintext.
+    public var encapsulatedKey: String?
 
     public var json: JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "format": .string(SyncFormat.name), "format_version": .integer(Int64(formatVersion)),
             "schema_version": .integer(Int64(schemaVersion)), "site": .string(site), "site_id": .string(siteID),
             "key_id": keyID.map(JSONValue.string) ?? .null, "recipient": recipient.map(JSONValue.string) ?? .null,
             "vector": .object(vector.mapValues { JSONValue.integer($0) }), "created_at": .integer(createdAt),
-        ])
+        ]
+        members["encryption"] = encapsulatedKey.map {
+            .object(["suite": .string(ChangeLogSealing.suiteName), "enc": .string($0)])
+        } ?? .null
+        return .object(members)
     }
 
     /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`.
@@ -47,8 +53,19 @@ public struct ChangeLogHeader: Sendable, Equatable {
         case .null?, nil: recipient = nil
         default: throw SyncError.badFile("invalid recipient", line: 1)
         }
+        var encapsulated: String?
+        switch members["encryption"] {
+        case .object(let encryption)?:
+            guard encryption["suite"]?.stringValue == ChangeLogSealing.suiteName, let enc = encryption["enc"]?.stringValue, recipient != nil else {
+                throw SyncError.badFile("unknown encryption", line: 1)
+            }
+            encapsulated = enc
+        case .null?, nil: encapsulated = nil
+        default: throw SyncError.badFile("invalid encryption field", line: 1)
+        }
         return ChangeLogHeader(formatVersion: Int(format), schemaVersion: Int(schema), site: site, siteID: siteID,
-                               keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created)
+                               keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created,
+                               encapsulatedKey: encapsulated)
     }
 }
 
@@ -56,21 +73,31 @@ public struct ChangeLogHeader: Sendable, Equatable {
 public struct ChangeLogTrailer: Sendable, Equatable {
     public var count: Int
     public var bodySHA256: String
+    public var chunks: Int
     public var signature: String?
 
     public var json: JSONValue {
         .object(["trailer": .object([
-            "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256), "signature": signature.map(JSONValue.string) ?? .null,
+            "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256), "chunks": .integer(Int64(chunks)),
+            "signature": signature.map(JSONValue.string) ?? .null,
         ])])
+    }
+
+    /// What the sender signs: the header and the body it vouches for.
+    static func signedMessage(header: ChangeLogHeader, count: Int, bodySHA256: String, chunks: Int) -> String {
+        JSONValue.object([
+            "header": header.json, "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256), "chunks": .integer(Int64(chunks)),
+        ]).canonical
     }
 
     /// A trailer line, or nil when the line is not one.
     static func parse(_ value: JSONValue) throws -> ChangeLogTrailer? {
         guard let body = value["trailer"] else { return nil }
-        guard let count = body["count"]?.integerValue, count >= 0, let hash = body["body_sha256"]?.stringValue, hash.count == 64 else {
+        guard let count = body["count"]?.integerValue, count >= 0, let hash = body["body_sha256"]?.stringValue, hash.count == 64,
+              let chunks = body["chunks"]?.integerValue, chunks >= 0, chunks < 1 << 32 else {
             throw SyncError.badFile("invalid trailer")
         }
-        return ChangeLogTrailer(count: Int(count), bodySHA256: hash, signature: body["signature"]?.stringValue)
+        return ChangeLogTrailer(count: Int(count), bodySHA256: hash, chunks: Int(chunks), signature: body["signature"]?.stringValue)
     }
 }
 

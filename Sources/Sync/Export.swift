@@ -16,12 +16,22 @@ public struct Exporter {
     }
 
     /// Streams the log to `path` (written beside it, then renamed, so a crash never leaves half a file).
-    public func export(to path: String, recipient: String?, full: Bool, signer: ((ChangeLogHeader, String) throws -> String?)? = nil) throws -> Summary {
+    /// Every log is signed with this site's key; unless `plaintext`, the body is sealed for the recipient.
+    public func export(to path: String, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
         let local = try SiteRepository(db).local()
         if let recipient {
             guard recipient != local.code else { throw ClinicError.usage("invalid-site", "--for names this site itself") }
             guard SiteCode.isValid(recipient) else { throw ClinicError.usage("invalid-site-code", "--for must be a site code such as QC") }
         }
+        var sealer: ChunkSealer?
+        if !plaintext {
+            guard let recipient else { throw ClinicError.usage("recipient-required", "an encrypted log needs --for SITE") }
+            guard let trusted = try TrustStore(db).active(recipient) else {
+                throw ClinicError.refused("untrusted-site", "site \(recipient) is not trusted here: record its key with 'clinic sync trust --site \(recipient) --key …'")
+            }
+            sealer = try ChunkSealer(recipientKey: trusted.agreementKey, recipient: recipient)
+        }
+        let keys = try SiteKeys.ensure(db)
         let now = db.clock.nowMillis()
         let temporary = path + ".partial"
         guard let file = fopen(temporary, "wb") else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
@@ -32,7 +42,8 @@ public struct Exporter {
             let vector = try Self.contentVector(db)
             let acked = (full || recipient == nil) ? [:] : try Self.peerVector(db, code: recipient ?? "", column: "acked")
             let header = ChangeLogHeader(formatVersion: SyncFormat.version, schemaVersion: try db.schemaVersion(), site: local.code,
-                                         siteID: local.id, keyID: nil, recipient: recipient, vector: vector, createdAt: now)
+                                         siteID: local.id, keyID: keys.keyID, recipient: recipient, vector: vector, createdAt: now,
+                                         encapsulatedKey: sealer?.encapsulatedKey.base64EncodedString())
             try write(header.json.canonical + "\n", to: file)
             var hash = SHA256Stream()
             var count = 0
@@ -43,13 +54,19 @@ public struct Exporter {
                     """, [origin, acked[origin] ?? 0]) { row in
                     let line = Self.line(row) + "\n"
                     hash.update(line)
-                    try write(line, to: file)
+                    if sealer != nil {
+                        if let chunk = try sealer?.add(line) { try write(chunk, to: file) }
+                    } else {
+                        try write(line, to: file)
+                    }
                     count += 1
                 }
             }
+            if let last = try sealer?.finish() { try write(last, to: file) }
             let bodyHash = hash.finalizeHex()
-            let signature = try signer?(header, bodyHash)
-            try write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, signature: signature).json.canonical + "\n", to: file)
+            let chunks = sealer?.chunks ?? 0
+            let signature = try keys.sign(ChangeLogTrailer.signedMessage(header: header, count: count, bodySHA256: bodyHash, chunks: chunks))
+            try write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, chunks: chunks, signature: signature).json.canonical + "\n", to: file)
             guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
             fclose(file)
             closed = true

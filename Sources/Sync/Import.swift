@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Models
 import Storage
 
@@ -17,53 +19,85 @@ public struct Importer {
         public var pending: Int
     }
 
-    /// What the caller checks once the whole file is read: trust, signature, recipient.
-    public typealias Verifier = (ChangeLogHeader, ChangeLogTrailer) throws -> Void
-
-    public func importFile(_ path: String, verify: Verifier? = nil) throws -> Summary {
+    /// Checks, in CLI.md's order: unparseable, truncated or newer (65 `bad-file`); unknown or revoked
+    /// signer (1 `untrusted-site`); signature (1 `bad-signature`); another recipient (1
+    /// `not-for-this-site`); then, while applying in one transaction, each chunk and the body hash (65).
+    public func importFile(_ path: String) throws -> Summary {
         let reader = try LineReader(path: path)
         guard let first = try reader.next() else { throw SyncError.badFile("the file is empty") }
         guard first.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: 1) }
         let local = try SiteRepository(db).local()
         let header = try ChangeLogHeader.parse(first.bytes, localSchema: try db.schemaVersion())
+        let trailer = try Self.trailer(path)
         guard header.site != local.code else { throw ClinicError.refused("own-file", "this change log was written by this site") }
+        guard let signer = try TrustStore(db).active(header.site), signer.keyID == header.keyID else {
+            throw ClinicError.refused("untrusted-site", "change logs from site \(header.site) are not trusted here (unknown or revoked key)")
+        }
+        let message = ChangeLogTrailer.signedMessage(header: header, count: trailer.count, bodySHA256: trailer.bodySHA256, chunks: trailer.chunks)
+        guard let signature = trailer.signature.flatMap({ Data(base64Encoded: $0) }),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signer.signingKey),
+              key.isValidSignature(signature, for: Data(message.utf8)) else {
+            throw ClinicError.refused("bad-signature", "the change log's signature does not verify; nothing was imported")
+        }
+        if let recipient = header.recipient, recipient != local.code {
+            // An incremental log holds only what its recipient lacked; applied elsewhere it would leave holes.
+            throw ClinicError.refused("not-for-this-site", "this change log was written for site \(recipient), not \(local.code)")
+        }
+        var opener: ChunkOpener?
+        if let enc = header.encapsulatedKey {
+            guard let encapsulated = Data(base64Encoded: enc) else { throw SyncError.badFile("invalid encryption key", line: 1) }
+            let keys = try SiteKeys.ensure(db)
+            do {
+                opener = try ChunkOpener(privateKey: keys.agreement, encapsulatedKey: encapsulated, recipient: local.code, total: trailer.chunks)
+            } catch {
+                throw SyncError.badFile("the encrypted body cannot be opened with this site's key")
+            }
+        }
         return try db.write { db in
             try ChangeCapture.setApplying(db, true)
-            let now = db.clock.nowMillis()
-            var batch = ChangeBatch(db: db, from: header.site, now: now)
+            var batch = ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis())
             var hash = SHA256Stream()
-            var trailer: ChangeLogTrailer?
-            while let line = try reader.next() {
-                guard trailer == nil else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
-                guard line.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: reader.lineNumber) }
-                let isTrailer = line.bytes.starts(with: Array("{\"trailer\"".utf8))
-                if !isTrailer {
-                    hash.update(bytes: Array(line.bytes))
-                    hash.update(bytes: [0x0A])
-                    if let id = Self.claimedID(line.bytes), try batch.alreadyHas(id) {
-                        batch.received += 1
-                        batch.alreadySeen += 1
-                        continue
-                    }
+            var sawTrailer = false
+            var lineNumber = 1
+            func body(_ bytes: ArraySlice<UInt8>) throws {
+                lineNumber += 1
+                hash.update(bytes: Array(bytes))
+                hash.update(bytes: [0x0A])
+                if let id = Self.claimedID(bytes), try batch.alreadyHas(id) {
+                    batch.received += 1
+                    batch.alreadySeen += 1
+                    return
                 }
                 let value: JSONValue
-                do { value = try JSONParser.parse(Array(line.bytes)) } catch {
-                    throw SyncError.badFile("a line is not valid JSON", line: reader.lineNumber)
+                do { value = try JSONParser.parse(Array(bytes)) } catch {
+                    throw SyncError.badFile("a change is not valid JSON", line: lineNumber)
                 }
-                if isTrailer {
-                    guard let end = try ChangeLogTrailer.parse(value) else { throw SyncError.badFile("invalid trailer", line: reader.lineNumber) }
-                    trailer = end
+                let parsed = try ChangeLine.parse(value, line: lineNumber)
+                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: lineNumber)
+            }
+            while let line = try reader.next() {
+                guard !sawTrailer else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
+                guard line.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: reader.lineNumber) }
+                if line.bytes.starts(with: Self.trailerPrefix) {
+                    sawTrailer = true
                     continue
                 }
-                let parsed = try ChangeLine.parse(value, line: reader.lineNumber)
-                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: reader.lineNumber)
+                if opener != nil {
+                    guard let plain = opener?.open(line.bytes) else {
+                        throw SyncError.badFile("an encrypted chunk fails authentication", line: reader.lineNumber)
+                    }
+                    var start = plain.startIndex
+                    while let newline = plain[start...].firstIndex(of: 0x0A) {
+                        try body(plain[start..<newline])
+                        start = newline + 1
+                    }
+                    guard start == plain.endIndex else { throw SyncError.badFile("an encrypted chunk ends mid-line", line: reader.lineNumber) }
+                } else {
+                    try body(line.bytes)
+                }
             }
-            guard let trailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
-            try verify?(header, trailer)
-            if let recipient = header.recipient, recipient != local.code {
-                // An incremental log holds only what its recipient lacked; applied elsewhere it would leave holes.
-                throw ClinicError.refused("not-for-this-site", "this change log was written for site \(recipient), not \(local.code)")
-            }
+            guard sawTrailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
+            if let opener, opener.index != opener.total { throw SyncError.badFile("encrypted chunks are missing") }
             guard trailer.count == batch.received, trailer.bodySHA256 == hash.finalizeHex() else {
                 throw SyncError.badFile("the body does not match its checksum")
             }
@@ -71,6 +105,29 @@ public struct Importer {
             try ChangeCapture.setApplying(db, false)
             return summary
         }
+    }
+
+    static let trailerPrefix = Array("{\"trailer\"".utf8)
+
+    /// The last line of the file, which must be a trailer; read from the end, not by scanning.
+    static func trailer(_ path: String) throws -> ChangeLogTrailer {
+        guard let file = fopen(path, "rb") else { throw ClinicError(.io, "unreadable", "cannot open the change-log file") }
+        defer { fclose(file) }
+        guard fseeko(file, 0, SEEK_END) == 0 else { throw SyncError.badFile("the file cannot be read") }
+        let size = Int(ftello(file))
+        let window = min(64 * 1024, size)
+        guard window > 0, fseeko(file, off_t(size - window), SEEK_SET) == 0 else { throw SyncError.badFile("the file is truncated (no trailer)") }
+        var bytes = [UInt8](repeating: 0, count: Int(window))
+        guard fread(&bytes, 1, bytes.count, file) == bytes.count, bytes.last == 0x0A else {
+            throw SyncError.badFile("the file is truncated (no trailer)")
+        }
+        let body = bytes.dropLast()
+        let start = (body.lastIndex(of: 0x0A).map { $0 + 1 }) ?? body.startIndex
+        let line = body[start...]
+        guard line.starts(with: trailerPrefix), let value = try? JSONParser.parse(Array(line)), let trailer = try ChangeLogTrailer.parse(value) else {
+            throw SyncError.badFile("the file is truncated (no trailer)")
+        }
+        return trailer
     }
 }
 

@@ -104,7 +104,10 @@ public struct ICalendarExport {
         for single in singles.sorted(by: { ($0.span.start, $0.id) < ($1.span.start, $1.id) }) {
             events.append(event(uid: single.id, for: single, sequence: single.sequence, status: single.status))
         }
-        let spans = appointments.filter(\.selected).flatMap { [$0.span.start, $0.originalStart, $0.span.end] }
+        // The zone must cover every instant written, including a series' first slot when it is someone else's.
+        let exportedSeries = Set(appointments.filter(\.selected).compactMap(\.seriesID))
+        let spans = appointments.filter { $0.selected || $0.seriesID.map(exportedSeries.contains) == true }
+            .flatMap { [$0.span.start, $0.originalStart, $0.span.end] }
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//clinic//clinic export ics//EN", "CALSCALE:GREGORIAN",
                      "X-WR-CALNAME:" + ICalendarText.escape(calendarName), "X-WR-TIMEZONE:" + zone.identifier]
         if let low = spans.min(), let high = spans.max() {

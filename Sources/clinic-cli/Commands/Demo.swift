@@ -1,6 +1,7 @@
 import ArgumentParser
 import Models
 import Storage
+import Sync
 
 /// `clinic demo`: a ready site to explore, written all at once or not at all.
 struct Demo: ParsableCommand {
@@ -13,6 +14,7 @@ struct Demo: ParsableCommand {
     func run() throws {
         let session = try global.open(create: true)
         let summary = try DemoSite.create(in: session.db, now: session.now)
+        _ = try SiteKeys.ensure(session.db)
         try session.emit(summary) {
             """
             Demo clinic \(summary.site.code) — \(summary.site.name) (\(summary.site.timeZone)) created in \(global.databasePath)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Models
 import Storage
+import Sync
 
 /// `clinic init`: creates the site's database with its first admin.
 struct Initialise: ParsableCommand {
@@ -34,6 +35,7 @@ struct Initialise: ParsableCommand {
             try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, role: .admin, now: session.now)
             return site
         }
+        _ = try SiteKeys.ensure(session.db)
         try session.emit(SiteView(site: site, database: global.databasePath)) {
             "Created site \(site.code) (\(site.name), \(site.timeZone)) with admin '\(admin)' in \(global.databasePath)"
         }

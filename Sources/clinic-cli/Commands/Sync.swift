@@ -7,7 +7,8 @@ import Sync
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Exchange change logs with other sites; see what is sent, acknowledged and in conflict.",
-        subcommands: [SyncExport.self, SyncImport.self, SyncStatusCommand.self, SyncConflicts.self, SyncQuarantine.self, SyncDigest.self])
+        subcommands: [SyncExport.self, SyncImport.self, SyncStatusCommand.self, SyncConflicts.self, SyncQuarantine.self, SyncTrust.self,
+                      SyncKey.self, SyncDigest.self])
 }
 
 struct SyncExport: ParsableCommand {
@@ -16,7 +17,7 @@ struct SyncExport: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "File to write.") var to: String
     @Option(name: .customLong("for"), help: "Site code of the recipient; the log holds what that site is not known to have.") var recipient: String?
-    @Flag(help: "Write an unencrypted log (for debugging only).") var plaintext = false
+    @Flag(help: "Write an unencrypted (still signed) log, for debugging only; without --for it holds everything.") var plaintext = false
     @Flag(help: "Everything this site holds, not only what the recipient lacks.") var full = false
 
     func validate() throws {
@@ -25,7 +26,7 @@ struct SyncExport: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let summary = try Exporter(session.db).export(to: to, recipient: recipient, full: full)
+        let summary = try Exporter(session.db).export(to: to, recipient: recipient, full: full, plaintext: plaintext)
         struct View: Encodable { let file: String, changes: Int, recipient: String?, body_sha256: String, vector: [String: Int64] }
         try session.emit(View(file: to, changes: summary.changes, recipient: summary.recipient, body_sha256: summary.bodySHA256, vector: summary.vector)) {
             "Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s")" + (summary.recipient.map { " for \($0)" } ?? "") + " to \(to)"
@@ -191,5 +192,59 @@ struct SyncDigest: ParsableCommand {
         let session = try global.open()
         let digest = try Digest.compute(session.db)
         try session.emit(["digest": digest]) { digest }
+    }
+}
+
+struct SyncKey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Print this site's public keys as one line to give to other sites ('sync trust --key').")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let session = try global.open()
+        let keys = try SiteKeys.ensure(session.db)
+        try session.emit(["site": keys.code, "key": keys.publicLine, "key_id": keys.keyID]) { keys.publicLine }
+    }
+}
+
+struct SyncTrust: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trust", abstract: "Trust another site's key (its logs are accepted and exports to it are encrypted for it); list or revoke.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Site code of the peer, e.g. QC.") var site: String?
+    @Option(help: "The line the peer's 'clinic sync key' printed.") var key: String?
+    @Flag(help: "List trusted sites.") var list = false
+    @Option(help: "Stop trusting this site's key.") var revoke: String?
+
+    func validate() throws {
+        let modes = [site != nil || key != nil, list, revoke != nil].filter { $0 }.count
+        guard modes == 1 else { throw ValidationError("give --site with --key, or --list, or --revoke CODE") }
+        if (site == nil) != (key == nil) { throw ValidationError("--site and --key go together") }
+    }
+
+    struct View: Encodable { let site: String, key_id: String, trusted_at: String, revoked_at: String? }
+
+    func run() throws {
+        let session = try global.open()
+        let actor = try session.requireActor()
+        guard actor.role == .admin else { throw ClinicError.refused("forbidden", "only an admin may change or list trusted sites") }
+        let store = TrustStore(session.db)
+        if let site, let key {
+            let trusted = try store.trust(code: site, line: key, now: session.now)
+            try session.emit(View(site: trusted.code, key_id: trusted.keyID, trusted_at: Instant.iso(trusted.trustedAt), revoked_at: nil)) {
+                "Trusted site \(trusted.code) (key \(trusted.keyID))"
+            }
+        } else if let revoke {
+            try store.revoke(code: revoke, now: session.now)
+            try session.emit(["revoked": revoke]) { "Revoked site \(revoke): its change logs are refused from now on" }
+        } else {
+            let sites = try store.all()
+            try session.emit(["trusted": sites.map { View(site: $0.code, key_id: $0.keyID, trusted_at: Instant.iso($0.trustedAt), revoked_at: $0.revokedAt.map(Instant.iso)) }]) {
+                guard !sites.isEmpty else { return "No trusted sites." }
+                var table = TextTable("SITE", "KEY ID", "TRUSTED", "REVOKED")
+                for s in sites { table.add(s.code, s.keyID, Instant.iso(s.trustedAt), s.revokedAt.map(Instant.iso) ?? "") }
+                return table.render()
+            }
+        }
     }
 }

@@ -1,0 +1,21 @@
+extension Schema {
+    /// This site's private keys and the public keys of sites it trusts. The private keys live in
+    /// the database, which is created with mode 0600 (as is its WAL).
+    static let v6Keys = """
+    CREATE TABLE site_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        signing_private TEXT NOT NULL,
+        agreement_private TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE trusted_site (
+        code TEXT PRIMARY KEY,
+        signing_key TEXT NOT NULL,
+        agreement_key TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        trusted_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    """
+}
