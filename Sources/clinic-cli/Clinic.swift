@@ -13,7 +13,7 @@ struct Clinic: ParsableCommand {
             Initialise.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
             PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
             Complete.self, Schedule.self, ConsentCommand.self, NoteCommand.self, NotesHistory.self, Search.self, Audit.self,
-            SyncCommand.self, Demo.self, ExportCommand.self, ImportCommand.self, ReportCommand.self,
+            SyncCommand.self, DoctorCommand.self, Demo.self, ExportCommand.self, ImportCommand.self, ReportCommand.self,
         ]
     )
 
@@ -26,6 +26,8 @@ struct Clinic: ParsableCommand {
             try command.run()
         } catch let error as ClinicError {
             fail(code: error.code, message: error.message, exitCode: ExitStatus.code(for: error.category), json: wantsJSON)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch let error as StorageError {
             fail(code: error.code, message: error.message, exitCode: ExitStatus.io, json: wantsJSON)
         } catch {

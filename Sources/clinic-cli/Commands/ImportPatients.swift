@@ -47,8 +47,9 @@ struct ImportCommand: ParsableCommand {
             try session.emit(view) {
                 var lines = ["Imported \(outcome.imported.count) patients" + (outcome.imported.isEmpty ? "." : " (\(view.first_chart ?? "")–\(view.last_chart ?? ""))")]
                 if !outcome.duplicates.isEmpty {
-                    lines.append("\(policy == .skip ? "Skipped" : "Imported anyway") \(outcome.duplicates.count) likely duplicates: "
-                                 + outcome.duplicates.map(\.description).joined(separator: "; "))
+                    let listed = outcome.duplicates.prefix(20).map(\.description).joined(separator: "; ")
+                    let more = outcome.duplicates.count > 20 ? "; and \(outcome.duplicates.count - 20) more (see --json)" : ""
+                    lines.append("\(policy == .skip ? "Skipped" : "Imported anyway") \(outcome.duplicates.count) likely duplicates: \(listed)\(more)")
                 }
                 if !outcome.ignoredColumns.isEmpty { lines.append("Ignored columns: " + outcome.ignoredColumns.joined(separator: ", ")) }
                 return lines.joined(separator: "\n")
