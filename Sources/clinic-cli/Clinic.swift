@@ -32,11 +32,36 @@ struct Clinic: ParsableCommand {
             fail(code: error.code, message: error.message, exitCode: ExitStatus.io, json: wantsJSON)
         } catch {
             let status = exitCode(for: error)
-            if wantsJSON, status != .success {
-                fail(code: "usage", message: message(for: error), exitCode: ExitStatus.usage, json: true)
-            }
-            exit(withError: error)
+            guard status != .success else { exit(withError: error) }
+            let text = redactingValues(message(for: error))
+            if wantsJSON { fail(code: "usage", message: text, exitCode: status.rawValue, json: true) }
+            StandardError.write("Error: \(text)\n" + helpHint(for: arguments))
+            Foundation.exit(status.rawValue)
         }
+    }
+
+    /// Parser messages quote what was typed ("Unexpected argument 'Maria'"), which may be a patient's
+    /// name: values are replaced by '…', option names (starting with '-') are kept.
+    static func redactingValues(_ text: String) -> String {
+        var output = ""
+        var remainder = Substring(text)
+        while let open = remainder.firstIndex(of: "'") {
+            output += remainder[..<open]
+            let afterOpen = remainder.index(after: open)
+            guard let close = remainder[afterOpen...].firstIndex(of: "'") else {
+                output += remainder[open...]
+                return output
+            }
+            let quoted = remainder[afterOpen..<close]
+            output += quoted.hasPrefix("-") || quoted.hasPrefix("<") ? "'\(quoted)'" : "'…'"
+            remainder = remainder[remainder.index(after: close)...]
+        }
+        return output + remainder
+    }
+
+    static func helpHint(for arguments: [String]) -> String {
+        let words = arguments.prefix { !$0.hasPrefix("-") }.prefix(2)
+        return "See 'clinic \(words.isEmpty ? "" : words.joined(separator: " ") + " ")--help' for more information."
     }
 
     static func fail(code: String, message: String, exitCode: Int32, json: Bool) -> Never {

@@ -67,7 +67,15 @@ public enum ISOInstant {
             offsetSeconds = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
             body = trimmed.dropLast(6)
         }
-        guard let local = LocalDateTime.parse(String(body).replacingOccurrences(of: "T", with: " ")) else { return nil }
-        return Date(timeIntervalSince1970: Double(local.secondsAsIfUTC - offsetSeconds))
+        var text = String(body).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "t", with: " ")
+        var fraction = 0.0
+        if let dot = text.lastIndex(of: "."), text.distance(from: dot, to: text.endIndex) <= 10 {
+            let digits = text[text.index(after: dot)...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Double("0." + digits) else { return nil }
+            fraction = value
+            text = String(text[..<dot])
+        }
+        guard let local = LocalDateTime.parse(text) else { return nil }
+        return Date(timeIntervalSince1970: Double(local.secondsAsIfUTC - offsetSeconds) + fraction)
     }
 }
