@@ -107,3 +107,17 @@ struct ExchangeICalendarTests {
         #expect(!lines.contains { $0.hasPrefix("EXDATE") })
     }
 }
+
+@Suite("iCalendar time zone coverage")
+struct ExchangeICalendarCoverageTests {
+    @Test("the VTIMEZONE covers a series' first slot even when that slot belongs to someone else")
+    func coversUnselectedFirstSlot() throws {
+        let list = [
+            try calendarAppointment("a1", series: "s", original: "2026-10-20 09:00", selected: false),
+            try calendarAppointment("a2", series: "s", original: "2026-11-17 09:00"),
+        ]
+        let lines = unfolded(ICalendarExport(zone: try SiteTimeZone("America/Toronto"), siteName: "M", calendarName: "c").render(list))
+        #expect(lines.contains("BEGIN:DAYLIGHT"), "the 20 October slot is in daylight time")
+        #expect(lines.contains("DTSTART;TZID=America/Toronto:20261020T090000"))
+    }
+}

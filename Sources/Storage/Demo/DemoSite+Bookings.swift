@@ -1,12 +1,12 @@
 import Models
 
 extension DemoSite {
-    /// A realistic week around `now`: recurring series, a full day per clinician, past visits
+    /// Last week and this week around `now` (so there are always past visits with notes): recurring series, a full day per clinician, past visits
     /// completed, one no-show and a couple of cancellations. Deterministic for a given `now`.
     static func bookWeek(in db: Database, zone: SiteTimeZone, now: Int64) throws -> Int {
         let scheduler = Scheduler(db)
         let today = zone.local(now).date
-        let monday = today.adding(days: 1 - today.weekday)
+        let monday = today.adding(days: 1 - today.weekday - 7)
         var random = DemoRandom(seed: 42)
         var booked: [AppointmentRecord] = []
 
@@ -16,10 +16,10 @@ extension DemoSite {
         func chart(_ n: Int) -> String { ChartNumber(siteCode: siteCode, sequence: n).description }
 
         let series: [(Int, String, String, Int, RepeatRule, Int)] = [
-            (1, "mtremblay", "dn-30", 8, .weekly, 6),
+            (1, "mtremblay", "dn-30", 8, .weekly, 7),
             (2, "lchen", "acu-45", 9, .everyTwoWeeks, 4),
-            (3, "jdoe", "physio-30", 10, .weekly, 5),
-            (9, "ecote", "kin-45", 7, .weekly, 8),
+            (3, "jdoe", "physio-30", 10, .weekly, 6),
+            (9, "ecote", "kin-45", 7, .weekly, 9),
         ]
         for (patient, handle, service, hour, rule, count) in series {
             guard let first = at(monday.adding(days: handle == "lchen" || handle == "jdoe" ? 0 : 1 + (handle == "ecote" ? 1 : 0)), hour) else { continue }
@@ -34,7 +34,7 @@ extension DemoSite {
             ("pbouchard", ["osteo-60", "osteo-60", "osteo-60"]),
             ("ecote", ["kin-45", "kin-45"]),
         ]
-        for offset in 0..<6 {
+        for offset in 0..<13 where offset != 6 {
             let day = monday.adding(days: offset)
             for (handle, services) in dayPlans {
                 var minute = 8 * 60 + random.next(4) * 30
