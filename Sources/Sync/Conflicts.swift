@@ -183,7 +183,7 @@ public struct ConflictBook {
 
     /// Records a person's decision as a synced change. Keeping one side of a double booking cancels
     /// the other; keeping the older side of a concurrent edit writes its values again so it wins.
-    public func resolve(id text: String, keep: String, by actor: Practitioner, now: Int64) throws -> Entry {
+    public func resolve(id text: String, keep: String, by handle: String, now: Int64) throws -> Entry {
         try db.write { db in
             let all = try ConflictBook(db).list(includeResolved: true)
             let matches = all.filter { $0.id == text || $0.id.hasPrefix(text.lowercased()) }
@@ -211,7 +211,7 @@ public struct ConflictBook {
                 break
             }
             try db.execute("INSERT INTO conflict_resolution (id, conflict_id, keep, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?)",
-                           [UUIDv7.string(at: Instant.date(now)), entry.id, keep, actor.handle, now])
+                           [UUIDv7.string(at: Instant.date(now)), entry.id, keep, handle, now])
             var resolved = entry
             resolved.resolution = keep
             return resolved

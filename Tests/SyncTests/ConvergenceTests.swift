@@ -134,7 +134,7 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
     default:
         guard let actor = try? StaffRepository(db).find("admin\(network.codes[site].lowercased())"),
               let entry = try? ConflictBook(db).list().first else { return }
-        _ = try? ConflictBook(db).resolve(id: entry.id, keep: random.chance(50) ? "A" : "B", by: actor, now: now)
+        _ = try? ConflictBook(db).resolve(id: entry.id, keep: random.chance(50) ? "A" : "B", by: actor.handle, now: now)
     }
 }
 

@@ -86,6 +86,13 @@ struct Session {
         return try StaffRepository(db).require(handle)
     }
 
+    /// The acting staff member when one is named; site administration (trust, quarantine,
+    /// resolving conflicts) may also be run by the site's operator without `--as`.
+    func optionalActor() throws -> Practitioner? {
+        guard let handle = options.actorHandle else { return nil }
+        return try StaffRepository(db).require(handle)
+    }
+
     /// Prints `value` as JSON with `--json`, else the human text.
     func emit<T: Encodable>(_ value: T, human: () throws -> String) throws {
         if options.json {
