@@ -34,7 +34,7 @@ public struct Importer {
             throw ClinicError.refused("untrusted-site", "change logs from site \(header.site) are not trusted here (unknown or revoked key)")
         }
         let message = ChangeLogTrailer.signedMessage(header: header, count: trailer.count, bodySHA256: trailer.bodySHA256, chunks: trailer.chunks)
-        guard let signature = trailer.signature.flatMap({ Data(base64Encoded: $0) }),
+        guard let signature = trailer.signature.flatMap(StrictBase64.decode),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signer.signingKey),
               key.isValidSignature(signature, for: Data(message.utf8)) else {
             throw ClinicError.refused("bad-signature", "the change log's signature does not verify; nothing was imported")
@@ -45,7 +45,7 @@ public struct Importer {
         }
         var opener: ChunkOpener?
         if let enc = header.encapsulatedKey {
-            guard let encapsulated = Data(base64Encoded: enc) else { throw SyncError.badFile("invalid encryption key", line: 1) }
+            guard let encapsulated = StrictBase64.decode(enc) else { throw SyncError.badFile("invalid encryption key", line: 1) }
             let keys = try SiteKeys.ensure(db)
             do {
                 opener = try ChunkOpener(privateKey: keys.agreement, encapsulatedKey: encapsulated, recipient: local.code, total: trailer.chunks)

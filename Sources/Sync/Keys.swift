@@ -54,8 +54,8 @@ public struct TrustedSite: Sendable, Equatable {
     public static func parse(line: String) throws -> (code: String, signing: Data, agreement: Data) {
         let parts = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "clinic-key", SiteCode.isValid(String(parts[1])),
-              let signing = Data(base64Encoded: String(parts[2])), signing.count == 32,
-              let agreement = Data(base64Encoded: String(parts[3])), agreement.count == 32,
+              let signing = StrictBase64.decode(String(parts[2])), signing.count == 32,
+              let agreement = StrictBase64.decode(String(parts[3])), agreement.count == 32,
               (try? Curve25519.Signing.PublicKey(rawRepresentation: signing)) != nil,
               (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: agreement)) != nil else {
             throw ClinicError.usage("invalid-key", "--key must be the line another site's 'clinic sync key' prints (clinic-key:CODE:…:…)")

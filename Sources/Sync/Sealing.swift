@@ -62,9 +62,22 @@ struct ChunkOpener {
 
     /// The plaintext of the next chunk, or nil when it fails authentication.
     mutating func open(_ line: ArraySlice<UInt8>) -> [UInt8]? {
-        guard index < total, let sealed = Data(base64Encoded: Data(line)) else { return nil }
+        guard index < total, let sealed = StrictBase64.decode(line) else { return nil }
         let aad = ChangeLogSealing.associatedData(index: index, last: index == total - 1)
         index += 1
         return (try? recipient.open(sealed, authenticating: aad)).map { Array($0) }
+    }
+}
+
+/// Base64 that accepts exactly one spelling of each byte string: Foundation ignores the spare bits
+/// of the last character, which would let a changed byte in a file still decode to the same data.
+enum StrictBase64 {
+    static func decode(_ text: String) -> Data? {
+        guard let data = Data(base64Encoded: text), data.base64EncodedString() == text else { return nil }
+        return data
+    }
+
+    static func decode(_ bytes: ArraySlice<UInt8>) -> Data? {
+        decode(String(decoding: bytes, as: UTF8.self))
     }
 }
