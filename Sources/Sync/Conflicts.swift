@@ -206,6 +206,9 @@ public struct ConflictBook {
                     let columns = values.keys.sorted()
                     try db.execute("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
                                    columns.map { SyncValues.sql(values[$0] ?? .null) } + [row])
+                    // Restoring an older slot can itself make an overlap: look, as an import would.
+                    var recorder = Merger(db: db, now: now)
+                    try ConflictDetector(db: db, now: now).detect(touched: [Merger.RowKey(table: table, rowID: row)], recorder: &recorder)
                 }
             default:
                 break

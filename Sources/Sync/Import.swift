@@ -218,7 +218,7 @@ struct ChangeBatch {
             }
         }
         try merger.apply(touched)
-        try ConflictDetector(db: db, now: now).detect(touched: touched, recorder: &merger)
+        try ConflictDetector(db: db, now: now).detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
         if newest > .zero { try ChangeCapture.receive(db, newest) }
         if let header {
             try db.execute("""

@@ -8,6 +8,8 @@ struct Merger {
     let db: Database
     let now: Int64
     private(set) var newConflicts = 0
+    /// Every row this merge inserted or updated, including rows released from pending.
+    private(set) var appliedKeys: Set<RowKey> = []
 
     init(db: Database, now: Int64) {
         self.db = db
@@ -41,9 +43,9 @@ struct Merger {
             var stillPending: Set<RowKey> = []
             for key in queue.sorted() {
                 switch try applyRow(key) {
-                case .done: progress = true
+                case .done: progress = true; appliedKeys.insert(key)
                 case .pending: stillPending.insert(key)
-                case .signPending: signatures.insert(key.rowID); progress = true
+                case .signPending: signatures.insert(key.rowID); progress = true; appliedKeys.insert(key)
                 }
             }
             for note in signatures.sorted() {

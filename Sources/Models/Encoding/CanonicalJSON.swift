@@ -53,8 +53,15 @@ public indirect enum JSONValue: Sendable, Hashable {
         return value.description
     }
 
+    /// Most strings (ids, codes, names) need no escaping; those are appended whole, which is what made
+    /// change ids and export lines cost a scalar-by-scalar append each. The output is the same either way.
     public static func writeString(_ value: String, to output: inout String) {
         output += "\""
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -1,0 +1,55 @@
+import Foundation
+import Models
+import Storage
+
+/// Full-text search over many session notes through `Notes.search` (FTS5, bm25, audited).
+enum NoteBenchmarks {
+    /// Clinical words with a skewed frequency, so some searches hit thousands of notes and some a handful.
+    static let vocabulary = """
+        pain shoulder neck lumbar cervical thoracic trapezius supraspinatus infraspinatus levator scapulae rhomboid gluteus medius
+        piriformis hamstring quadriceps gastrocnemius soleus plantar fascia knee hip ankle wrist elbow lateral medial epicondylalgia
+        tendinopathy stiffness radiating numbness tingling headache migraine posture ergonomics sleep improved worse unchanged
+        needling acupuncture twitch response electrostimulation mobilisation manipulation exercise home program stretching
+        strengthening range motion flexion extension rotation abduction adduction palpation tender trigger point referral
+        sciatica disc bulge whiplash concussion fatigue stress anxiety runner cyclist swimmer desk worker lifting gardening
+        """.split(whereSeparator: \.isWhitespace).map(String.init)
+
+    static func search(path: String, notes: Int, samples: Int) throws {
+        let clinic = try Clinic.create(path: path)
+        try clinic.bulkAppointments(notes)
+        var seed: UInt64 = 42
+        func word() -> String {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let r = Double((seed >> 33) % 1_000_000) / 1_000_000
+            return vocabulary[min(vocabulary.count - 1, Int(r * r * Double(vocabulary.count)))]
+        }
+        func sentence(_ count: Int) -> String { (0..<count).map { _ in word() }.joined(separator: " ") }
+        try clinic.db.write { db in
+            try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+            var k = 0
+            try db.forEach("SELECT id, patient_id, staff_id, start_ms FROM appointment ORDER BY start_ms LIMIT ?", [notes]) { row in
+                try db.execute("""
+                    INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, subjective, objective, assessment, plan,
+                                      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [Clinic.deterministicID(4, k), row.string(0), row.string(1), row.string(2),
+                          clinic.zone.local(row.int(3)).date.description, sentence(25), sentence(20), sentence(12), sentence(15),
+                          Clinic.setupNow, Clinic.setupNow])
+                k += 1
+            }
+            try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+        }
+        let practitioner = clinic.practitioners[0]
+        let queries = ["shoulder pain", "trapezius twitch response", "plantar fascia runner", "whiplash concussion", "lumbar"]
+        var times: [Double] = []
+        var hits = 0
+        for index in 0..<samples {
+            let session = AuditedSession(db: clinic.db, actor: practitioner, now: Clinic.setupNow)
+            times.append(try Timing.seconds { hits += try Notes(session).search(queries[index % queries.count], limit: 20).count })
+        }
+        var report = Report("fts")
+        report.add("notes", notes)
+        report.add("hits", hits)
+        report.add("ms", Timing.median(times) * 1000)
+        report.print()
+    }
+}

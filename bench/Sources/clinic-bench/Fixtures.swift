@@ -1,0 +1,115 @@
+import Foundation
+import Models
+import Storage
+
+/// Builds benchmark databases: a real site, staff, hours, rooms and a service through the
+/// repositories (so every invariant holds), then bulk rows in one transaction where the benchmark
+/// is not about insertion. Bulk rows skip change capture (`applying = 1`) for speed.
+struct Clinic {
+    let db: Database
+    let zone: SiteTimeZone
+    let practitioners: [Practitioner]
+    let admin: Practitioner
+    let roomNames: [String]
+    let roomIDs: [String]
+    let serviceID: String
+    let patientIDs: [String]
+    let patientCharts: [String]
+
+    /// 2026-01-05, a Monday; bulk appointments fill the days from here on.
+    static let firstDay = CivilDate(daysSinceEpoch: 20_458)
+    /// The fixed "now" of set-up: 2026-01-01T00:00Z.
+    static let setupNow: Int64 = 1_767_225_600_000
+    /// Working day 07:00–21:00, booked in 30-minute slots: 28 per practitioner per day.
+    static let openMinute = 7 * 60, closeMinute = 21 * 60, slotMinutes = 30
+    static var slotsPerDay: Int { (closeMinute - openMinute) / slotMinutes }
+
+    static func deterministicID(_ kind: Int, _ n: Int) -> String {
+        String(format: "00000000-%04x-7000-8000-%012x", kind, n)
+    }
+
+    /// A site `code` with `practitionerCount` clinicians (each with a room of their own) and `patientCount` patients.
+    static func create(path: String, code: String = "MTL", practitionerCount: Int = 20, patientCount: Int = 2_000) throws -> Clinic {
+        try? FileManager.default.removeItem(atPath: path)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let db = try Database(path: path)
+        let now = setupNow
+        var practitioners: [Practitioner] = []
+        var roomNames: [String] = [], roomIDs: [String] = []
+        var admin: Practitioner?
+        var serviceID = ""
+        try db.write { db in
+            let site = try SiteRepository(db).createLocal(code: code, name: "Bench \(code)", timeZone: "America/Toronto", now: now)
+            let staff = StaffRepository(db), hours = AvailabilityRepository(db), rooms = RoomRepository(db)
+            admin = try staff.add(handle: "admin", name: "Admin", discipline: nil, role: .admin, now: now)
+            for index in 0..<practitionerCount {
+                let handle = "p\(index)"
+                practitioners.append(try staff.add(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, role: .clinician, now: now))
+                for weekday in 1...7 {
+                    try hours.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute), now: now)
+                }
+                let room = try rooms.add(name: "Room \(index)", kind: .bed, now: now)
+                roomNames.append(room.name)
+                roomIDs.append(room.id)
+            }
+            serviceID = try ServiceRepository(db).add(slug: "physio-30", name: "Physio 30", durationMinutes: slotMinutes,
+                                                      discipline: .physiotherapy, requires: nil, now: now).id
+            try bulkPatients(db, siteID: site.id, code: code, count: patientCount)
+        }
+        guard let admin else { throw BenchError("set-up did not create an admin") }
+        let patients = try db.query("SELECT id, chart FROM patient ORDER BY chart_seq")
+        return Clinic(db: db, zone: try SiteRepository(db).zone(), practitioners: practitioners, admin: admin, roomNames: roomNames,
+                      roomIDs: roomIDs, serviceID: serviceID, patientIDs: patients.map { $0.string(0) },
+                      patientCharts: patients.map { $0.string(1) })
+    }
+
+    private static func bulkPatients(_ db: Database, siteID: String, code: String, count: Int) throws {
+        try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+        for n in 1...count {
+            try db.execute("""
+                INSERT INTO patient (id, site_id, chart, chart_seq, first, last, dob, phone, email, search, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, '1980-04-02', NULL, NULL, ?, ?)
+                """, [deterministicID(1, n), siteID, String(format: "%@-%06d", code, n), n, "Pat\(n)", "Ient\(n)",
+                      "pat\(n) ient\(n)", setupNow])
+        }
+        try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+    }
+
+    /// The instant of slot `slot` (0-based) on `day`, in the site's zone.
+    func start(day: CivilDate, slot: Int) -> Int64 {
+        zone.instant(LocalDateTime(date: day, minuteOfDay: Self.openMinute + slot * Self.slotMinutes)) ?? zone.startOfDay(day)
+    }
+
+    /// Fills the schedule from `firstDay` with `count` non-overlapping appointments (every practitioner, room and
+    /// patient busy at most once per slot), in one transaction without change capture.
+    /// Returns the first day left completely free.
+    @discardableResult
+    func bulkAppointments(_ count: Int) throws -> CivilDate {
+        let perDay = practitioners.count * Self.slotsPerDay
+        try db.write { db in
+            try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+            for k in 0..<count {
+                let day = Self.firstDay.adding(days: k / perDay)
+                let slot = (k % perDay) / practitioners.count
+                let who = k % practitioners.count
+                let start = start(day: day, slot: slot)
+                let patient = patientIDs[(k / practitioners.count * practitioners.count + who) % patientIDs.count]
+                try db.execute("""
+                    INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id,
+                                             original_start_ms, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', NULL, ?, ?, ?)
+                    """, [Self.deterministicID(2, k), patient, practitioners[who].id, roomIDs[who], serviceID, start,
+                          start + Int64(Self.slotMinutes) * 60_000, start, Self.setupNow, Self.setupNow])
+            }
+            try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [Int64(Self.slotMinutes) * 60_000])
+            try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+        }
+        return Self.firstDay.adding(days: (count + perDay - 1) / perDay + 1)
+    }
+}
+
+/// A benchmark that could not run; the message names what went wrong (no patient data involved).
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

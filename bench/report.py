@@ -1,0 +1,88 @@
+"""Turns bench/out/raw.jsonl (one JSON object per measurement) into the table and bench/results.json."""
+import json
+import sys
+
+raw, results_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+m = {}
+conflict = {}
+for line in open(raw):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    d = json.loads(line)
+    if d["name"] == "conflict":
+        conflict[d["present"]] = d
+    else:
+        m[d["name"]] = d
+
+rows = []
+
+
+def add(name, ours, base, unit, ratio, goal, passed):
+    rows.append({"benchmark": name, "ours": ours, "baseline": base, "unit": unit, "ratio": ratio, "goal": goal, "pass": passed})
+
+
+c = m["cold-start"]
+r = c["ms"] / c["sqlite3_ms"]
+add("cold start: schedule --date --json, 10k appts", c["ms"], c["sqlite3_ms"], "ms (median)", r, "<= 3x sqlite3 shell", r <= 3)
+
+b, cb = m["booking"], m["c-insert-commits"]
+r = b["ops_per_s"] / cb["ops_per_s"]
+add(f"booking: {b['ops']} book() in-process", b["ops_per_s"], cb["ops_per_s"], "ops/s", r, ">= 0.5x C inserts", r >= 0.5)
+
+small, large = conflict[1000], conflict[100000]
+r = large["book_ms"] / small["book_ms"]
+add("conflict check: 1 booking, 100k vs 1k present", large["book_ms"], small["book_ms"], "ms (median)", r, "<= 1.5x", r <= 1.5)
+r = large["refused_ms"] / small["refused_ms"]
+add("  same, refused booking (check only, no fsync)", large["refused_ms"], small["refused_ms"], "ms (median)", r, "<= 1.5x", r <= 1.5)
+
+s = m["slots"]
+add("slot search: 7 days, 1 practitioner, 100k appts", s["ms"], None, "ms (median)", None, "<= 10 ms", s["ms"] <= 10)
+
+e, ce = m["sync-export"], m["c-json-lines"]
+ours = e["changes"] / e["seconds"]
+r = ours / ce["rows_per_s"]
+add(f"sync export: {e['changes']} changes (CLI process)", ours, ce["rows_per_s"], "changes/s", r, ">= 0.5x C JSON lines", r >= 0.5)
+
+i, ci = m["sync-import"], m["c-upserts"]
+ours = i["changes"] / i["seconds"]
+r = ours / ci["changes_per_s"]
+add(f"sync import: {i['changes']} changes (CLI process)", ours, ci["changes_per_s"], "changes/s", r, ">= 0.8x C upserts, >= 50k/s",
+    r >= 0.8 and ours >= 50_000)
+
+ri = m["sync-reimport"]
+r = ri["seconds"] / i["seconds"]
+add("re-import: same file again", ri["seconds"], i["seconds"], "s (baseline: first import)", r, "<= 0.5x", r <= 0.5)
+
+mb = i["peak_rss_kb"] / 1024
+add(f"import memory: peak RSS, {i['changes']} changes", mb, None, "MB", None, "<= 200 MB", mb <= 200)
+
+f = m["fts"]
+add(f"FTS search: {f['notes']} notes (audited)", f["ms"], None, "ms (median)", None, "<= 20 ms", f["ms"] <= 20)
+
+for key, label in (("capture", "capture overhead: INSERT with vs without"), ("capture-nosync", "  same, synchronous=OFF (CPU only)")):
+    k = m[key]
+    r = k["with_ms"] / k["without_ms"]
+    add(label, k["with_ms"], k["without_ms"], "ms/write (median)", r, "<= 1.5x", r <= 1.5)
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if v >= 1000:
+        return f"{v:,.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}"
+
+
+header = ["benchmark", "ours", "baseline", "unit", "ratio", "goal", "result"]
+table = [[r["benchmark"], fmt(r["ours"]), fmt(r["baseline"]), r["unit"], "-" if r["ratio"] is None else f"{r['ratio']:.2f}x", r["goal"],
+          "PASS" if r["pass"] else "FAIL"] for r in rows]
+widths = [max(len(str(x[i])) for x in table + [header]) for i in range(len(header))]
+lines = ["| " + " | ".join(str(x).ljust(w) for x, w in zip(header, widths)) + " |",
+         "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+lines += ["| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |" for row in table]
+print("\n".join(lines))
+json.dump({"mode": mode, "results": rows, "raw": {**m, "conflict": conflict}}, open(results_path, "w"), indent=2, default=str)
+print(f"\n{sum(r['pass'] for r in rows)}/{len(rows)} goals met ({mode} run); written to bench/results.json")
