@@ -103,6 +103,17 @@ public struct ChangeLogTrailer: Sendable, Equatable {
 
 /// A change as read from a file: checked for shape and for its id.
 enum ChangeLine {
+    /// True when the line, without its `,"id":"…"` member, hashes to the claimed id: the line is the
+    /// canonical form of its change and unedited, checked without serialising the change again.
+    static func idMatches(_ line: ArraySlice<UInt8>, claimedID: String) -> Bool {
+        let marker = Array(",\"id\":\"".utf8) + Array(claimedID.utf8) + [0x22]
+        guard let start = line.firstRange(of: marker)?.lowerBound else { return false }
+        var stream = SHA256Stream()
+        stream.update(bytes: Array(line[line.startIndex..<start]))
+        stream.update(bytes: Array(line[(start + marker.count)...]))
+        return stream.finalizeHex() == claimedID
+    }
+
     /// The change and the id the file claims for it; `ChangeBatch` checks the id of every change it has not seen.
     static func parse(_ value: JSONValue, line: Int) throws -> (change: Change, claimedID: String) {
         guard let members = value.objectValue, members.count == 8,

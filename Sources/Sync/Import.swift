@@ -73,7 +73,10 @@ public struct Importer {
                     throw SyncError.badFile("a change is not valid JSON", line: lineNumber)
                 }
                 let parsed = try ChangeLine.parse(value, line: lineNumber)
-                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: lineNumber)
+                guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
+                    throw SyncError.badFile("a change was edited (its id does not match its content)", line: lineNumber)
+                }
+                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: lineNumber, verified: true)
             }
             while let line = try reader.next() {
                 guard !sawTrailer else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
@@ -178,14 +181,17 @@ struct ChangeBatch {
     }
 
     /// Stores one received change unless already seen or too far in the future.
-    mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false) throws {
+    /// `verified`: the caller already looked the id up and checked it against the canonical line.
+    mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false, verified: Bool = false) throws {
         received += 1
-        if try db.first("SELECT 1 FROM change WHERE change_id = ?", [claimedID]) != nil {
-            alreadySeen += 1
-            return
+        if !verified {
+            if try alreadyHas(claimedID) {
+                alreadySeen += 1
+                return
+            }
+            guard change.id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
         }
-        let id = change.id
-        guard id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
+        let id = claimedID
         if !force, change.hlc.isTooFarAhead(of: now) {
             try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                            [id, change.line, change.hlc.rawValue, change.origin, from, now])

@@ -71,13 +71,17 @@ extension Notes {
         let query = words.map { "\"\($0)\"" }.joined(separator: " ")
         return try session.run("search", entity: "note") { db, _ in
             try ClinicalAccess.requireRead(actor)
-            return try db.query("""
-                SELECT t.note_id, t.source, snippet(note_text, 2, '[', ']', '…', 12), p.chart, n.session_date
-                FROM note_text t JOIN note n ON n.id = t.note_id JOIN patient p ON p.id = n.patient_id
-                WHERE note_text MATCH ? ORDER BY bm25(note_text) LIMIT ?
-                """, [query, limit]).map {
-                SearchHit(noteID: $0.string(0), source: $0.string(1) == "note" ? "note" : "amendment", snippet: $0.string(2),
-                          patientChart: $0.string(3), sessionDate: $0.string(4))
+            // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
+            let ranked = try db.query("SELECT rowid FROM note_text WHERE note_text MATCH ? ORDER BY rank LIMIT ?", [query, limit])
+            return try ranked.compactMap { hit in
+                try db.first("""
+                    SELECT t.note_id, t.source, snippet(note_text, 2, '[', ']', '…', 12), p.chart, n.session_date
+                    FROM note_text t JOIN note n ON n.id = t.note_id JOIN patient p ON p.id = n.patient_id
+                    WHERE note_text MATCH ? AND t.rowid = ?
+                    """, [query, hit.int(0)]).map {
+                    SearchHit(noteID: $0.string(0), source: $0.string(1) == "note" ? "note" : "amendment", snippet: $0.string(2),
+                              patientChart: $0.string(3), sessionDate: $0.string(4))
+                }
             }
         }
     }

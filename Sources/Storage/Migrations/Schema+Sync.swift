@@ -1,15 +1,16 @@
 import Models
 
 extension Schema {
-    /// Change capture and sync bookkeeping. Triggers on every synced table append a change row
-    /// in the same transaction as the write; `ChangeCapture.seal` stamps and hashes them before commit.
+    /// Change capture and sync bookkeeping. Triggers on every synced table append a row to an unindexed
+    /// staging table in the same transaction as the write; `ChangeCapture.seal` stamps and hashes them
+    /// and moves them into `change` once, just before commit.
     static var v4Sync: String {
         var sql = """
         CREATE TABLE change (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            change_id TEXT UNIQUE,
-            origin TEXT,
-            hlc INTEGER,
+            seq INTEGER PRIMARY KEY,
+            change_id TEXT NOT NULL UNIQUE,
+            origin TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
             tbl TEXT NOT NULL,
             row_id TEXT NOT NULL,
             grp TEXT NOT NULL,
@@ -18,8 +19,15 @@ extension Schema {
         );
         CREATE INDEX change_row ON change(tbl, row_id, grp, hlc);
         CREATE INDEX change_origin ON change(origin, hlc);
-        CREATE INDEX change_unsealed ON change(seq) WHERE change_id IS NULL;
-        CREATE INDEX change_prev ON change(tbl, row_id, grp, prev);
+
+        CREATE TABLE change_staging (
+            seq INTEGER PRIMARY KEY,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            vals TEXT NOT NULL,
+            prev TEXT
+        );
 
         CREATE TABLE sync_state (
             id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -108,24 +116,24 @@ extension Schema {
         }
         var inserts = ""
         for group in table.groups {
-            inserts += "    INSERT INTO change (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), NULL);\n"
+            inserts += "    INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), NULL);\n"
         }
         var sql = "CREATE TRIGGER capture_\(t)_insert AFTER INSERT ON \(t) WHEN \(capturing) BEGIN\n\(inserts)END;\n"
         guard table.merge == .lastWriterWins else { return sql }
         for group in table.groups {
             let changed = group.columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
-            let previous = "(SELECT change_id FROM change WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' AND change_id IS NOT NULL ORDER BY hlc DESC, origin DESC LIMIT 1)"
+            let previous = "(SELECT change_id FROM change WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' ORDER BY hlc DESC, origin DESC LIMIT 1)"
             sql += """
             CREATE TRIGGER capture_\(t)_\(group.name) AFTER UPDATE OF \(group.columns.joined(separator: ", ")) ON \(t)
             WHEN \(capturing) AND (\(changed)) BEGIN
-                INSERT INTO change (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), \(previous));
+                INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), \(previous));
             END;
 
             """
         }
         sql += """
         CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
-            INSERT INTO change (tbl, row_id, grp, vals, prev) VALUES ('\(t)', OLD.id, '_deleted', '{}', NULL);
+            INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', OLD.id, '_deleted', '{}', NULL);
         END;
 
         """

@@ -1,27 +1,25 @@
 import Models
 
-/// Turns the rows the capture triggers appended during a transaction into sealed changes:
-/// one HLC stamp for the transaction, the local site as origin, canonical values, and the id.
+/// Turns the rows the capture triggers staged during a transaction into sealed changes: one HLC
+/// stamp for the transaction, the local site as origin, canonical values, and the id. Only the last
+/// write of a field group in a transaction is kept.
 public enum ChangeCapture {
     /// Seals every unsealed change; called by `write` just before COMMIT.
     static func seal(_ db: Database) throws {
-        let rows = try db.query("SELECT seq, tbl, row_id, grp, vals, prev FROM change WHERE change_id IS NULL ORDER BY seq")
+        let rows = try db.query("SELECT seq, tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq")
         guard !rows.isEmpty else { return }
+        try db.execute("DELETE FROM change_staging")
         guard let origin = try db.first("SELECT code FROM site WHERE is_local = 1")?.string(0) else { return }
         let hlc = try tick(db)
         var latest: [String: Int64] = [:]
         for row in rows { latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] = row.int(0) }
-        for row in rows {
-            let seq = row.int(0)
-            guard latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] == seq else {
-                try db.execute("DELETE FROM change WHERE seq = ?", [seq])
-                continue
-            }
+        for row in rows where latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] == row.int(0) {
             let values = (try? JSONParser.parse(row.string(4)))?.objectValue ?? [:]
             let change = Change(origin: origin, hlc: hlc, table: row.string(1), rowID: row.string(2), group: row.string(3),
                                 values: values, previous: row.optionalString(5))
-            try db.execute("UPDATE change SET change_id = ?, origin = ?, hlc = ?, vals = ? WHERE seq = ?",
-                           [change.id, origin, hlc.rawValue, JSONValue.object(values).canonical, seq])
+            try db.execute("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           [change.id, origin, hlc.rawValue, change.table, change.rowID, change.group, JSONValue.object(values).canonical,
+                            change.previous])
         }
     }
 
