@@ -107,7 +107,17 @@ enum ChangeLine {
     /// canonical form of its change and unedited, checked without serialising the change again.
     static func idMatches(_ line: ArraySlice<UInt8>, claimedID: String) -> Bool {
         let marker = Array(",\"id\":\"".utf8) + Array(claimedID.utf8) + [0x22]
-        guard let start = line.firstRange(of: marker)?.lowerBound else { return false }
+        var start: Int?
+        var index = line.startIndex
+        let limit = line.endIndex - marker.count
+        while index <= limit {
+            if line[index] == marker[0], line[index..<index + marker.count].elementsEqual(marker) {
+                start = index
+                break
+            }
+            index += 1
+        }
+        guard let start else { return false }
         var stream = SHA256Stream()
         stream.update(bytes: Array(line[line.startIndex..<start]))
         stream.update(bytes: Array(line[(start + marker.count)...]))

@@ -34,7 +34,12 @@ public struct Exporter {
         let keys = try SiteKeys.ensure(db)
         let now = db.clock.nowMillis()
         let temporary = path + ".partial"
-        guard let file = fopen(temporary, "wb") else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+        // Patient data: the file is created readable by its owner only.
+        let descriptor = open(temporary, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+        guard descriptor >= 0, let file = fdopen(descriptor, "wb") else {
+            if descriptor >= 0 { close(descriptor) }
+            throw ClinicError(.io, "unreadable", "cannot write the export file")
+        }
         var closed = false
         defer { if !closed { fclose(file); unlink(temporary) } }
 

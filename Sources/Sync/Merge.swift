@@ -19,9 +19,24 @@ struct Merger {
     struct RowKey: Hashable, Comparable {
         let table: String
         let rowID: String
+        /// Position of the table in dependency order, computed once (sorting compares it often).
+        let rank: Int
+
+        init(table: String, rowID: String) {
+            self.table = table
+            self.rowID = rowID
+            rank = SyncSchema.rank(table)
+        }
+
+        static func == (lhs: RowKey, rhs: RowKey) -> Bool { lhs.table == rhs.table && lhs.rowID == rhs.rowID }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(table)
+            hasher.combine(rowID)
+        }
 
         static func < (lhs: RowKey, rhs: RowKey) -> Bool {
-            (SyncSchema.rank(lhs.table), lhs.rowID) < (SyncSchema.rank(rhs.table), rhs.rowID)
+            (lhs.rank, lhs.rowID) < (rhs.rank, rhs.rowID)
         }
     }
 
