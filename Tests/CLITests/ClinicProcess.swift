@@ -27,9 +27,17 @@ struct ClinicProcess {
     let database: String
     var now = "2026-11-23T14:00:00Z"
 
+    /// One folder for every database of this test run, removed when the test process exits.
+    static let runFolder: URL = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-cli-run-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: ClinicProcess.runFolder) }
+        return folder
+    }()
+
     /// A fresh database path in its own temporary folder.
     init() {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-cli-\(UUID().uuidString)")
+        let folder = Self.runFolder.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("clinic.sqlite").path
     }

@@ -20,4 +20,28 @@ public enum ClinicalAccess {
             throw ClinicError.refused("forbidden", "only the appointment's practitioner may write this note")
         }
     }
+
+    /// The audit log names patients and actions: clinicians and admins read it, the front desk does not.
+    public static func requireAuditReader(_ actor: Practitioner) throws {
+        guard actor.role != .frontDesk else {
+            throw ClinicError.refused("forbidden", "'\(actor.handle)' is front desk and cannot read the audit log")
+        }
+    }
+}
+
+/// Who may administer sync at a site. Without a named actor the command is the site operator's own.
+public enum SyncAdministration {
+    /// Trusting keys and releasing quarantined changes: admins only.
+    public static func requireAdmin(_ actor: Practitioner?, to action: String) throws {
+        if let actor, actor.role != .admin {
+            throw ClinicError.refused("forbidden", "only an admin may \(action)")
+        }
+    }
+
+    /// Resolving a conflict decides clinical or booking data: not the front desk.
+    public static func requireResolver(_ actor: Practitioner?) throws {
+        if let actor, actor.role == .frontDesk {
+            throw ClinicError.refused("forbidden", "'\(actor.handle)' is front desk and cannot resolve sync conflicts")
+        }
+    }
 }

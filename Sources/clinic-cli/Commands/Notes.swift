@@ -61,9 +61,7 @@ struct Audit: ParsableCommand {
     func run() throws {
         let session = try global.open()
         let acting = try session.requireActor()
-        guard acting.role != .frontDesk else {
-            throw ClinicError.refused("forbidden", "'\(acting.handle)' is front desk and cannot read the audit log")
-        }
+        try ClinicalAccess.requireAuditReader(acting)
         let patientRecord = try patient.map { try PatientRepository(session.db).require(chart: $0) }
         let entries = try AuditLog(session.db).entries(patientID: patientRecord?.id, actor: actor, limit: max(1, limit))
         let zone = try session.zone()

@@ -126,9 +126,7 @@ struct SyncConflicts: ParsableCommand {
         let session = try global.open()
         if let resolve, let keep {
             let actor = try session.optionalActor()
-            if let actor, actor.role == .frontDesk {
-                throw ClinicError.refused("forbidden", "'\(actor.handle)' is front desk and cannot resolve sync conflicts")
-            }
+            try SyncAdministration.requireResolver(actor)
             let by = try actor?.handle ?? "site:\(SiteRepository(session.db).local().code)"
             let entry = try ConflictBook(session.db).resolve(id: resolve, keep: keep, by: by, now: session.now)
             try session.emit(View(entry)) { "Resolved \(entry.id.prefix(12)) (\(entry.kind)): kept \(keep)" }
@@ -166,9 +164,7 @@ struct SyncQuarantine: ParsableCommand {
     func run() throws {
         let session = try global.open()
         if accept != nil || all {
-            if let actor = try session.optionalActor(), actor.role != .admin {
-                throw ClinicError.refused("forbidden", "only an admin may accept quarantined changes")
-            }
+            try SyncAdministration.requireAdmin(try session.optionalActor(), to: "accept quarantined changes")
             let summary = try QuarantineDesk(session.db).accept(id: all ? nil : accept)
             struct View: Encodable { let applied: Int, conflicts: Int }
             try session.emit(View(applied: summary.applied, conflicts: summary.conflicts)) { "Applied \(summary.applied) quarantined change(s)." }
@@ -228,9 +224,7 @@ struct SyncTrust: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        if let actor = try session.optionalActor(), actor.role != .admin {
-            throw ClinicError.refused("forbidden", "only an admin may change or list trusted sites")
-        }
+        try SyncAdministration.requireAdmin(try session.optionalActor(), to: "change or list trusted sites")
         let store = TrustStore(session.db)
         if let site, let key {
             let trusted = try store.trust(code: site, line: key, now: session.now)
