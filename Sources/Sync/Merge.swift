@@ -161,7 +161,7 @@ struct Merger {
             }
         }
         if table.name == "appointment", let start = target["start_ms"]?.integerValue, let end = target["end_ms"]?.integerValue {
-            try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [end - start])
+            try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [end - start, end - start])
         }
         return signTarget ? .signPending : .done
     }

@@ -74,7 +74,7 @@ public struct Scheduler {
                           plan.span.start, now, now])
                 ids.append(id)
             }
-            try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [duration])
+            try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [duration, duration])
             return try ids.map { try record(id: $0) }
         }
     }
