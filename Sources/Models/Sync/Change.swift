@@ -31,6 +31,23 @@ public struct Change: Sendable, Equatable {
     /// SHA-256 of the canonical body, hex.
     public var id: String { SHA256Hex.of(canonicalBody.canonical) }
 
+    /// The canonical body built around values that are already canonical JSON text — the same bytes
+    /// as `canonicalBody.canonical`, without building the values again (keys in sorted order).
+    public static func canonicalBodyText(origin: String, hlc: HLC, table: String, rowID: String, group: String,
+                                         canonicalValues: String, previous: String?) -> String {
+        var text = "{\"group\":"
+        JSONValue.writeString(group, to: &text)
+        text += ",\"hlc\":\(hlc.rawValue),\"origin\":"
+        JSONValue.writeString(origin, to: &text)
+        text += ",\"prev\":"
+        if let previous { JSONValue.writeString(previous, to: &text) } else { text += "null" }
+        text += ",\"row\":"
+        JSONValue.writeString(rowID, to: &text)
+        text += ",\"table\":"
+        JSONValue.writeString(table, to: &text)
+        return text + ",\"values\":" + canonicalValues + "}"
+    }
+
     /// The line written to a change log: the body plus its id.
     public var line: String {
         guard case .object(var members) = canonicalBody else { return "" }

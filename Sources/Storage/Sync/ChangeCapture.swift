@@ -14,13 +14,20 @@ public enum ChangeCapture {
         var latest: [String: Int64] = [:]
         for row in rows { latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] = row.int(0) }
         for row in rows where latest[row.string(1) + "\u{1}" + row.string(2) + "\u{1}" + row.string(3)] == row.int(0) {
-            let values = (try? JSONParser.parse(row.string(4)))?.objectValue ?? [:]
-            let change = Change(origin: origin, hlc: hlc, table: row.string(1), rowID: row.string(2), group: row.string(3),
-                                values: values, previous: row.optionalString(5))
+            let values = canonicalValues(row.string(4))
+            let (table, rowID, group, previous) = (row.string(1), row.string(2), row.string(3), row.optionalString(5))
+            let id = SHA256Hex.of(Change.canonicalBodyText(origin: origin, hlc: hlc, table: table, rowID: rowID, group: group,
+                                                           canonicalValues: values, previous: previous))
             try db.execute("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           [change.id, origin, hlc.rawValue, change.table, change.rowID, change.group, JSONValue.object(values).canonical,
-                            change.previous])
+                           [id, origin, hlc.rawValue, table, rowID, group, values, previous])
         }
+    }
+
+    /// The trigger's `json_object` text is already canonical when it holds no decimal point (reals are
+    /// where SQLite's number format differs from ours) and no escape; otherwise it is rebuilt.
+    static func canonicalValues(_ text: String) -> String {
+        if !text.utf8.contains(UInt8(ascii: ".")), !text.utf8.contains(UInt8(ascii: "\\")) { return text }
+        return JSONValue.object((try? JSONParser.parse(text))?.objectValue ?? [:]).canonical
     }
 
     /// Advances and persists the site's clock for a local write.
