@@ -33,6 +33,8 @@ add(f"booking: {b['ops']} book() in-process", b["ops_per_s"], cb["ops_per_s"], "
 small, large = conflict[1000], conflict[100000]
 r = large["book_ms"] / small["book_ms"]
 add("conflict check: 1 booking, 100k vs 1k present", large["book_ms"], small["book_ms"], "ms (median)", r, "<= 1.5x", r <= 1.5)
+r = large["book_ms"] / large["plain_insert_ms"]
+add("booking vs the same insert without checks, 100k present", large["book_ms"], large["plain_insert_ms"], "ms (median)", r, "<= 2x", r <= 2)
 r = large["refused_ms"] / small["refused_ms"]
 add("  same, refused booking (check only, no fsync)", large["refused_ms"], small["refused_ms"], "ms (median)", r, "<= 1.5x", r <= 1.5)
 

@@ -48,9 +48,12 @@ enum SchedulingBenchmarks {
         let clinic = try Clinic.create(path: path)
         let freeDay = try clinic.bulkAppointments(present)
         let scheduler = Scheduler(clinic.db)
-        var booked: [Double] = [], refused: [Double] = []
-        for request in requests(clinic, from: freeDay, count: samples) {
+        var booked: [Double] = [], refused: [Double] = [], plain: [Double] = []
+        for (k, request) in requests(clinic, from: freeDay, count: samples).enumerated() {
             booked.append(try Timing.seconds { _ = try scheduler.book(request, now: Clinic.setupNow) })
+            // Issue 4's baseline, interleaved: the same insert without checks, far from any other booking.
+            let start = Clinic.setupNow - Int64(k + 1) * 86_400_000 * 400
+            plain.append(try Timing.seconds { try insertAppointment(clinic, index: k, practitioner: k % clinic.practitioners.count, start: start, salt: 7) })
             var clash = request
             clash.patientChart = clinic.patientCharts[(clinic.patientCharts.count - 1)]
             refused.append(Timing.seconds { _ = try? scheduler.book(clash, now: Clinic.setupNow) })
@@ -59,6 +62,7 @@ enum SchedulingBenchmarks {
         report.add("present", present)
         report.add("book_ms", Timing.median(booked) * 1000)
         report.add("refused_ms", Timing.median(refused) * 1000)
+        report.add("plain_insert_ms", Timing.median(plain) * 1000)
         report.print()
     }
 
@@ -88,6 +92,18 @@ enum SchedulingBenchmarks {
         report.print()
     }
 
+    /// The same single-row appointment INSERT a booking makes, without any check (capture on, one commit).
+    static func insertAppointment(_ clinic: Clinic, index k: Int, practitioner who: Int, start: Int64, salt: Int = 3) throws {
+        try clinic.db.write { db in
+            try db.execute("""
+                INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id,
+                                         original_start_ms, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', NULL, ?, ?, ?)
+                """, [Clinic.deterministicID(salt, k), clinic.patientIDs[k % clinic.patientIDs.count], clinic.practitioners[who].id,
+                      clinic.roomIDs[who], clinic.serviceID, start, start + 1_800_000, start, Clinic.setupNow, Clinic.setupNow])
+        }
+    }
+
     /// One local write (an appointment INSERT, three captured field groups) with capture on and off,
     /// interleaved in rounds so drift on a shared machine hits both sides alike.
     static func captureOverhead(path: String, count: Int, synchronousOff: Bool) throws {
@@ -102,16 +118,7 @@ enum SchedulingBenchmarks {
             for _ in 0..<(count / rounds) {
                 let who = k % clinic.practitioners.count
                 let start = Clinic.setupNow + Int64(k) * 1_800_000
-                let seconds = try Timing.seconds {
-                    try clinic.db.write { db in
-                        try db.execute("""
-                            INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id,
-                                                     original_start_ms, created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', NULL, ?, ?, ?)
-                            """, [Clinic.deterministicID(3, k), clinic.patientIDs[k % clinic.patientIDs.count], clinic.practitioners[who].id,
-                                  clinic.roomIDs[who], clinic.serviceID, start, start + 1_800_000, start, Clinic.setupNow, Clinic.setupNow])
-                    }
-                }
+                let seconds = try Timing.seconds { try insertAppointment(clinic, index: k, practitioner: who, start: start) }
                 if capturing { with.append(seconds) } else { without.append(seconds) }
                 k += 1
             }
