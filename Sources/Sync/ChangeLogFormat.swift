@@ -29,12 +29,16 @@ public struct ChangeLogHeader: Sendable, Equatable {
         return .object(members)
     }
 
+    static let known: Set<String> = ["format", "format_version", "schema_version", "site", "site_id", "key_id", "recipient", "vector",
+                                     "created_at", "encryption"]
+
     /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`.
     static func parse(_ bytes: ArraySlice<UInt8>, localSchema: Int) throws -> ChangeLogHeader {
         guard let value = try? JSONParser.parse(Array(bytes)), let members = value.objectValue else {
             throw SyncError.badFile("the header is not a JSON object", line: 1)
         }
         guard members["format"]?.stringValue == SyncFormat.name else { throw SyncError.badFile("not a clinic change log", line: 1) }
+        guard Set(members.keys).isSubset(of: known) else { throw SyncError.badFile("the header has an unknown field", line: 1) }
         guard let format = members["format_version"]?.integerValue, let schema = members["schema_version"]?.integerValue,
               let site = members["site"]?.stringValue, SiteCode.isValid(site), let siteID = members["site_id"]?.stringValue,
               let vectorObject = members["vector"]?.objectValue, let created = members["created_at"]?.integerValue else {
@@ -83,10 +87,14 @@ public struct ChangeLogTrailer: Sendable, Equatable {
         ])])
     }
 
-    /// What the sender signs: the header and the body it vouches for.
-    static func signedMessage(header: ChangeLogHeader, count: Int, bodySHA256: String, chunks: Int) -> String {
-        JSONValue.object([
-            "header": header.json, "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256), "chunks": .integer(Int64(chunks)),
+    /// What the sender signs: the exact bytes of the header line (by their hash) and the body it
+    /// vouches for, so no byte of the header can change without the signature failing.
+    static func signedMessage(headerLine: [UInt8], count: Int, bodySHA256: String, chunks: Int) -> String {
+        var hash = SHA256Stream()
+        hash.update(bytes: headerLine)
+        return JSONValue.object([
+            "header_sha256": .string(hash.finalizeHex()), "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256),
+            "chunks": .integer(Int64(chunks)),
         ]).canonical
     }
 

@@ -49,7 +49,8 @@ public struct Exporter {
             let header = ChangeLogHeader(formatVersion: SyncFormat.version, schemaVersion: try db.schemaVersion(), site: local.code,
                                          siteID: local.id, keyID: keys.keyID, recipient: recipient, vector: vector, createdAt: now,
                                          encapsulatedKey: sealer?.encapsulatedKey.base64EncodedString())
-            try write(header.json.canonical + "\n", to: file)
+            let headerLine = header.json.canonical
+            try write(headerLine + "\n", to: file)
             var hash = SHA256Stream()
             var count = 0
             for origin in vector.keys.sorted() {
@@ -70,7 +71,7 @@ public struct Exporter {
             if let last = try sealer?.finish() { try write(last, to: file) }
             let bodyHash = hash.finalizeHex()
             let chunks = sealer?.chunks ?? 0
-            let signature = try keys.sign(ChangeLogTrailer.signedMessage(header: header, count: count, bodySHA256: bodyHash, chunks: chunks))
+            let signature = try keys.sign(ChangeLogTrailer.signedMessage(headerLine: Array(headerLine.utf8), count: count, bodySHA256: bodyHash, chunks: chunks))
             try write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, chunks: chunks, signature: signature).json.canonical + "\n", to: file)
             guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
             fclose(file)

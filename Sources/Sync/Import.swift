@@ -33,7 +33,8 @@ public struct Importer {
         guard let signer = try TrustStore(db).active(header.site), signer.keyID == header.keyID else {
             throw ClinicError.refused("untrusted-site", "change logs from site \(header.site) are not trusted here (unknown or revoked key)")
         }
-        let message = ChangeLogTrailer.signedMessage(header: header, count: trailer.count, bodySHA256: trailer.bodySHA256, chunks: trailer.chunks)
+        let message = ChangeLogTrailer.signedMessage(headerLine: Array(first.bytes), count: trailer.count, bodySHA256: trailer.bodySHA256,
+                                                     chunks: trailer.chunks)
         guard let signature = trailer.signature.flatMap(StrictBase64.decode),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signer.signingKey),
               key.isValidSignature(signature, for: Data(message.utf8)) else {

@@ -70,13 +70,14 @@ final class HostilePair {
         let header = ChangeLogHeader(formatVersion: 1, schemaVersion: try sender.schemaVersion(), site: "MTL", siteID: "x", keyID: senderKeys.keyID,
                                      recipient: "QC", vector: ["MTL": 1], createdAt: 1, encapsulatedKey: nil)
         var hash = SHA256Stream()
-        var bytes = Array((header.json.canonical + "\n").utf8)
+        let headerLine = Array(header.json.canonical.utf8)
+        var bytes = headerLine + [0x0A]
         for line in body {
             hash.update(bytes: line + [0x0A])
             bytes += line + [0x0A]
         }
         let digest = hash.finalizeHex()
-        let signature = try senderKeys.sign(ChangeLogTrailer.signedMessage(header: header, count: body.count, bodySHA256: digest, chunks: 0))
+        let signature = try senderKeys.sign(ChangeLogTrailer.signedMessage(headerLine: headerLine, count: body.count, bodySHA256: digest, chunks: 0))
         bytes += Array((ChangeLogTrailer(count: body.count, bodySHA256: digest, chunks: 0, signature: signature).json.canonical + "\n").utf8)
         return bytes
     }
@@ -136,13 +137,20 @@ struct HostileInputTests {
             default:
                 for _ in 0..<(2 + random.below(6)) { bytes[random.below(bytes.count)] = UInt8(random.below(256)) }
             }
+            if bytes == (index % 2 == 0 ? encrypted : plaintext) {
+                refusals["unchanged-by-mutation", default: 0] += 1
+                continue
+            }
             let started = Date()
             let outcome = pair.importBytes(bytes)
             slowest = max(slowest, Date().timeIntervalSince(started))
             guard let code = outcome else {
-                // A mutation that keeps the meaning (say, a non-canonical spelling the parser reads the same)
-                // may import; then it must be exactly the correct import.
+                // Every changed byte must be refused; should one ever import, say how and check what it did.
                 #expect(try Digest.compute(pair.receiver) == correct, "mutation \(index) imported wrong data")
+                if let dump = ProcessInfo.processInfo.environment["CLINIC_FUZZ_DUMP"], refusals["imported-correctly"] == nil {
+                    try Data(bytes).write(to: URL(fileURLWithPath: dump))
+                    try Data(index % 2 == 0 ? encrypted : plaintext).write(to: URL(fileURLWithPath: dump + ".original"))
+                }
                 try pair.resetReceiver()
                 refusals["imported-correctly", default: 0] += 1
                 continue
@@ -151,7 +159,7 @@ struct HostileInputTests {
             if index % 5_000 == 0 { #expect(try Digest.compute(pair.receiver) == before, "mutation \(index) changed the data") }
         }
         #expect(try Digest.compute(pair.receiver) == before)
-        #expect(Set(refusals.keys).isSubset(of: ["bad-file", "bad-signature", "untrusted-site", "not-for-this-site", "own-file", "imported-correctly"]), "\(refusals)")
+        #expect(Set(refusals.keys).isSubset(of: ["bad-file", "bad-signature", "untrusted-site", "not-for-this-site", "own-file", "unchanged-by-mutation"]), "\(refusals)")
         #expect(slowest < 1.0, "slowest case took \(slowest) s")
         print("hostile input: \(Self.mutationCount) mutations, outcomes \(refusals.sorted { $0.key < $1.key }), slowest \(slowest) s")
         // The untouched files still import.

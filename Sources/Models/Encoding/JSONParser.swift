@@ -95,6 +95,15 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1
+        // Fast path: no escape before the closing quote, so the text is the bytes themselves.
+        var end = index
+        while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C, bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == 0x22 {
+            guard end - index <= maximumStringBytes else { throw fail("string too long") }
+            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw fail("invalid UTF-8") }
+            index = end + 1
+            return text
+        }
         var output: [UInt8] = []
         while true {
             guard index < bytes.count else { throw fail("unterminated string") }
