@@ -131,7 +131,7 @@ public struct ConflictBook {
     /// (HLC, origin) of the change behind a side, for "A is the smaller".
     func order(kind: String, table: String, _ reference: String) throws -> String {
         let row = kind == "concurrent-edit"
-            ? try db.first("SELECT hlc, origin FROM change WHERE change_id = ?", [reference])
+            ? try db.first("SELECT hlc, origin FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?", [String(reference.prefix(16)), reference])
             : try db.first("SELECT hlc, origin FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc, origin LIMIT 1", [table, reference])
         guard let row else { return "" }
         return String(format: "%020lld", row.int(0)) + row.string(1)
@@ -161,7 +161,7 @@ public struct ConflictBook {
 
     func side(kind: String, table: String, reference: String) throws -> Side {
         if kind == "concurrent-edit" || kind == "edit-after-sign" {
-            guard let row = try db.first("SELECT origin, hlc, tbl, row_id, grp, vals FROM change WHERE change_id = ?", [reference]) else {
+            guard let row = try db.first("SELECT origin, hlc, tbl, row_id, grp, vals FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?", [String(reference.prefix(16)), reference]) else {
                 return Side(reference: reference, summary: .null)
             }
             return Side(reference: reference, summary: .object([

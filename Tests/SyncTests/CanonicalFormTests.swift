@@ -9,6 +9,8 @@ struct CanonicalFormTests {
         "json_object('a', 1, 'b', 'Hélène Côté', 'c', NULL, 'd', -42, 'e', '2026-12-01', 'f', 'x-y_z')",
         "json_object('chart', 'MTL-000042', 'created_at', 1795392000000, 'first', 'Zoë', 'phone', '514 555 0100')",
         "json_object('a', 0.25, 'b', 20.0, 'c', 'quote \" and back\\slash', 'd', 'line\nbreak')",
+        "json_object('email', 'ana.silva@example.org', 'n', 3, 'note', 'Dr. Côté')",
+        "json_object('email', 'ana.silva@example.org', 'x', 1.5)",
     ])
     func fastPathMatches(expression: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-canonical-\(UUID().uuidString)")

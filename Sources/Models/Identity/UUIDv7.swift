@@ -11,9 +11,10 @@ public enum UUIDv7 {
         for index in 0..<6 {
             bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - UInt64(index))))
         }
-        for index in 6..<16 {
-            bytes[index] = UInt8.random(in: 0...255, using: &random)
-        }
+        // Two draws from the generator give the 80 random-looking bits (74 survive the version and variant).
+        let high = random.next(), low = random.next()
+        for index in 6..<14 { bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(index - 6))) }
+        for index in 14..<16 { bytes[index] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(index - 14))) }
         bytes[6] = (bytes[6] & 0x0F) | 0x70
         bytes[8] = (bytes[8] & 0x3F) | 0x80
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

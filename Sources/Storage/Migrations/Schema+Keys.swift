@@ -19,3 +19,11 @@ extension Schema {
     );
     """
 }
+
+extension Schema {
+    /// Change ids are found through an index on their first 16 hex digits instead of a unique index on
+    /// all 64: a quarter of the index pages to write on every captured change.
+    static let v7ChangeKey = """
+    CREATE INDEX IF NOT EXISTS change_key ON change(substr(change_id, 1, 16));
+    """
+}

@@ -8,7 +8,7 @@ extension Schema {
         var sql = """
         CREATE TABLE change (
             seq INTEGER PRIMARY KEY,
-            change_id TEXT NOT NULL UNIQUE,
+            change_id TEXT NOT NULL,
             origin TEXT NOT NULL,
             hlc INTEGER NOT NULL,
             tbl TEXT NOT NULL,

@@ -23,10 +23,17 @@ public enum ChangeCapture {
         }
     }
 
-    /// The trigger's `json_object` text is already canonical when it holds no decimal point (reals are
-    /// where SQLite's number format differs from ours) and no escape; otherwise it is rebuilt.
+    /// The trigger's `json_object` text is already canonical when no number has a decimal point (reals
+    /// are where SQLite's number format differs from ours) and no string has an escape; otherwise it is
+    /// rebuilt. A '.' inside a string (an e-mail address) does not count.
     static func canonicalValues(_ text: String) -> String {
-        if !text.utf8.contains(UInt8(ascii: ".")), !text.utf8.contains(UInt8(ascii: "\\")) { return text }
+        var inString = false
+        var plain = true
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\\") { plain = false; break }
+            if byte == UInt8(ascii: "\"") { inString.toggle() } else if !inString, byte == UInt8(ascii: ".") { plain = false; break }
+        }
+        if plain { return text }
         return JSONValue.object((try? JSONParser.parse(text))?.objectValue ?? [:]).canonical
     }
 
