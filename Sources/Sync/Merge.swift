@@ -44,7 +44,6 @@ struct Merger {
         let values: [String: JSONValue]
         let hlc: HLC
         let origin: String
-        let changeID: String
     }
 
     /// Applies every touched row and every row still pending, parents first, until nothing moves.
@@ -81,11 +80,11 @@ struct Merger {
     func winners(_ key: RowKey) throws -> [String: Winner] {
         var result: [String: Winner] = [:]
         for row in try db.query("""
-            SELECT grp, vals, hlc, origin, change_id FROM change
+            SELECT grp, vals, hlc, origin FROM change
             WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL ORDER BY grp, hlc DESC, origin DESC
             """, [key.table, key.rowID]) where result[row.string(0)] == nil {
             result[row.string(0)] = Winner(values: (try? JSONParser.parse(row.string(1)))?.objectValue ?? [:],
-                                           hlc: HLC(rawValue: row.int(2)), origin: row.string(3), changeID: row.string(4))
+                                           hlc: HLC(rawValue: row.int(2)), origin: row.string(3))
         }
         return result
     }
@@ -144,7 +143,7 @@ struct Merger {
                    try db.first("SELECT 1 FROM \(reference.table) WHERE id = ?", [id]) == nil { return .pending }
             }
             if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
-               try excludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) != nil {
+               try isExcludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
                 newConflicts += 1
                 return .done
             }
@@ -191,16 +190,14 @@ struct Merger {
         return true
     }
 
-    /// A needling or adverse-event row that a signature does not cover: the (signature, change) pair.
-    func excludedBySignature(noteID: String, rowID: String, table: String) throws -> (signature: String, change: String)? {
+    /// True for a needling or adverse-event row that the note's winning signature does not cover:
+    /// it never applies (`ConflictBook` lists it as `edit-after-sign`).
+    func isExcludedBySignature(noteID: String, rowID: String, table: String) throws -> Bool {
         guard let signature = try winners(RowKey(table: "note", rowID: noteID))["signature"],
               signature.values["status"]?.stringValue == "signed",
-              let snapshot = signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) else { return nil }
+              let snapshot = signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) else { return false }
         let field = table == "needling" ? "needling" : "adverse_events"
-        let covered = (snapshot[field]?.arrayValue ?? []).compactMap(\.stringValue)
-        guard !covered.contains(rowID),
-              let change = try db.first("SELECT change_id FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc LIMIT 1", [table, rowID]) else { return nil }
-        return (signature.changeID, change.string(0))
+        return !(snapshot[field]?.arrayValue ?? []).compactMap(\.stringValue).contains(rowID)
     }
 
     /// Content changes stamped after a note's signature never apply; `ConflictBook` lists each as an

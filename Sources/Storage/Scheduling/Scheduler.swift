@@ -90,19 +90,20 @@ public struct Scheduler {
         try BookingRules.requireWithinHours(span, handle: practitioner.handle, hours: try availability.hours(staffID: practitioner.id),
                                             timeOff: try availability.timeOff(staffID: practitioner.id, from: span.start, to: span.end),
                                             zone: zone)
-        if let existing = try clash(column: "staff_id", id: practitioner.id, span: span, excluding: excluding) {
+        let maxDuration = try maxDurationMillis()
+        if let existing = try clash(column: "staff_id", id: practitioner.id, span: span, excluding: excluding, maxDuration: maxDuration) {
             throw slotTaken(Clash(resource: .practitioner, existing: existing), name: practitioner.handle, zone: zone)
         }
-        if let existing = try clash(column: "patient_id", id: patient.id, span: span, excluding: excluding) {
+        if let existing = try clash(column: "patient_id", id: patient.id, span: span, excluding: excluding, maxDuration: maxDuration) {
             throw slotTaken(Clash(resource: .patient, existing: existing), name: patient.chart, zone: zone)
         }
         if let room {
-            if let existing = try clash(column: "room_id", id: room.id, span: span, excluding: excluding) {
+            if let existing = try clash(column: "room_id", id: room.id, span: span, excluding: excluding, maxDuration: maxDuration) {
                 throw slotTaken(Clash(resource: .room, existing: existing), name: room.name, zone: zone)
             }
             return room.id
         }
-        for candidate in try RoomRepository(db).all() where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding) == nil {
+        for candidate in try RoomRepository(db).all() where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding, maxDuration: maxDuration) == nil {
             return candidate.id
         }
         throw ClinicError.refused("slot-taken", "no room is free \(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay))")
@@ -119,8 +120,8 @@ public struct Scheduler {
 
     /// The first non-cancelled appointment of one resource overlapping `span`, found through the
     /// (resource, start) index within the bounded window `(start − maxDuration, end)`.
-    func clash(column: String, id: String, span: TimeSpan, excluding: String?) throws -> TimeSpan? {
-        let window = OverlapWindow(for: span, maxDurationMillis: try maxDurationMillis())
+    func clash(column: String, id: String, span: TimeSpan, excluding: String?, maxDuration: Int64) throws -> TimeSpan? {
+        let window = OverlapWindow(for: span, maxDurationMillis: maxDuration)
         return try db.first("""
             SELECT start_ms, end_ms FROM appointment
             WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ? AND status != 'cancelled' AND id != ?
