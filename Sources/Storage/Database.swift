@@ -119,6 +119,16 @@ public final class Database {
         return try statement.step() ? statement.row() : nil
     }
 
+    /// Runs a query and hands each row to `body` as a cursor, reading only the columns asked for
+    /// (hot loops: no row array, no string for a column nobody reads).
+    public func each(_ sql: String, _ arguments: [SQLBindable] = [], _ body: (Cursor) throws -> Void) throws {
+        try prepare(sql).each(arguments, body)
+    }
+
+    /// A compiled statement to keep and run many times (import's per-change statements), skipping
+    /// the cache lookup, which hashes the whole SQL text, on every call.
+    public func prepare(_ sql: String) throws -> Prepared { Prepared(statement: try prepared(sql)) }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
@@ -143,7 +153,7 @@ public final class Database {
 
 /// A compiled statement; finalized when the connection's cache lets go of it.
 final class Statement {
-    private let pointer: OpaquePointer
+    let pointer: OpaquePointer
     private let database: OpaquePointer
 
     init(_ pointer: OpaquePointer, database: OpaquePointer) {
@@ -154,7 +164,6 @@ final class Statement {
     deinit { sqlite3_finalize(pointer) }
 
     func bind(_ arguments: [SQLBindable]) throws {
-        sqlite3_clear_bindings(pointer)
         let expected = Int(sqlite3_bind_parameter_count(pointer))
         guard expected == arguments.count else {
             throw StorageError(code: "sqlite", resultCode: SQLITE_RANGE,
@@ -198,7 +207,7 @@ final class Statement {
             switch sqlite3_column_type(pointer, index) {
             case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(pointer, index)))
             case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(pointer, index)))
-            case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(pointer, index))))
+            case SQLITE_TEXT: values.append(.text(Cursor.text(pointer, index)))
             case SQLITE_BLOB:
                 let size = Int(sqlite3_column_bytes(pointer, index))
                 if let base = sqlite3_column_blob(pointer, index) {
@@ -210,6 +219,70 @@ final class Statement {
             }
         }
         return Row(values: values)
+    }
+}
+
+/// A statement kept by its caller; see `Database.prepare`.
+public struct Prepared {
+    let statement: Statement
+
+    /// Runs the statement for its effect.
+    public func execute(_ arguments: [SQLBindable] = []) throws {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
+    /// The first row, or nil.
+    public func first(_ arguments: [SQLBindable] = []) throws -> Row? {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try statement.step() ? statement.row() : nil
+    }
+
+    /// True when the query returns at least one row.
+    public func exists(_ arguments: [SQLBindable] = []) throws -> Bool {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try statement.step()
+    }
+
+    /// Each row as a cursor.
+    public func each(_ arguments: [SQLBindable] = [], _ body: (Cursor) throws -> Void) throws {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        let cursor = Cursor(pointer: statement.pointer)
+        while try statement.step() { try body(cursor) }
+    }
+}
+
+/// The current row of a running statement; valid only inside the closure that received it.
+public struct Cursor {
+    let pointer: OpaquePointer
+
+    public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(pointer, index) == SQLITE_NULL }
+    public func int(_ index: Int32) -> Int64 { sqlite3_column_int64(pointer, index) }
+    public func text(_ index: Int32) -> String { Cursor.text(pointer, index) }
+    public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+    /// The column as SQLite holds it.
+    public func value(_ index: Int32) -> SQLValue {
+        switch sqlite3_column_type(pointer, index) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(pointer, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(pointer, index))
+        case SQLITE_TEXT: return .text(Cursor.text(pointer, index))
+        case SQLITE_BLOB:
+            let size = Int(sqlite3_column_bytes(pointer, index))
+            guard let base = sqlite3_column_blob(pointer, index) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: base, count: size)))
+        default: return .null
+        }
+    }
+
+    /// A text column as a String, by its byte length rather than a scan for the terminator.
+    static func text(_ pointer: OpaquePointer, _ index: Int32) -> String {
+        guard let base = sqlite3_column_text(pointer, index) else { return "" }
+        let count = Int(sqlite3_column_bytes(pointer, index))
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 }
 

@@ -141,20 +141,7 @@ enum ChangeLine {
               let group = members["group"]?.stringValue, let values = members["values"]?.objectValue else {
             throw SyncError.badFile("a change has the wrong shape", line: line)
         }
-        guard let synced = SyncSchema.table(table) else { throw SyncError.badFile("unknown table", line: line) }
-        if group == "_deleted" {
-            guard values.isEmpty, synced.merge == .lastWriterWins else { throw SyncError.badFile("invalid deletion", line: line) }
-        } else {
-            guard let columns = synced.group(named: group), Set(values.keys) == Set(columns) else {
-                throw SyncError.badFile("a change's columns do not match its group", line: line)
-            }
-            for value in values.values {
-                switch value {
-                case .null, .integer, .decimal, .string: break
-                default: throw SyncError.badFile("a change holds a nested value", line: line)
-                }
-            }
-        }
+        try checkGroup(table: table, group: group, values: values, line: line)
         let previous: String?
         switch members["prev"] {
         case .string(let p)?: previous = p
@@ -163,5 +150,23 @@ enum ChangeLine {
         }
         guard id.count == 64 else { throw SyncError.badFile("a change has an invalid id", line: line) }
         return (Change(origin: origin, hlc: HLC(rawValue: hlc), table: table, rowID: row, group: group, values: values, previous: previous), id)
+    }
+
+    /// The table is synced and the values are exactly its group's columns, each a plain value.
+    static func checkGroup(table: String, group: String, values: [String: JSONValue], line: Int) throws {
+        guard let synced = SyncSchema.table(table) else { throw SyncError.badFile("unknown table", line: line) }
+        if group == "_deleted" {
+            guard values.isEmpty, synced.merge == .lastWriterWins else { throw SyncError.badFile("invalid deletion", line: line) }
+            return
+        }
+        guard let columns = synced.group(named: group), values.count == columns.count, columns.allSatisfy({ values[$0] != nil }) else {
+            throw SyncError.badFile("a change's columns do not match its group", line: line)
+        }
+        for value in values.values {
+            switch value {
+            case .null, .integer, .decimal, .string: break
+            default: throw SyncError.badFile("a change holds a nested value", line: line)
+            }
+        }
     }
 }

@@ -7,8 +7,17 @@ struct ConflictDetector {
     let db: Database
     let now: Int64
 
+    /// Active bookings of one practitioner, room or patient overlapping a span (bounded below by the
+    /// longest appointment, so the start index serves).
+    static let overlaps = ["staff_id", "room_id", "patient_id"].map { column in
+        """
+        SELECT id FROM appointment WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ?
+        AND status != 'cancelled' AND id != ?
+        """
+    }
+
     func detect(touched: Set<Merger.RowKey>, recorder: inout Merger) throws {
-        let maxDuration = try db.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) ?? 0
+        let maxDuration = recorder.maxDuration
         for key in touched.sorted() {
             switch key.table {
             case "appointment":
@@ -19,11 +28,8 @@ struct ConflictDetector {
                     }
                     continue
                 }
-                for (index, column) in ["staff_id", "room_id", "patient_id"].enumerated() {
-                    for other in try db.query("""
-                        SELECT id FROM appointment WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ?
-                        AND status != 'cancelled' AND id != ?
-                        """, [row.string(index), row.int(3) - maxDuration, row.int(4), row.int(3), key.rowID]) {
+                for (index, sql) in Self.overlaps.enumerated() {
+                    for other in try db.query(sql, [row.string(index), row.int(3) - maxDuration, row.int(4), row.int(3), key.rowID]) {
                         try recorder.recordConflict(kind: "double-booking", table: "appointment", a: key.rowID, b: other.string(0))
                     }
                 }
@@ -207,7 +213,7 @@ public struct ConflictBook {
                     try db.execute("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
                                    columns.map { SyncValues.sql(values[$0] ?? .null) } + [row])
                     // Restoring an older slot can itself make an overlap: look, as an import would.
-                    var recorder = Merger(db: db, now: now)
+                    var recorder = try Merger(db: db, now: now)
                     try ConflictDetector(db: db, now: now).detect(touched: [Merger.RowKey(table: table, rowID: row)], recorder: &recorder)
                 }
             default:

@@ -7,6 +7,11 @@ import Storage
 /// transaction (all or nothing), skips what was already seen, and finds conflicts LWW cannot fix.
 public struct Importer {
     let db: Database
+    /// Touched rows per merge while importing (see `ChangeBatch`); tests make it small to exercise chunking.
+    public var mergeEvery = Importer.defaultMergeEvery
+    public static let defaultMergeEvery = 4_096
+    /// SQLite page cache while importing, in KiB (peak memory stays well under 200 MB).
+    static let cacheKiB = 65_536
 
     public init(_ db: Database) { self.db = db }
 
@@ -54,16 +59,22 @@ public struct Importer {
                 throw SyncError.badFile("the encrypted body cannot be opened with this site's key")
             }
         }
+        // A large file dirties far more pages than SQLite's default 2 MB cache holds; a bigger cache
+        // keeps them from being spilled to the WAL and read back again mid-transaction.
+        try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
+        defer { try? db.execute("PRAGMA cache_size = -2000") }
         return try db.write { db in
             try ChangeCapture.setApplying(db, true)
-            var batch = ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis())
+            var batch = try ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
             var hash = SHA256Stream()
             var sawTrailer = false
             var lineNumber = 1
             func body(_ bytes: ArraySlice<UInt8>) throws {
                 lineNumber += 1
-                hash.update(bytes: Array(bytes))
-                hash.update(bytes: [0x0A])
+                hash.update(bytes)
+                hash.update(Self.newline)
+                if try bytes.withUnsafeBufferPointer({ try batch.receiveCanonical($0, line: lineNumber) }) { return }
+                // Not laid out canonically with plain strings: the general parse decides what it is.
                 if let id = Self.claimedID(bytes), try batch.alreadyHas(id) {
                     batch.received += 1
                     batch.alreadySeen += 1
@@ -112,6 +123,7 @@ public struct Importer {
     }
 
     static let trailerPrefix = Array("{\"trailer\"".utf8)
+    static let newline: ArraySlice<UInt8> = [0x0A]
 
     /// The last line of the file, which must be a trailer; read from the end, not by scanning.
     static func trailer(_ path: String) throws -> ChangeLogTrailer {
@@ -157,6 +169,10 @@ extension Importer {
 }
 
 /// The changes of one import (or one quarantine release) on their way into the database.
+///
+/// Rows are merged every `mergeEvery` touched rows rather than all at the end, while the values just
+/// read are still in memory (`fresh`) and their pages still in SQLite's cache; what one merge leaves
+/// pending (a parent not yet here) is retried by the last one. Memory stays bounded by the chunk.
 struct ChangeBatch {
     let db: Database
     let from: String
@@ -168,19 +184,68 @@ struct ChangeBatch {
     var newest = HLC.zero
     var touched: Set<Merger.RowKey> = []
     var merger: Merger
+    /// Values of the changes stored since the last merge, by change id, so the merge need not parse them again.
+    var fresh: [String: [String: JSONValue]] = [:]
+    /// Per origin, the largest HLC stored here; a change stamped later cannot be here yet, so it
+    /// needs no lookup (changes arrive mostly in stamp order, so most need none).
+    var newestStored: [String: Int64] = [:]
+    let mergeEvery: Int
+    private let lookup: Prepared
+    private let insert: Prepared
+    private let siblings: Prepared
+    private let newestForOrigin: Prepared
 
-    init(db: Database, from: String, now: Int64) {
+    init(db: Database, from: String, now: Int64, mergeEvery: Int = Importer.defaultMergeEvery) throws {
         self.db = db
+        self.mergeEvery = max(1, mergeEvery)
         self.from = from
         self.now = now
-        merger = Merger(db: db, now: now)
+        merger = try Merger(db: db, now: now)
+        // The `+` keeps SQLite from folding the full-id test into the indexed expression and scanning.
+        lookup = try db.prepare("SELECT 1 FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?")
+        insert = try db.prepare("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        siblings = try db.prepare("SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?")
+        newestForOrigin = try db.prepare("SELECT max(hlc) FROM change WHERE origin = ?")
     }
 
     /// True when the change is already stored here. Ids are looked up through a short index on their
-    /// first 16 hex digits (a quarter of the size of a full-id index); the `+` keeps SQLite from
-    /// folding the full-id test into the indexed expression and scanning.
+    /// first 16 hex digits (a quarter of the size of a full-id index).
     func alreadyHas(_ id: String) throws -> Bool {
-        try db.first("SELECT 1 FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?", [String(id.prefix(16)), id]) != nil
+        try lookup.exists([String(id.prefix(16)), id])
+    }
+
+    /// Like `alreadyHas`, skipping the lookup when the stamp is newer than anything stored from its origin.
+    mutating func isStored(_ id: String, origin: String, hlc: Int64) throws -> Bool {
+        let newestHere: Int64
+        if let known = newestStored[origin] {
+            newestHere = known
+        } else {
+            newestHere = try newestForOrigin.first([origin]).flatMap { $0.optionalInt(0) } ?? Int64.min
+            newestStored[origin] = newestHere
+        }
+        return hlc <= newestHere ? try alreadyHas(id) : false
+    }
+
+    /// Takes a line written in canonical form with plain strings: skipped cheaply when already seen,
+    /// else checked against its id and stored. False when the line is not in that form (the caller
+    /// then parses it in full).
+    mutating func receiveCanonical(_ line: UnsafeBufferPointer<UInt8>, line number: Int) throws -> Bool {
+        guard let scanned = ScannedLine.scan(line) else { return false }
+        let id = scanned.claimedID(in: line)
+        if try isStored(id, origin: scanned.origin, hlc: scanned.hlc) {
+            received += 1
+            alreadySeen += 1
+            return true
+        }
+        guard let values = scanned.values(in: line), SiteCode.isValid(scanned.origin), scanned.hlc > 0,
+              !scanned.row.isEmpty, scanned.row.count <= 64, scanned.idMatches(in: line) else { return false }
+        try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
+        let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
+                            group: scanned.group, values: values, previous: scanned.previous)
+        received += 1
+        try store(change, id: id, canonicalValues: String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self),
+                  force: false)
+        return true
     }
 
     /// Stores one received change unless already seen or too far in the future.
@@ -188,33 +253,46 @@ struct ChangeBatch {
     mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false, verified: Bool = false) throws {
         received += 1
         if !verified {
-            if try alreadyHas(claimedID) {
+            if try isStored(claimedID, origin: change.origin, hlc: change.hlc.rawValue) {
                 alreadySeen += 1
                 return
             }
             guard change.id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
         }
-        let id = claimedID
+        try store(change, id: claimedID, canonicalValues: JSONValue.object(change.values).canonical, force: force)
+    }
+
+    private mutating func store(_ change: Change, id: String, canonicalValues values: String, force: Bool) throws {
         if !force, change.hlc.isTooFarAhead(of: now) {
             try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                            [id, change.line, change.hlc.rawValue, change.origin, from, now])
             quarantined += 1
             return
         }
-        let values = JSONValue.object(change.values).canonical
-        try db.execute("""
-            INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group, values, change.previous])
+        try insert.execute([id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group, values, change.previous])
+        newestStored[change.origin] = max(newestStored[change.origin] ?? Int64.min, change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
-            for sibling in try db.query("""
-                SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?
-                """, [change.table, change.rowID, change.group, previous, id]) where sibling.string(1) != values {
-                try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: sibling.string(0), b: id)
+            var others: [String] = []
+            try siblings.each([change.table, change.rowID, change.group, previous, id]) { row in
+                if row.text(1) != values { others.append(row.text(0)) }
             }
+            for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id) }
         }
         newest = max(newest, change.hlc)
         touched.insert(Merger.RowKey(table: change.table, rowID: change.rowID))
+        fresh[id] = change.values
         applied += 1
+        if touched.count >= mergeEvery { try merge(final: false) }
+    }
+
+    /// Merges the rows touched since the last merge and looks for semantic conflicts among them.
+    /// The final merge also retries every row still pending.
+    private mutating func merge(final: Bool) throws {
+        try merger.apply(touched, fresh: fresh, retryPending: final)
+        try ConflictDetector(db: db, now: now).detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
+        touched.removeAll(keepingCapacity: true)
+        fresh.removeAll(keepingCapacity: true)
+        merger.forgetApplied()
     }
 
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
@@ -226,8 +304,7 @@ struct ChangeBatch {
                 try receive(parsed.change, claimedID: parsed.claimedID, line: 0, force: true)
             }
         }
-        try merger.apply(touched)
-        try ConflictDetector(db: db, now: now).detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
+        try merge(final: true)
         if newest > .zero { try ChangeCapture.receive(db, newest) }
         if let header {
             try db.execute("""

@@ -10,11 +10,29 @@ struct Merger {
     private(set) var newConflicts = 0
     /// Every row this merge inserted or updated, including rows released from pending.
     private(set) var appliedKeys: Set<RowKey> = []
+    /// The longest appointment stored, kept here while merging and written back once per merge.
+    private(set) var maxDuration: Int64
+    private var storedMaxDuration: Int64
+    /// Rows known to exist, per table, so a row's references are not looked up again and again.
+    /// Forgotten whenever this merge deletes anything (a delete may cascade).
+    private var known: [String: Set<String>] = [:]
+    private var knownCount = 0
+    private let winnersQuery: Prepared
+    private var tableStatements: [String: (select: Prepared, insert: Prepared, exists: Prepared)] = [:]
 
-    init(db: Database, now: Int64) {
+    init(db: Database, now: Int64) throws {
         self.db = db
         self.now = now
+        maxDuration = try db.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) ?? 0
+        storedMaxDuration = maxDuration
+        winnersQuery = try db.prepare("""
+            SELECT grp, change_id, hlc, origin, vals FROM change
+            WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL ORDER BY grp, hlc DESC, origin DESC
+            """)
     }
+
+    /// Starts the next chunk's list of applied rows.
+    mutating func forgetApplied() { appliedKeys.removeAll(keepingCapacity: true) }
 
     struct RowKey: Hashable, Comparable {
         let table: String
@@ -46,17 +64,21 @@ struct Merger {
         let origin: String
     }
 
-    /// Applies every touched row and every row still pending, parents first, until nothing moves.
-    mutating func apply(_ touched: Set<RowKey>) throws {
+    /// Applies every touched row, parents first, until nothing moves; `fresh` holds values of changes
+    /// just received, by id. With `retryPending`, rows left pending by earlier merges are tried again
+    /// and the pending list is rewritten; otherwise rows that must wait are added to it.
+    mutating func apply(_ touched: Set<RowKey>, fresh: [String: [String: JSONValue]] = [:], retryPending: Bool = true) throws {
         var queue = touched
-        for row in try db.query("SELECT tbl, row_id FROM pending_row") { queue.insert(RowKey(table: row.string(0), rowID: row.string(1))) }
+        if retryPending {
+            for row in try db.query("SELECT tbl, row_id FROM pending_row") { queue.insert(RowKey(table: row.string(0), rowID: row.string(1))) }
+        }
         var progress = true
         var signatures: Set<String> = []
         while progress {
             progress = false
             var stillPending: Set<RowKey> = []
             for key in queue.sorted() {
-                switch try applyRow(key) {
+                switch try applyRow(key, fresh: fresh) {
                 case .done: progress = true; appliedKeys.insert(key)
                 case .pending: stillPending.insert(key)
                 case .signPending: signatures.insert(key.rowID); progress = true; appliedKeys.insert(key)
@@ -69,40 +91,85 @@ struct Merger {
             queue = stillPending
             if queue.isEmpty { break }
         }
-        try db.execute("DELETE FROM pending_row")
+        if retryPending { try db.execute("DELETE FROM pending_row") }
         for key in queue {
             try db.execute("INSERT OR IGNORE INTO pending_row (tbl, row_id) VALUES (?, ?)", [key.table, key.rowID])
+        }
+        if maxDuration > storedMaxDuration {
+            try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [maxDuration, maxDuration])
+            storedMaxDuration = maxDuration
         }
     }
 
     enum Outcome { case done, pending, signPending }
 
-    func winners(_ key: RowKey) throws -> [String: Winner] {
+    /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when
+    /// the change was just received, else from its stored text.
+    func winners(_ key: RowKey, fresh: [String: [String: JSONValue]] = [:]) throws -> [String: Winner] {
         var result: [String: Winner] = [:]
-        for row in try db.query("""
-            SELECT grp, vals, hlc, origin FROM change
-            WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL ORDER BY grp, hlc DESC, origin DESC
-            """, [key.table, key.rowID]) where result[row.string(0)] == nil {
-            result[row.string(0)] = Winner(values: (try? JSONParser.parse(row.string(1)))?.objectValue ?? [:],
-                                           hlc: HLC(rawValue: row.int(2)), origin: row.string(3))
+        try winnersQuery.each([key.table, key.rowID]) { row in
+            let group = row.text(0)
+            guard result[group] == nil else { return }
+            let values = fresh[row.text(1)] ?? (try? JSONParser.parse(row.text(4)))?.objectValue ?? [:]
+            result[group] = Winner(values: values, hlc: HLC(rawValue: row.int(2)), origin: row.text(3))
         }
         return result
     }
 
-    func current(_ table: SyncedTable, id: String) throws -> [String: JSONValue]? {
-        let columns = table.columns
-        guard let row = try db.first("SELECT \(columns.joined(separator: ", ")) FROM \(table.name) WHERE id = ?", [id]) else { return nil }
-        var values: [String: JSONValue] = [:]
-        for (index, column) in columns.enumerated() { values[column] = SyncValues.json(row.values[index]) }
+    /// The compiled statements for one table: read a row, insert one, test one exists.
+    mutating func statements(_ table: SyncedTable) throws -> (select: Prepared, insert: Prepared, exists: Prepared) {
+        if let cached = tableStatements[table.name] { return cached }
+        let local = Self.localColumns(table.name)
+        let columns = ["id"] + table.columns + local
+        let made = (select: try db.prepare("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE id = ?"),
+                    insert: try db.prepare("""
+                        INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                        """),
+                    exists: try db.prepare("SELECT 1 FROM \(table.name) WHERE id = ?"))
+        tableStatements[table.name] = made
+        return made
+    }
+
+    mutating func current(_ table: SyncedTable, id: String) throws -> [String: JSONValue]? {
+        var values: [String: JSONValue]?
+        try statements(table).select.each([id]) { row in
+            var found: [String: JSONValue] = [:]
+            for (index, column) in table.columns.enumerated() { found[column] = SyncValues.json(row.value(Int32(index))) }
+            values = found
+        }
         return values
     }
 
-    mutating func applyRow(_ key: RowKey) throws -> Outcome {
+    /// True when a row of the table exists (remembered once seen).
+    mutating func exists(_ tableName: String, id: String) throws -> Bool {
+        if known[tableName]?.contains(id) == true { return true }
+        guard let table = SyncSchema.table(tableName), try statements(table).exists.exists([id]) else { return false }
+        remember(tableName, id)
+        return true
+    }
+
+    private mutating func remember(_ table: String, _ id: String) {
+        if knownCount >= 200_000 { forgetKnown() }
+        if known[table, default: []].insert(id).inserted { knownCount += 1 }
+    }
+
+    private mutating func forgetKnown() {
+        known.removeAll()
+        knownCount = 0
+    }
+
+    /// Deletes rows; anything remembered as existing may be gone with them.
+    private mutating func delete(_ sql: String, _ arguments: [SQLBindable]) throws {
+        try db.execute(sql, arguments)
+        forgetKnown()
+    }
+
+    mutating func applyRow(_ key: RowKey, fresh: [String: [String: JSONValue]] = [:]) throws -> Outcome {
         guard let table = SyncSchema.table(key.table) else { return .done }
-        let winners = try winners(key)
+        let winners = try winners(key, fresh: fresh)
         var existing = try current(table, id: key.rowID)
         if winners["_deleted"] != nil {
-            if existing != nil { try db.execute("DELETE FROM \(table.name) WHERE id = ?", [key.rowID]) }
+            if existing != nil { try delete("DELETE FROM \(table.name) WHERE id = ?", [key.rowID]) }
             return .done
         }
         var target: [String: JSONValue] = [:]
@@ -139,8 +206,7 @@ struct Merger {
         }
         if existing == nil {
             for reference in table.references {
-                if let id = target[reference.column]?.stringValue,
-                   try db.first("SELECT 1 FROM \(reference.table) WHERE id = ?", [id]) == nil { return .pending }
+                if let id = target[reference.column]?.stringValue, try !exists(reference.table, id: id) { return .pending }
             }
             if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
                try isExcludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
@@ -148,10 +214,9 @@ struct Merger {
                 return .done
             }
             let local = Self.localColumns(table.name)
-            let columns = ["id"] + table.columns + local
-            let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
             let arguments: [SQLBindable] = [key.rowID] + table.columns.map { SyncValues.sql(target[$0] ?? .null) } + local.map { _ in now }
-            try db.execute("INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))", arguments)
+            try statements(table).insert.execute(arguments)
+            remember(table.name, key.rowID)
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             if !changed.isEmpty {
@@ -160,7 +225,7 @@ struct Merger {
             }
         }
         if table.name == "appointment", let start = target["start_ms"]?.integerValue, let end = target["end_ms"]?.integerValue {
-            try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [end - start, end - start])
+            maxDuration = max(maxDuration, end - start)
         }
         return signTarget ? .signPending : .done
     }
@@ -180,7 +245,7 @@ struct Merger {
             let present = Set(try db.query("SELECT id FROM \(table) WHERE note_id = ?", [noteID]).map { $0.string(0) })
             guard wanted.isSubset(of: present) else { return false }
             for extra in present.subtracting(wanted) {
-                try db.execute("DELETE FROM \(table) WHERE id = ?", [extra])
+                try delete("DELETE FROM \(table) WHERE id = ?", [extra])
             }
         }
         let columns = SyncSchema.table("note")?.group(named: "signature") ?? []

@@ -26,6 +26,8 @@ final class Network {
     var now: Int64 = 1_795_392_000_000 + 13 * 3_600_000
     var files: [URL] = []
     var fileCount = 0
+    /// Rows per merge during import; small values make every import merge in several chunks.
+    var mergeEvery = Importer.defaultMergeEvery
 
     init(siteCount: Int) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-sync-\(UUID().uuidString)")
@@ -79,7 +81,9 @@ final class Network {
         let file = folder.appendingPathComponent("log-\(fileCount).jsonl")
         _ = try Exporter(sites[from]).export(to: file.path, recipient: codes[to], full: full)
         files.append(file)
-        return try Importer(sites[to]).importFile(file.path)
+        var importer = Importer(sites[to])
+        importer.mergeEvery = mergeEvery
+        return try importer.importFile(file.path)
     }
 
     func conflicts(_ index: Int) throws -> [String] {
@@ -143,6 +147,7 @@ func runScenario(seed: UInt64) throws -> String? {
     var random = SplitMix(state: seed)
     let network = try Network(siteCount: 2 + random.below(4))
     let count = network.sites.count
+    if random.chance(50) { network.mergeEvery = 1 + random.below(6) }
     let operations = random.chance(10) ? random.below(201) : random.below(25)
     var truncatedOnce = false
     for _ in 0..<(operations * count) {

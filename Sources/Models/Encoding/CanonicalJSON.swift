@@ -118,6 +118,14 @@ public struct SHA256Stream {
         hasher.update(data: bytes)
     }
 
+    /// Hashes a slice in place, without copying it into an array first.
+    public mutating func update(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    }
+
+    /// The digest's raw 32 bytes.
+    public func finalizeBytes() -> [UInt8] { Array(hasher.finalize()) }
+
     public func finalizeHex() -> String {
         SHA256Hex.hex(hasher.finalize())
     }

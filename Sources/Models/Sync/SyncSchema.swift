@@ -17,7 +17,16 @@ public struct SyncedTable: Sendable {
     /// Columns that reference another synced table's row: (column, table).
     public let references: [(column: String, table: String)]
 
-    public var columns: [String] { groups.flatMap(\.columns) }
+    /// Every synced column, group by group (stored: the merge reads it for every row).
+    public let columns: [String]
+
+    public init(name: String, merge: Merge, groups: [(name: String, columns: [String])], references: [(column: String, table: String)]) {
+        self.name = name
+        self.merge = merge
+        self.groups = groups
+        self.references = references
+        columns = groups.flatMap(\.columns)
+    }
 
     public func group(named name: String) -> [String]? { groups.first { $0.name == name }?.columns }
 }
@@ -77,10 +86,13 @@ public enum SyncSchema {
                     groups: [("details", ["conflict_id", "keep", "resolved_by", "resolved_at"])], references: []),
     ]
 
-    public static func table(_ name: String) -> SyncedTable? { tables.first { $0.name == name } }
+    private static let byName: [String: (rank: Int, table: SyncedTable)] =
+        Dictionary(uniqueKeysWithValues: tables.enumerated().map { ($1.name, ($0, $1)) })
+
+    public static func table(_ name: String) -> SyncedTable? { byName[name]?.table }
 
     /// Position in dependency order, for applying a batch parents-first.
-    public static func rank(_ name: String) -> Int { tables.firstIndex { $0.name == name } ?? tables.count }
+    public static func rank(_ name: String) -> Int { byName[name]?.rank ?? tables.count }
 
     /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
     public static let noteContentGroups = ["subjective", "objective", "assessment", "plan", "measures", "needles"]

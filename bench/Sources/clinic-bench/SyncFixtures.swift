@@ -15,7 +15,10 @@ enum SyncFixtures {
         guard let site = try db.first("SELECT id FROM site WHERE is_local = 1")?.string(0) else { throw BenchError("no local site") }
         let patientCount = max(clinic.practitioners.count, changes / 10)
         let appointmentCount = max(0, (changes - 2 * patientCount) / 3)
-        let base = HLC(physical: Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000, counter: 0).rawValue
+        // Stamped just after the site's own set-up, as a real site's bookings are: parents come first
+        // in the log. The counter advances (not the clock), so a million changes span about 15 ms
+        // and none is quarantined as too far ahead.
+        let base = try ChangeCapture.currentHLC(db).rawValue
         var stamp = base
         var stored = 0
         func store(_ table: String, _ row: String, _ group: String, _ values: [String: JSONValue]) throws {
@@ -30,7 +33,7 @@ enum SyncFixtures {
             for n in 0..<patientCount {
                 let id = Clinic.deterministicID(5, n)
                 patients.append(id)
-                stamp += 1 << 16
+                stamp += 1
                 try store("patient", id, "identity", ["site_id": .string(site), "chart": .string(String(format: "QC-%06d", 1_000 + n)),
                                                       "chart_seq": .integer(Int64(1_000 + n)), "created_at": .integer(Clinic.setupNow)])
                 try store("patient", id, "details", ["first": .string("Pat\(n)"), "last": .string("Ient\(n)"), "dob": .string("1980-04-02"),
@@ -41,7 +44,7 @@ enum SyncFixtures {
                 let id = Clinic.deterministicID(6, k)
                 let who = k % clinic.practitioners.count
                 let start = clinic.start(day: Clinic.firstDay.adding(days: k / perDay), slot: (k % perDay) / clinic.practitioners.count)
-                stamp += 1 << 16
+                stamp += 1
                 try store("appointment", id, "booking", ["patient_id": .string(patients[k % patients.count]), "service_id": .string(clinic.serviceID),
                                                          "series_id": .null, "created_at": .integer(Clinic.setupNow)])
                 try store("appointment", id, "slot", ["start_ms": .integer(start), "end_ms": .integer(start + 1_800_000),
