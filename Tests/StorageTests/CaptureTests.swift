@@ -33,6 +33,20 @@ struct CaptureTests {
         #expect(try count("change_staging", in: db) == 0)
     }
 
+    @Test("only the last write of a field group in a transaction becomes a change")
+    func lastWriteOfGroupWins() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        try db.write { db in
+            try addRoom(db, "Draft")
+            try db.execute("UPDATE room SET name = 'Middle' WHERE id = 'draft'")
+            try db.execute("UPDATE room SET name = 'Final' WHERE id = 'draft'")
+            try addRoom(db, "Other")
+        }
+        let rows = try db.query("SELECT row_id, json_extract(vals, '$.name') FROM change WHERE tbl = 'room' ORDER BY seq")
+        #expect(rows.map { "\($0.string(0)) \($0.string(1))" } == ["draft Final", "other Other"])
+    }
+
     @Test("a failed statement and a rolled-back savepoint drop what they captured")
     func failedStatementAndSavepoint() throws {
         let file = TemporaryDatabase()

@@ -13,7 +13,8 @@ public enum ChangeCapture {
         guard let clock = try db.first(localClockSQL) else { return }
         let origin = clock.string(0)
         let hlc = HLC(rawValue: clock.int(1)).tick(now: db.clock.nowMillis())
-        for (index, entry) in entries.enumerated() where isLast(index, in: entries) {
+        let last = lastWrites(entries)
+        for (index, entry) in entries.enumerated() where last[index] {
             let values = canonicalValues(entry.values)
             let id = SHA256Hex.of(Change.canonicalBodyText(origin: origin, hlc: hlc, table: entry.table, rowID: entry.rowID,
                                                            group: entry.group, canonicalValues: values, previous: entry.previous))
@@ -31,13 +32,17 @@ public enum ChangeCapture {
                                               previous: $0.optionalString(4)) }
     }
 
-    /// Only the last write of a field group in a transaction becomes a change.
-    static func isLast(_ index: Int, in entries: [CaptureBuffer.Entry]) -> Bool {
-        let entry = entries[index]
-        for later in entries[(index + 1)...] where later.rowID == entry.rowID && later.group == entry.group && later.table == entry.table {
-            return false
+    /// Which entries are the last write of their field group in the transaction: only those become changes.
+    static func lastWrites(_ entries: [CaptureBuffer.Entry]) -> [Bool] {
+        struct Key: Hashable { var table: String, rowID: String, group: String }
+        var seen = Set<Key>()
+        seen.reserveCapacity(entries.count)
+        var last = [Bool](repeating: false, count: entries.count)
+        for index in entries.indices.reversed() {
+            let entry = entries[index]
+            last[index] = seen.insert(Key(table: entry.table, rowID: entry.rowID, group: entry.group)).inserted
         }
-        return true
+        return last
     }
 
     /// The local site's code and the last stamp of its clock: the newest of the stamp persisted when
