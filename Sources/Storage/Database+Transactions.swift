@@ -7,12 +7,15 @@ extension Database {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard sqlite3_get_autocommit(handle) != 0 else { return try body(self) }
         try execute("BEGIN IMMEDIATE")
+        captured.begin(collecting: capturesChanges)
         do {
             let value = try body(self)
             if capturesChanges { try ChangeCapture.seal(self) }
             try execute("COMMIT")
+            captured.end()
             return value
         } catch {
+            captured.end()
             try? execute("ROLLBACK")
             throw error
         }

@@ -15,6 +15,8 @@ public final class Database {
     public var clock = ClinicClock()
     /// True once the schema has change capture, so every write seals its changes before commit.
     var capturesChanges = false
+    /// Changes the capture triggers handed over during the current `write` (see `CaptureBuffer`).
+    let captured = CaptureBuffer()
 
     /// How long a writer waits for another process's lock before giving up with `locked`.
     public static let busyTimeoutMilliseconds: Int32 = 15_000
@@ -42,6 +44,7 @@ public final class Database {
         handle = pointer
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Database.busyTimeoutMilliseconds)
+        try CaptureBuffer.install(on: self)
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
@@ -53,6 +56,7 @@ public final class Database {
     }
 
     deinit {
+        CaptureBuffer.uninstall(from: handle)
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -78,15 +82,36 @@ public final class Database {
         let statement = try prepared(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step() {}
+        let mark = captured.mark()
+        do {
+            while try statement.step() {}
+        } catch {
+            captured.statementFailed(back: mark)
+            throw error
+        }
+        if let savepoint = statement.savepoint { captured.apply(savepoint) }
     }
 
     /// Runs several statements with no arguments (schema scripts); not cached.
     public func executeScript(_ sql: String) throws {
-        var errorPointer: UnsafeMutablePointer<CChar>?
-        let result = sqlite3_exec(handle, sql, nil, nil, &errorPointer)
-        sqlite3_free(errorPointer)
-        guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: handle) }
+        try sql.withCString { text in
+            var rest: UnsafePointer<CChar>? = text
+            while let start = rest, start.pointee != 0 {
+                var pointer: OpaquePointer?
+                let result = sqlite3_prepare_v2(handle, start, -1, &pointer, &rest)
+                guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: handle) }
+                guard let pointer else { continue }  // whitespace or a comment
+                let statement = Statement(pointer, database: handle)
+                let mark = captured.mark()
+                do {
+                    while try statement.step() {}
+                } catch {
+                    captured.statementFailed(back: mark)
+                    throw error
+                }
+                if let savepoint = statement.savepoint { captured.apply(savepoint) }
+            }
+        }
     }
 
     /// Runs a query and returns every row.
@@ -95,8 +120,14 @@ public final class Database {
         try statement.bind(arguments)
         defer { statement.reset() }
         var rows: [Row] = []
-        while try statement.step() {
-            rows.append(statement.row())
+        let mark = captured.mark()
+        do {
+            while try statement.step() {
+                rows.append(statement.row())
+            }
+        } catch {
+            captured.statementFailed(back: mark)
+            throw error
         }
         return rows
     }
@@ -106,7 +137,8 @@ public final class Database {
         let statement = try prepared(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        while try statement.step() {
+        let mark = captured.mark()
+        while try stepCapturing(statement, mark: mark) {
             try body(statement.row())
         }
     }
@@ -116,7 +148,18 @@ public final class Database {
         let statement = try prepared(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
-        return try statement.step() ? statement.row() : nil
+        return try stepCapturing(statement, mark: captured.mark()) ? statement.row() : nil
+    }
+
+    /// Steps `statement`; when it fails, SQLite undoes what the statement wrote, and so the changes
+    /// its triggers captured are dropped too.
+    private func stepCapturing(_ statement: Statement, mark: Int) throws -> Bool {
+        do {
+            return try statement.step()
+        } catch {
+            captured.statementFailed(back: mark)
+            throw error
+        }
     }
 
     /// Runs a query and hands each row to `body` as a cursor, reading only the columns asked for
@@ -155,10 +198,13 @@ public final class Database {
 final class Statement {
     let pointer: OpaquePointer
     private let database: OpaquePointer
+    /// Set when the statement opens, releases or rolls back to a savepoint.
+    let savepoint: CaptureBuffer.Savepoint?
 
     init(_ pointer: OpaquePointer, database: OpaquePointer) {
         self.pointer = pointer
         self.database = database
+        savepoint = CaptureBuffer.Savepoint(sql: String(cString: sqlite3_sql(pointer)))
     }
 
     deinit { sqlite3_finalize(pointer) }

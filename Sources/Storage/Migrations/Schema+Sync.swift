@@ -84,9 +84,32 @@ extension Schema {
         """
         sql += signedNoteGuards
         for table in SyncSchema.tables {
+            sql += stagingTriggers(for: table)
+        }
+        return sql
+    }
+
+    /// Version 8: the capture triggers hand each change to `clinic_capture`, a function every clinic
+    /// connection registers, which keeps it in memory until the transaction seals it: no staging row to
+    /// insert, read back and delete, and no page of it in the WAL. A program without the function (the
+    /// sqlite3 shell) can no longer write a synced table: its statement fails with "no such function:
+    /// clinic_capture" instead of making a change no other site would ever receive. `change_staging`
+    /// stays for writes a clinic connection makes outside `Database.write`.
+    static var v8CaptureFunction: String {
+        var sql = ""
+        for table in SyncSchema.tables {
+            sql += dropTriggers(for: table)
             sql += triggers(for: table)
         }
         return sql
+    }
+
+    static func dropTriggers(for table: SyncedTable) -> String {
+        var names = ["capture_\(table.name)_insert"]
+        if table.merge == .lastWriterWins {
+            names += table.groups.map { "capture_\(table.name)_\($0.name)" } + ["capture_\(table.name)_delete"]
+        }
+        return names.map { "DROP TRIGGER IF EXISTS \($0);\n" }.joined()
     }
 
     /// Signed notes stay locked, except while sync applies a received change: when two sites sign
@@ -107,8 +130,8 @@ extension Schema {
 
     """
 
-    /// The capture triggers of one table, generated from `SyncSchema` (constants only, no user data).
-    static func triggers(for table: SyncedTable) -> String {
+    /// Version 4's capture triggers of one table (rows into `change_staging`), generated from `SyncSchema` (constants only, no user data).
+    static func stagingTriggers(for table: SyncedTable) -> String {
         let t = table.name
         let capturing = "(SELECT applying FROM sync_state WHERE id = 1) = 0"
         func values(_ columns: [String], prefix: String) -> String {
@@ -134,6 +157,39 @@ extension Schema {
         sql += """
         CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
             INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', OLD.id, '_deleted', '{}', NULL);
+        END;
+
+        """
+        return sql
+    }
+
+    /// The capture triggers of one table (version 8), generated from `SyncSchema` (constants only, no user data).
+    static func triggers(for table: SyncedTable) -> String {
+        let t = table.name
+        let capturing = "(SELECT applying FROM sync_state WHERE id = 1) = 0"
+        func values(_ columns: [String], prefix: String) -> String {
+            "json_object(" + columns.sorted().map { "'\($0)', \(prefix).\($0)" }.joined(separator: ", ") + ")"
+        }
+        var inserts = ""
+        for group in table.groups {
+            inserts += "    SELECT clinic_capture('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), NULL);\n"
+        }
+        var sql = "CREATE TRIGGER capture_\(t)_insert AFTER INSERT ON \(t) WHEN \(capturing) BEGIN\n\(inserts)END;\n"
+        guard table.merge == .lastWriterWins else { return sql }
+        for group in table.groups {
+            let changed = group.columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+            let previous = "(SELECT change_id FROM change WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' ORDER BY hlc DESC, origin DESC LIMIT 1)"
+            sql += """
+            CREATE TRIGGER capture_\(t)_\(group.name) AFTER UPDATE OF \(group.columns.joined(separator: ", ")) ON \(t)
+            WHEN \(capturing) AND (\(changed)) BEGIN
+                SELECT clinic_capture('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), \(previous));
+            END;
+
+            """
+        }
+        sql += """
+        CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
+            SELECT clinic_capture('\(t)', OLD.id, '_deleted', '{}', NULL);
         END;
 
         """
