@@ -34,6 +34,7 @@ struct ISOInstantTests {
 
     @Test("Instant.iso prints UTC with Z, also before 1970", arguments: [
         (Int64(0), "1970-01-01T00:00:00Z"), (-1, "1969-12-31T23:59:59Z"), (86_399_999, "1970-01-01T23:59:59Z"),
+        (1_767_618_909_000, "2026-01-05T13:15:09Z"),
     ])
     func isoOutput(millis: Int64, text: String) throws {
         #expect(Instant.iso(millis) == text)
@@ -49,5 +50,13 @@ struct ISOInstantTests {
         #expect(clinicErrorCode { _ = try ClinicClock.fromEnvironment(["CLINIC_NOW": "yesterday"]) } == "invalid-time")
         let system = try ClinicClock.fromEnvironment([:])
         #expect(abs(system.now().timeIntervalSinceNow) < 60)
+    }
+
+    @Test("TimeOfDay.format pads hours and minutes to two digits, 24:00 included", arguments: [
+        (0, "00:00"), (5, "00:05"), (9 * 60 + 5, "09:05"), (12 * 60 + 34, "12:34"), (23 * 60 + 59, "23:59"), (1440, "24:00"),
+    ])
+    func timeOfDayFormat(minuteOfDay: Int, text: String) {
+        #expect(TimeOfDay.format(minuteOfDay) == text)
+        #expect(TimeOfDay.parse(text) == minuteOfDay)
     }
 }

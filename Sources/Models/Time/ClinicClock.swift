@@ -39,7 +39,8 @@ public enum Instant {
         let days = floorDiv(Int64(seconds), 86_400)
         let secondOfDay = Int(Int64(seconds) - days * 86_400)
         let date = CivilDate(daysSinceEpoch: Int(days))
-        return String(format: "%@T%02d:%02d:%02dZ", date.description, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        return date.description + "T" + TimeOfDay.twoDigits(secondOfDay / 3600) + ":" + TimeOfDay.twoDigits(secondOfDay / 60 % 60) + ":"
+            + TimeOfDay.twoDigits(secondOfDay % 60) + "Z"
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

@@ -55,7 +55,13 @@ public enum TimeOfDay {
     }
 
     public static func format(_ minuteOfDay: Int) -> String {
-        String(format: "%02d:%02d", minuteOfDay / 60, minuteOfDay % 60)
+        twoDigits(minuteOfDay / 60) + ":" + twoDigits(minuteOfDay % 60)
+    }
+
+    /// `%02d` for a non-negative number without `String(format:)`, whose variadic arguments cost a
+    /// runtime conformance lookup each (it showed in every `--json` listing's profile).
+    static func twoDigits(_ value: Int) -> String {
+        value < 10 && value >= 0 ? "0" + String(value) : String(value)
     }
 }
 
@@ -135,6 +141,6 @@ public struct SiteTimeZone: Sendable, Hashable {
     public func offsetText(atMillis millis: Int64) -> String {
         let offset = offsetSeconds(atMillis: millis)
         let sign = offset < 0 ? "-" : "+"
-        return String(format: "%@%02d:%02d", sign, abs(offset) / 3600, abs(offset) / 60 % 60)
+        return sign + TimeOfDay.twoDigits(abs(offset) / 3600) + ":" + TimeOfDay.twoDigits(abs(offset) / 60 % 60)
     }
 }

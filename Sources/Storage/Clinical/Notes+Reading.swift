@@ -72,7 +72,12 @@ extension Notes {
         return try session.run("search", entity: "note") { db, _ in
             try ClinicalAccess.requireRead(actor)
             // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
-            let ranked = try db.query("SELECT rowid FROM note_text WHERE note_text MATCH ? ORDER BY rank LIMIT ?", [query, limit])
+            // `ORDER BY bm25(…)` rather than `ORDER BY rank`: the same score, but FTS5 (before 3.45) answers `rank`
+            // by sorting every match in a nested statement, while the outer sorter keeps only the top `limit`.
+            // The rowid breaks ties, so equal scores come back in one order every time.
+            let ranked = try db.query("""
+                SELECT rowid FROM note_text WHERE note_text MATCH ? ORDER BY bm25(note_text), rowid LIMIT ?
+                """, [query, limit])
             return try ranked.compactMap { hit in
                 try db.first("""
                     SELECT t.note_id, t.source, snippet(note_text, 2, '[', ']', '…', 12), p.chart, n.session_date

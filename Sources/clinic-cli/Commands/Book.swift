@@ -4,7 +4,7 @@ import Storage
 
 /// `clinic book`: one appointment or a recurring series, checked and written in one transaction.
 struct Book: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "book", 
         abstract: "Book an appointment (or a series); refuses double bookings, times outside hours and missing scope.")
 
     @OptionGroup var global: GlobalOptions

@@ -8,7 +8,7 @@ struct ConsentCommand: ParsableCommand {
         commandName: "consent", abstract: "Record or withdraw a patient's consent to an intervention.", subcommands: [Record.self, Withdraw.self])
 
     struct Record: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record consent given, with the risks explained (a guardian for a patient under 16).")
+        static let configuration = CommandConfiguration(commandName: "record", abstract: "Record consent given, with the risks explained (a guardian for a patient under 16).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
         @Option(help: "Intervention: dry-needling, acupuncture or electro-stim.") var intervention: Intervention
@@ -30,7 +30,7 @@ struct ConsentCommand: ParsableCommand {
     }
 
     struct Withdraw: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record that consent was withdrawn (the original stays on file).")
+        static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Record that consent was withdrawn (the original stays on file).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
         @Option(help: "Intervention: dry-needling, acupuncture or electro-stim.") var intervention: Intervention

@@ -5,7 +5,7 @@ import Sync
 
 /// `clinic demo`: a ready site to explore, written all at once or not at all.
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "demo", 
         abstract: "Create a demo clinic (Montréal, America/Toronto): staff, rooms, services, patients, a week of bookings.",
         discussion: "Refuses a database that already holds a site, so running it twice never half-writes.")
 

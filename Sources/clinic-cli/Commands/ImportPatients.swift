@@ -12,7 +12,7 @@ struct ImportCommand: ParsableCommand {
 
     /// `clinic import patients --csv FILE`.
     struct Patients: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "patients", 
             abstract: "Register patients from a CSV file: every row or none.",
             discussion: """
             The header names the columns first,last,dob[,phone,email]; other systems' names are accepted too \

@@ -4,7 +4,7 @@ import Storage
 
 /// `clinic reschedule`: move an appointment with the same checks as a booking.
 struct Reschedule: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Move an appointment to a new time, practitioner or room.")
+    static let configuration = CommandConfiguration(commandName: "reschedule", abstract: "Move an appointment to a new time, practitioner or room.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
     @Option(help: "New start: \"2026-12-02 10:00\" in the site's zone.") var at: String
@@ -22,7 +22,7 @@ struct Reschedule: ParsableCommand {
 
 /// `clinic cancel`: kept as a status; late when under 24 h notice.
 struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Cancel an appointment (flagged late under 24 h notice).")
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel an appointment (flagged late under 24 h notice).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
     @Option(help: "Why, e.g. \"patient ill\".") var reason: String?
@@ -61,7 +61,7 @@ struct NoShow: ParsableCommand {
 }
 
 struct Complete: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Mark the appointment as done.")
+    static let configuration = CommandConfiguration(commandName: "complete", abstract: "Mark the appointment as done.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
     func run() throws { try StatusChange.run(global, appointment, to: .completed, verb: "Completed") }

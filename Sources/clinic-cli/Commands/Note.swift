@@ -9,7 +9,7 @@ struct NoteCommand: ParsableCommand {
         subcommands: [Start.self, Edit.self, Needle.self, NeedlesRemoved.self, Adverse.self, Sign.self, Amend.self, Show.self])
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start the draft note of one of your appointments.")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start the draft note of one of your appointments.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
 
@@ -21,7 +21,7 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write SOAP sections, pain (NPRS) and outcome measures of a draft.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Write SOAP sections, pain (NPRS) and outcome measures of a draft.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
         @Option(help: "Subjective: what the patient reports.") var subjective: String?
@@ -55,7 +55,7 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct Needle: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "needle", 
             abstract: "Record one needle site: a WHO acupoint (--point) or a muscle's trigger point (--muscle).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
@@ -108,7 +108,7 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct Adverse: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record an adverse event of the session.")
+        static let configuration = CommandConfiguration(commandName: "adverse", abstract: "Record an adverse event of the session.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
         @Option(help: "Kind: bleeding, bruising, pain, syncope, forgotten-needle, infection, pneumothorax, other.") var kind: AdverseEventKind
@@ -122,7 +122,7 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct Sign: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "sign", 
             abstract: "Sign and lock a note: checks consent, needle counts, scope and contraindications.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
@@ -137,7 +137,7 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct Amend: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a dated, signed amendment to a signed note.")
+        static let configuration = CommandConfiguration(commandName: "amend", abstract: "Add a dated, signed amendment to a signed note.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
         @Option(help: "The amendment's text.") var text: String
@@ -150,7 +150,7 @@ struct NoteCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a note and verify its signature hash.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a note and verify its signature hash.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
 

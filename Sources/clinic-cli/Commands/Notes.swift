@@ -31,7 +31,7 @@ struct NotesHistory: ParsableCommand {
 
 /// `clinic search`: full text over the notes the actor may read.
 struct Search: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Search note text and amendments (accents and case ignored), best matches first.")
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "Search note text and amendments (accents and case ignored), best matches first.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Words to look for, e.g. \"lateral epicondyle\".") var text: String
     @Option(help: "Most hits to list.") var limit = 20
@@ -52,7 +52,7 @@ struct Search: ParsableCommand {
 
 /// `clinic audit`: who read or changed what, and every refusal; append-only.
 struct Audit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the audit log (newest last), for a patient or an actor.")
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "List the audit log (newest last), for a patient or an actor.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only entries about this chart number.") var patient: String?
     @Option(help: "Only entries by this staff handle.") var actor: String?

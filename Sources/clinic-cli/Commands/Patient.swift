@@ -8,7 +8,7 @@ struct PatientCommand: ParsableCommand {
         commandName: "patient", abstract: "Register, find and show patients.", subcommands: [Add.self, Find.self, Show.self, PrecautionCommand.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a patient; prints the new chart number.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a patient; prints the new chart number.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "First name(s).") var first: String
         @Option(help: "Last name(s).") var last: String
@@ -27,7 +27,7 @@ struct PatientCommand: ParsableCommand {
     }
 
     struct Find: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find patients by name, chart number or phone; case and accents ignored.")
+        static let configuration = CommandConfiguration(commandName: "find", abstract: "Find patients by name, chart number or phone; case and accents ignored.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Text to look for, e.g. Helene or MTL-000042.") var text: String
         @Option(help: "Most patients to list.") var limit = 50
@@ -45,7 +45,7 @@ struct PatientCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one patient's record.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one patient's record.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
 

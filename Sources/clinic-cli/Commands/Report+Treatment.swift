@@ -11,7 +11,7 @@ extension ReportCommand {
     }
 
     struct Modalities: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "modalities", 
             abstract: "Sessions by modality (dry needling, acupuncture, mixed, other) and needles per session.",
             discussion: "A session is a completed or checked-in visit, or one with a signed note; its modality comes from the signed note's needling (acupoints → acupuncture, muscles → dry needling). Needs --as (clinical data, audited).")
         @OptionGroup var global: GlobalOptions
@@ -46,7 +46,7 @@ extension ReportCommand {
     }
 
     struct Outcomes: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "outcomes", 
             abstract: "Mean NPRS change per modality and the share of patients reaching the minimal clinically important difference (2 points).",
             discussion: "Mean change = mean of (pain before − pain after) over sessions with both scores. A patient reaches the MCID when the first session's 'before' minus the last session's 'after' in the range is at least 2. Signed notes only. Needs --as (clinical data, audited).")
         @OptionGroup var global: GlobalOptions

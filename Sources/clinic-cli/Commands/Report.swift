@@ -35,7 +35,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     struct Utilization: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "utilization", 
             abstract: "Booked hours against working hours per practitioner, and against open hours per room.",
             discussion: "Booked = every appointment but cancelled ones (no-shows held the slot). A room's open hours are the union of all clinicians' working hours.")
         @OptionGroup var global: GlobalOptions

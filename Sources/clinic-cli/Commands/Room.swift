@@ -8,7 +8,7 @@ struct RoomCommand: ParsableCommand {
         commandName: "room", abstract: "Add and list treatment rooms and beds.", subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a room or bed (one appointment at a time).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a room or bed (one appointment at a time).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Room name, e.g. \"Bed 1\".") var name: String
         @Option(help: "Kind of space.") var kind: RoomKind = .bed
@@ -21,7 +21,7 @@ struct RoomCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List rooms in booking order.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List rooms in booking order.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -4,7 +4,7 @@ import Storage
 
 /// `clinic schedule`: the day or the week at a glance, in the site's zone.
 struct Schedule: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "schedule", 
         abstract: "Print the day's (or week's) schedule as a grid: a column per practitioner or room, a row per 15 minutes.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Day to show, YYYY-MM-DD (default: today).") var date: String?

@@ -8,7 +8,7 @@ struct ServiceCommand: ParsableCommand {
         commandName: "service", abstract: "Add and list bookable services.", subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a service with its duration, discipline and required scope.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a service with its duration, discipline and required scope.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Service slug, e.g. dn-30.") var slug: String
         @Option(help: "Name shown to staff, e.g. \"Dry needling 30 min\".") var name: String
@@ -31,7 +31,7 @@ struct ServiceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List services.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List services.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

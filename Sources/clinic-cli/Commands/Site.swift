@@ -8,7 +8,7 @@ struct SiteCommand: ParsableCommand {
         commandName: "site", abstract: "Show this site's settings.", subcommands: [Show.self], defaultSubcommand: Show.self)
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the site's code, name, time zone and counts.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the site's code, name, time zone and counts.")
         @OptionGroup var global: GlobalOptions
 
         struct View: Encodable {

@@ -4,7 +4,7 @@ import Storage
 
 /// `clinic slots`: where a service still fits.
 struct Slots: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the next free starts for a service, with a free room.")
+    static let configuration = CommandConfiguration(commandName: "slots", abstract: "List the next free starts for a service, with a free room.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Service slug, e.g. dn-30.") var service: String
     @Option(name: .customLong("with"), help: "Only this practitioner (default: every qualified clinician of the discipline).") var practitioner: String?

@@ -9,7 +9,7 @@ struct StaffCommand: ParsableCommand {
         subcommands: [Add.self, List.self, CredentialCommand.self, Hours.self, TimeOff.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a staff member under a unique handle.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a staff member under a unique handle.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Short handle used everywhere, e.g. jdoe.") var handle: String
         @Option(help: "Full name.") var name: String
@@ -30,7 +30,7 @@ struct StaffCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List staff with their credentials.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List staff with their credentials.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -70,7 +70,7 @@ struct StaffCommand: ParsableCommand {
     }
 
     struct Hours: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set weekly working hours, in the site's time zone.")
+        static let configuration = CommandConfiguration(commandName: "hours", abstract: "Set weekly working hours, in the site's time zone.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Staff handle.") var handle: String
         @Option(help: "Weekday: mon, tue, wed, thu, fri, sat or sun.") var day: String
