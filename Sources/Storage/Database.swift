@@ -82,6 +82,12 @@ public final class Database {
         let statement = try prepared(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
+        try run(statement)
+    }
+
+    /// Steps a statement to its end, keeping the captured-change buffer in line with what SQLite
+    /// kept: a failed statement drops what it captured; a savepoint statement is applied to it.
+    private func run(_ statement: Statement) throws {
         let mark = captured.mark()
         do {
             while try statement.step() {}
@@ -101,15 +107,7 @@ public final class Database {
                 let result = sqlite3_prepare_v2(handle, start, -1, &pointer, &rest)
                 guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: handle) }
                 guard let pointer else { continue }  // whitespace or a comment
-                let statement = Statement(pointer, database: handle)
-                let mark = captured.mark()
-                do {
-                    while try statement.step() {}
-                } catch {
-                    captured.statementFailed(back: mark)
-                    throw error
-                }
-                if let savepoint = statement.savepoint { captured.apply(savepoint) }
+                try run(Statement(pointer, database: handle))
             }
         }
     }

@@ -132,39 +132,16 @@ extension Schema {
 
     /// Version 4's capture triggers of one table (rows into `change_staging`), generated from `SyncSchema` (constants only, no user data).
     static func stagingTriggers(for table: SyncedTable) -> String {
-        let t = table.name
-        let capturing = "(SELECT applying FROM sync_state WHERE id = 1) = 0"
-        func values(_ columns: [String], prefix: String) -> String {
-            "json_object(" + columns.sorted().map { "'\($0)', \(prefix).\($0)" }.joined(separator: ", ") + ")"
-        }
-        var inserts = ""
-        for group in table.groups {
-            inserts += "    INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), NULL);\n"
-        }
-        var sql = "CREATE TRIGGER capture_\(t)_insert AFTER INSERT ON \(t) WHEN \(capturing) BEGIN\n\(inserts)END;\n"
-        guard table.merge == .lastWriterWins else { return sql }
-        for group in table.groups {
-            let changed = group.columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
-            let previous = "(SELECT change_id FROM change WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' ORDER BY hlc DESC, origin DESC LIMIT 1)"
-            sql += """
-            CREATE TRIGGER capture_\(t)_\(group.name) AFTER UPDATE OF \(group.columns.joined(separator: ", ")) ON \(t)
-            WHEN \(capturing) AND (\(changed)) BEGIN
-                INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), \(previous));
-            END;
-
-            """
-        }
-        sql += """
-        CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
-            INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES ('\(t)', OLD.id, '_deleted', '{}', NULL);
-        END;
-
-        """
-        return sql
+        triggers(for: table) { "INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES (\($0), \($1), \($2), \($3), \($4));" }
     }
 
     /// The capture triggers of one table (version 8), generated from `SyncSchema` (constants only, no user data).
     static func triggers(for table: SyncedTable) -> String {
+        triggers(for: table) { "SELECT clinic_capture(\($0), \($1), \($2), \($3), \($4));" }
+    }
+
+    /// Capture triggers whose body is `capture(table, row id, group, values, previous change)`, each an SQL expression.
+    static func triggers(for table: SyncedTable, capture: (String, String, String, String, String) -> String) -> String {
         let t = table.name
         let capturing = "(SELECT applying FROM sync_state WHERE id = 1) = 0"
         func values(_ columns: [String], prefix: String) -> String {
@@ -172,7 +149,7 @@ extension Schema {
         }
         var inserts = ""
         for group in table.groups {
-            inserts += "    SELECT clinic_capture('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), NULL);\n"
+            inserts += "    " + capture("'\(t)'", "NEW.id", "'\(group.name)'", values(group.columns, prefix: "NEW"), "NULL") + "\n"
         }
         var sql = "CREATE TRIGGER capture_\(t)_insert AFTER INSERT ON \(t) WHEN \(capturing) BEGIN\n\(inserts)END;\n"
         guard table.merge == .lastWriterWins else { return sql }
@@ -182,14 +159,14 @@ extension Schema {
             sql += """
             CREATE TRIGGER capture_\(t)_\(group.name) AFTER UPDATE OF \(group.columns.joined(separator: ", ")) ON \(t)
             WHEN \(capturing) AND (\(changed)) BEGIN
-                SELECT clinic_capture('\(t)', NEW.id, '\(group.name)', \(values(group.columns, prefix: "NEW")), \(previous));
+                \(capture("'\(t)'", "NEW.id", "'\(group.name)'", values(group.columns, prefix: "NEW"), previous))
             END;
 
             """
         }
         sql += """
         CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
-            SELECT clinic_capture('\(t)', OLD.id, '_deleted', '{}', NULL);
+            \(capture("'\(t)'", "OLD.id", "'_deleted'", "'{}'", "NULL"))
         END;
 
         """
