@@ -244,25 +244,8 @@ final class Statement {
     func reset() { sqlite3_reset(pointer) }
 
     func row() -> Row {
-        let count = sqlite3_column_count(pointer)
-        var values: [SQLValue] = []
-        values.reserveCapacity(Int(count))
-        for index in 0..<count {
-            switch sqlite3_column_type(pointer, index) {
-            case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(pointer, index)))
-            case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(pointer, index)))
-            case SQLITE_TEXT: values.append(.text(Cursor.text(pointer, index)))
-            case SQLITE_BLOB:
-                let size = Int(sqlite3_column_bytes(pointer, index))
-                if let base = sqlite3_column_blob(pointer, index) {
-                    values.append(.blob(Array(UnsafeRawBufferPointer(start: base, count: size))))
-                } else {
-                    values.append(.blob([]))
-                }
-            default: values.append(.null)
-            }
-        }
-        return Row(values: values)
+        let cursor = Cursor(pointer: pointer)
+        return Row(values: (0..<sqlite3_column_count(pointer)).map(cursor.value))
     }
 }
 

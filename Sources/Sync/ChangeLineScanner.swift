@@ -136,7 +136,7 @@ struct ByteCursor {
         let digits = index - digitsStart
         guard digits > 0, digits <= 19, !(digits > 1 && bytes[digitsStart] == 0x30),
               !(bytes[start] == UInt8(ascii: "-") && digits == 1 && bytes[digitsStart] == 0x30) else { return nil }
-        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) { return nil }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") { return nil }
         var value: Int64 = 0
         for position in digitsStart..<index {
             let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)

@@ -135,9 +135,9 @@ enum ChangeLine {
     /// The change and the id the file claims for it; `ChangeBatch` checks the id of every change it has not seen.
     static func parse(_ value: JSONValue, line: Int) throws -> (change: Change, claimedID: String) {
         guard let members = value.objectValue, members.count == 8,
-              let id = members["id"]?.stringValue, let origin = members["origin"]?.stringValue, SiteCode.isValid(origin),
-              let hlc = members["hlc"]?.integerValue, hlc > 0, let table = members["table"]?.stringValue,
-              let row = members["row"]?.stringValue, !row.isEmpty, row.count <= 64,
+              let id = members["id"]?.stringValue, let origin = members["origin"]?.stringValue,
+              let hlc = members["hlc"]?.integerValue, let table = members["table"]?.stringValue,
+              let row = members["row"]?.stringValue, fieldsValid(origin: origin, hlc: hlc, row: row),
               let group = members["group"]?.stringValue, let values = members["values"]?.objectValue else {
             throw SyncError.badFile("a change has the wrong shape", line: line)
         }
@@ -150,6 +150,11 @@ enum ChangeLine {
         }
         guard id.count == 64 else { throw SyncError.badFile("a change has an invalid id", line: line) }
         return (Change(origin: origin, hlc: HLC(rawValue: hlc), table: table, rowID: row, group: group, values: values, previous: previous), id)
+    }
+
+    /// A valid site code, a stamp after the epoch, a row id of 1 to 64 characters.
+    static func fieldsValid(origin: String, hlc: Int64, row: String) -> Bool {
+        SiteCode.isValid(origin) && hlc > 0 && !row.isEmpty && row.count <= 64
     }
 
     /// The table is synced and the values are exactly its group's columns, each a plain value.

@@ -237,8 +237,8 @@ struct ChangeBatch {
             alreadySeen += 1
             return true
         }
-        guard let values = scanned.values(in: line), SiteCode.isValid(scanned.origin), scanned.hlc > 0,
-              !scanned.row.isEmpty, scanned.row.count <= 64, scanned.idMatches(in: line) else { return false }
+        guard let values = scanned.values(in: line), ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row),
+              scanned.idMatches(in: line) else { return false }
         try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
         let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
                             group: scanned.group, values: values, previous: scanned.previous)

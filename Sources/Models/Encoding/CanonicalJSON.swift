@@ -123,9 +123,6 @@ public struct SHA256Stream {
         bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
     }
 
-    /// The digest's raw 32 bytes.
-    public func finalizeBytes() -> [UInt8] { Array(hasher.finalize()) }
-
     public func finalizeHex() -> String {
         SHA256Hex.hex(hasher.finalize())
     }

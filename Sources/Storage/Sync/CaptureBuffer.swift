@@ -23,16 +23,11 @@ final class CaptureBuffer {
     private var savepoints: [(name: String, mark: Int)] = []
 
     func begin(collecting: Bool) {
-        entries.removeAll(keepingCapacity: true)
-        savepoints.removeAll()
+        rolledBack()
         self.collecting = collecting
     }
 
-    func end() {
-        entries.removeAll(keepingCapacity: true)
-        savepoints.removeAll()
-        collecting = false
-    }
+    func end() { begin(collecting: false) }
 
     /// Hands over and forgets what was captured.
     func drain() -> [Entry] {

@@ -5,7 +5,7 @@ import Storage
 
 extension ReportCommand {
     /// The sessions of the range, read as an audited clinical read (needs `--as`; not front desk).
-    static func sessions(_ session: Session, range: (days: [CivilDate], start: Int64, end: Int64), report: String) throws -> [ReportSession] {
+    static func sessions(_ session: Session, range: ReportRange, report: String) throws -> [ReportSession] {
         let actor = try session.requireActor()
         return try ReportData.sessions(AuditedSession(db: session.db, actor: actor, now: session.now), from: range.start, to: range.end, report: report)
     }
@@ -17,7 +17,7 @@ extension ReportCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ReportCommand.Options
 
-        func validate() throws { if options.csv, global.json { throw ValidationError("give at most one of --csv and --json") } }
+        func validate() throws { try options.checkFormat(json: global.json) }
 
         func run() throws {
             let session = try global.open()
@@ -32,11 +32,11 @@ extension ReportCommand {
             }
             struct Row: Encodable { let modality: String, sessions: Int, share: Double?, needles: Int, needles_per_session: Double? }
             struct View: Encodable { let from: String, until: String, modalities: [Row] }
-            let view = View(from: range.days.first?.description ?? "", until: range.days.last?.description ?? "", modalities: rows.map {
+            let view = View(from: range.from, until: range.until, modalities: rows.map {
                 Row(modality: $0.modality.rawValue, sessions: $0.sessions, share: $0.share, needles: $0.needles, needles_per_session: $0.needlesPerSession)
             })
             try session.emit(view) {
-                [options.heading("Modalities", range.days), "", "Sessions",
+                [range.heading("Modalities"), "", "Sessions",
                  BarChart.render(rows.map { ($0.modality.rawValue, Double($0.sessions), "\($0.sessions) (\(BarChart.percent($0.share)))") }),
                  "", "Needles per session",
                  BarChart.render(rows.map { ($0.modality.rawValue, $0.needlesPerSession ?? 0, $0.needlesPerSession.map { JSONValue.format(($0 * 10).rounded() / 10) } ?? "—") })]
@@ -52,7 +52,7 @@ extension ReportCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ReportCommand.Options
 
-        func validate() throws { if options.csv, global.json { throw ValidationError("give at most one of --csv and --json") } }
+        func validate() throws { try options.checkFormat(json: global.json) }
 
         func run() throws {
             let session = try global.open()
@@ -70,13 +70,13 @@ extension ReportCommand {
                 let modality: String, scored_sessions: Int, mean_nprs_change: Double?, patients: Int, patients_reaching_mcid: Int, share_reaching_mcid: Double?
             }
             struct View: Encodable { let from: String, until: String, mcid: Int, outcomes: [Row] }
-            let view = View(from: range.days.first?.description ?? "", until: range.days.last?.description ?? "",
+            let view = View(from: range.from, until: range.until,
                             mcid: PainChange.minimalImportantDifference, outcomes: rows.map {
                 Row(modality: $0.modality.rawValue, scored_sessions: $0.scoredSessions, mean_nprs_change: $0.meanChange, patients: $0.patients,
                     patients_reaching_mcid: $0.patientsReachingMCID, share_reaching_mcid: $0.shareReachingMCID)
             })
             try session.emit(view) {
-                [options.heading("Pain outcomes (NPRS 0–10)", range.days), "", "Mean change per session (before − after)",
+                [range.heading("Pain outcomes (NPRS 0–10)"), "", "Mean change per session (before − after)",
                  BarChart.render(rows.map { ($0.modality.rawValue, max(0, $0.meanChange ?? 0),
                                              $0.meanChange.map { JSONValue.format(($0 * 100).rounded() / 100) + " pts" } ?? "—") }),
                  "", "Patients reaching the MCID (≥ \(PainChange.minimalImportantDifference) points)",

@@ -3,6 +3,18 @@ import Foundation
 import Models
 import Storage
 
+/// The local days a report covers and their bounds as instants.
+struct ReportRange {
+    let days: [CivilDate]
+    let start: Int64
+    let end: Int64
+
+    var from: String { days.first?.description ?? "" }
+    var until: String { days.last?.description ?? "" }
+
+    func heading(_ title: String) -> String { "\(title) · \(from) – \(until)" }
+}
+
 /// `clinic report`: the numbers a clinic owner looks at each week, with bar charts.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +28,12 @@ struct ReportCommand: ParsableCommand {
         @Flag(help: "Print CSV (one header row) instead of a table.") var csv = false
 
         /// The local days of the range and its bounds as instants.
-        func range(_ session: Session) throws -> (days: [CivilDate], start: Int64, end: Int64) {
+        /// --csv and --json are two output formats; a report prints one.
+        func checkFormat(json: Bool) throws {
+            if csv, json { throw ValidationError("give at most one of --csv and --json") }
+        }
+
+        func range(_ session: Session) throws -> ReportRange {
             let zone = try session.zone()
             let today = try session.today()
             let first = try from.map { try CivilDate.parseOption($0, option: "--from") } ?? today.adding(days: 1 - today.weekday)
@@ -26,11 +43,7 @@ struct ReportCommand: ParsableCommand {
                 throw ClinicError.usage("out-of-range", "a report covers at most 366 days")
             }
             let days = (0...(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
-            return (days, zone.startOfDay(first), zone.startOfDay(last.adding(days: 1)))
-        }
-
-        func heading(_ title: String, _ days: [CivilDate]) -> String {
-            "\(title) · \(days.first?.description ?? "") – \(days.last?.description ?? "")"
+            return ReportRange(days: days, start: zone.startOfDay(first), end: zone.startOfDay(last.adding(days: 1)))
         }
     }
 
@@ -41,7 +54,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: Options
 
-        func validate() throws { if options.csv, global.json { throw ValidationError("give at most one of --csv and --json") } }
+        func validate() throws { try options.checkFormat(json: global.json) }
 
         func run() throws {
             let session = try global.open()
@@ -64,7 +77,7 @@ struct ReportCommand: ParsableCommand {
                 }
                 return
             }
-            let view = View(from: range.days.first?.description ?? "", until: range.days.last?.description ?? "",
+            let view = View(from: range.from, until: range.until,
                             practitioners: rows(practitioners), rooms: rows(rooms))
             try session.emit(view) {
                 func chart(_ list: [UtilizationRow]) -> String {
@@ -72,7 +85,7 @@ struct ReportCommand: ParsableCommand {
                         (r.name, r.ratio ?? 0, "\(BarChart.percent(r.ratio))  \(Self.hours(r.bookedMinutes)) / \(Self.hours(r.availableMinutes))")
                     }, scale: max(1, list.compactMap(\.ratio).max() ?? 1))
                 }
-                return [options.heading("Utilization", range.days), "", "Practitioners (booked / working hours)", chart(practitioners),
+                return [range.heading("Utilization"), "", "Practitioners (booked / working hours)", chart(practitioners),
                         "", "Rooms (booked / open hours)", chart(rooms)].joined(separator: "\n")
             }
         }
@@ -87,7 +100,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: Options
 
-        func validate() throws { if options.csv, global.json { throw ValidationError("give at most one of --csv and --json") } }
+        func validate() throws { try options.checkFormat(json: global.json) }
 
         func run() throws {
             let session = try global.open()
@@ -114,14 +127,14 @@ struct ReportCommand: ParsableCommand {
                 return
             }
             struct View: Encodable { let from: String, until: String, practitioners: [Row] }
-            try session.emit(View(from: range.days.first?.description ?? "", until: range.days.last?.description ?? "", practitioners: views)) {
+            try session.emit(View(from: range.from, until: range.until, practitioners: views)) {
                 var table = TextTable("PRACTITIONER", "APPTS", "ATTENDED", "NO-SHOWS", "CANCELLED", "LATE", "NO-SHOW RATE", "LATE RATE")
                 for r in rows {
                     table.add(r.name, String(r.appointments), String(r.attended), String(r.noShows), String(r.cancelled), String(r.lateCancels),
                               BarChart.percent(r.noShowRate), BarChart.percent(r.lateCancelRate))
                 }
                 let people = rows.filter { $0.name != "total" }
-                return [options.heading("No-shows and late cancellations", range.days), "", table.render(), "", "No-shows",
+                return [range.heading("No-shows and late cancellations"), "", table.render(), "", "No-shows",
                         BarChart.render(people.map { ($0.name, Double($0.noShows), "\($0.noShows) (\(BarChart.percent($0.noShowRate)))") }),
                         "", "Late cancellations",
                         BarChart.render(people.map { ($0.name, Double($0.lateCancels), "\($0.lateCancels) (\(BarChart.percent($0.lateCancelRate)))") })]
