@@ -46,11 +46,17 @@ ours = e["changes"] / e["seconds"]
 r = ours / ce["rows_per_s"]
 add(f"sync export: {e['changes']} changes (CLI process)", ours, ce["rows_per_s"], "changes/s", r, ">= 0.5x C JSON lines", r >= 0.5)
 
-i, ci = m["sync-import"], m["c-upserts"]
+# The baseline writes the same rows into the same schema (its digest equals ours); the narrow one,
+# one state table instead of the clinic's tables, is shown for comparison with earlier runs.
+i, ci, cn = m["sync-import"], m["c-upserts-schema"], m["c-upserts"]
 ours = i["changes"] / i["seconds"]
 r = ours / ci["changes_per_s"]
-add(f"sync import: {i['changes']} changes (CLI process)", ours, ci["changes_per_s"], "changes/s", r, ">= 0.8x C upserts, >= 50k/s",
-    r >= 0.8 and ours >= 50_000)
+add(f"sync import: {i['changes']} changes (CLI process)", ours, ci["changes_per_s"], "changes/s", r,
+    ">= 0.8x C upserts into the same tables, >= 50k/s", r >= 0.8 and ours >= 50_000)
+same = m["c-upserts-schema-check"]["same_digest"]
+add("  C baseline wrote the same synced content", "yes" if same else "no", None, "sync digest", None, "equal digests", same)
+r = ours / cn["changes_per_s"]
+add("  same, against C upserts into one narrow table", ours, cn["changes_per_s"], "changes/s", r, "(reference)", None)
 
 ri = m["sync-reimport"]
 r = ri["seconds"] / i["seconds"]
@@ -71,6 +77,8 @@ for key, label in (("capture", "capture overhead: INSERT with vs without"), ("ca
 def fmt(v):
     if v is None:
         return "-"
+    if isinstance(v, str):
+        return v
     if v >= 1000:
         return f"{v:,.0f}"
     if v >= 10:
@@ -80,11 +88,12 @@ def fmt(v):
 
 header = ["benchmark", "ours", "baseline", "unit", "ratio", "goal", "result"]
 table = [[r["benchmark"], fmt(r["ours"]), fmt(r["baseline"]), r["unit"], "-" if r["ratio"] is None else f"{r['ratio']:.2f}x", r["goal"],
-          "PASS" if r["pass"] else "FAIL"] for r in rows]
+          "-" if r["pass"] is None else "PASS" if r["pass"] else "FAIL"] for r in rows]
 widths = [max(len(str(x[i])) for x in table + [header]) for i in range(len(header))]
 lines = ["| " + " | ".join(str(x).ljust(w) for x, w in zip(header, widths)) + " |",
          "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
 lines += ["| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |" for row in table]
 print("\n".join(lines))
 json.dump({"mode": mode, "results": rows, "raw": {**m, "conflict": conflict}}, open(results_path, "w"), indent=2, default=str)
-print(f"\n{sum(r['pass'] for r in rows)}/{len(rows)} goals met ({mode} run); written to bench/results.json")
+goals = [r for r in rows if r["pass"] is not None]
+print(f"\n{sum(r['pass'] for r in goals)}/{len(goals)} goals met ({mode} run); written to bench/results.json")

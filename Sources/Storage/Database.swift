@@ -33,6 +33,7 @@ public final class Database {
             }
             try Database.createPrivateFile(at: path)
         }
+        _ = Database.configured
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let result = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -54,6 +55,10 @@ public final class Database {
         }
         capturesChanges = try schemaVersion() >= Migrations.captureVersion
     }
+
+    /// Process-wide SQLite settings, made once before the first connection opens: no memory
+    /// statistics, which would take a global mutex on every allocation.
+    private static let configured: Void = { _ = clinic_sqlite3_disable_memstatus() }()
 
     deinit {
         CaptureBuffer.uninstall(from: handle)
@@ -172,6 +177,8 @@ public final class Database {
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
+    /// The rowid of the last row this connection inserted.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// The prepared statement for `sql`, compiled once per connection.
     func prepared(_ sql: String) throws -> Statement {
@@ -220,7 +227,14 @@ final class Statement {
             case .null: result = sqlite3_bind_null(pointer, index)
             case .integer(let v): result = sqlite3_bind_int64(pointer, index, v)
             case .real(let v): result = sqlite3_bind_double(pointer, index, v)
-            case .text(let s): result = sqlite3_bind_text(pointer, index, s, -1, SQLITE_TRANSIENT_VALUE)
+            case .text(var s):
+                // The string's own UTF-8 with its length: no NUL-terminated copy is made first.
+                // An empty string's bytes may have no address, and a nil pointer would bind NULL.
+                result = s.withUTF8 { bytes in
+                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(pointer, index, "", 0, SQLITE_TRANSIENT_VALUE) }
+                    return sqlite3_bind_text(pointer, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                             SQLITE_TRANSIENT_VALUE)
+                }
             case .blob(let b):
                 result = b.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT_VALUE) }
             }

@@ -154,7 +154,8 @@ enum ChangeLine {
 
     /// A valid site code, a stamp after the epoch, a row id of 1 to 64 characters.
     static func fieldsValid(origin: String, hlc: Int64, row: String) -> Bool {
-        SiteCode.isValid(origin) && hlc > 0 && !row.isEmpty && row.count <= 64
+        // A character is at least one byte, so the byte count settles the usual case without counting characters.
+        SiteCode.isValid(origin) && hlc > 0 && !row.isEmpty && (row.utf8.count <= 64 || row.count <= 64)
     }
 
     /// The table is synced and the values are exactly its group's columns, each a plain value.

@@ -6,14 +6,30 @@ import Storage
 struct ConflictDetector {
     let db: Database
     let now: Int64
-
+    private let appointment: Prepared
+    private let notesOfAppointment: Prepared
     /// Active bookings of one practitioner, room or patient overlapping a span (bounded below by the
     /// longest appointment, so the start index serves).
-    static let overlaps = ["staff_id", "room_id", "patient_id"].map { column in
-        """
-        SELECT id FROM appointment WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ?
-        AND status != 'cancelled' AND id != ?
-        """
+    private let overlaps: [Prepared]
+    /// Per table, another row holding the same key a person types (chart number, handle, slug).
+    private let sameKey: [String: (kind: String, statement: Prepared)]
+
+    init(db: Database, now: Int64) throws {
+        self.db = db
+        self.now = now
+        appointment = try db.prepare("SELECT staff_id, room_id, patient_id, start_ms, end_ms, status FROM appointment WHERE id = ?")
+        notesOfAppointment = try db.prepare("SELECT id FROM note WHERE appointment_id = ?")
+        overlaps = try ["staff_id", "room_id", "patient_id"].map { column in
+            try db.prepare("""
+                SELECT id FROM appointment WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ?
+                AND status != 'cancelled' AND id != ?
+                """)
+        }
+        var sameKey: [String: (kind: String, statement: Prepared)] = [:]
+        for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
+            sameKey[table] = (kind, try db.prepare("SELECT y.id FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.id != x.id WHERE x.id = ?"))
+        }
+        self.sameKey = sameKey
     }
 
     func detect(touched: Set<Merger.RowKey>, recorder: inout Merger) throws {
@@ -21,35 +37,31 @@ struct ConflictDetector {
         for key in touched.sorted() {
             switch key.table {
             case "appointment":
-                guard let row = try db.first("SELECT staff_id, room_id, patient_id, start_ms, end_ms, status FROM appointment WHERE id = ?", [key.rowID]) else { continue }
-                if row.string(5) == "cancelled" {
-                    for note in try db.query("SELECT id FROM note WHERE appointment_id = ?", [key.rowID]) {
-                        try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: key.rowID, b: note.string(0))
-                    }
-                    continue
+                var slot: (people: [String], start: Int64, end: Int64, cancelled: Bool)?
+                try appointment.each([key.rowID]) { row in
+                    slot = ([row.text(0), row.text(1), row.text(2)], row.int(3), row.int(4), row.text(5) == "cancelled")
                 }
-                for (index, sql) in Self.overlaps.enumerated() {
-                    for other in try db.query(sql, [row.string(index), row.int(3) - maxDuration, row.int(4), row.int(3), key.rowID]) {
-                        try recorder.recordConflict(kind: "double-booking", table: "appointment", a: key.rowID, b: other.string(0))
+                guard let slot else { continue }
+                var others: [(kind: String, id: String)] = []
+                if slot.cancelled {
+                    try notesOfAppointment.each([key.rowID]) { others.append(("note-on-cancelled", $0.text(0))) }
+                } else {
+                    for (index, overlap) in overlaps.enumerated() {
+                        try overlap.each([slot.people[index], slot.start - maxDuration, slot.end, slot.start, key.rowID]) {
+                            others.append(("double-booking", $0.text(0)))
+                        }
                     }
                 }
+                for other in others { try recorder.recordConflict(kind: other.kind, table: "appointment", a: key.rowID, b: other.id) }
             case "note":
                 if let row = try db.first("SELECT a.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE n.id = ? AND a.status = 'cancelled'", [key.rowID]) {
                     try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: key.rowID)
                 }
-            case "patient":
-                for other in try db.query("SELECT p2.id FROM patient p1 JOIN patient p2 ON p2.chart = p1.chart AND p2.id != p1.id WHERE p1.id = ?", [key.rowID]) {
-                    try recorder.recordConflict(kind: "duplicate-chart", table: "patient", a: key.rowID, b: other.string(0))
-                }
-            case "staff":
-                for other in try db.query("SELECT s2.id FROM staff s1 JOIN staff s2 ON s2.handle = s1.handle AND s2.id != s1.id WHERE s1.id = ?", [key.rowID]) {
-                    try recorder.recordConflict(kind: "duplicate-handle", table: "staff", a: key.rowID, b: other.string(0))
-                }
-            case "service":
-                for other in try db.query("SELECT v2.id FROM service v1 JOIN service v2 ON v2.slug = v1.slug AND v2.id != v1.id WHERE v1.id = ?", [key.rowID]) {
-                    try recorder.recordConflict(kind: "duplicate-slug", table: "service", a: key.rowID, b: other.string(0))
-                }
-            default: continue
+            default:
+                guard let unique = sameKey[key.table] else { continue }
+                var others: [String] = []
+                try unique.statement.each([key.rowID]) { others.append($0.text(0)) }
+                for other in others { try recorder.recordConflict(kind: unique.kind, table: key.table, a: key.rowID, b: other) }
             }
         }
     }

@@ -184,11 +184,17 @@ struct ChangeBatch {
     var newest = HLC.zero
     var touched: Set<Merger.RowKey> = []
     var merger: Merger
-    /// Values of the changes stored since the last merge, by change id, so the merge need not parse them again.
-    var fresh: [String: [String: JSONValue]] = [:]
+    let detector: ConflictDetector
+    /// Values of the changes stored since the last merge, by their row in `change`, so the merge need not parse them again.
+    var fresh: [Int64: [String: JSONValue]] = [:]
     /// Per origin, the largest HLC stored here; a change stamped later cannot be here yet, so it
     /// needs no lookup (changes arrive mostly in stamp order, so most need none).
     var newestStored: [String: Int64] = [:]
+    /// Per origin, the largest HLC stored before this import began.
+    var newestBefore: [String: Int64] = [:]
+    /// Per origin, the ids stored by this import at its `newestStored` stamp. The changes of one
+    /// commit share a stamp; a stamp newer than `newestBefore` can only be here through this set.
+    var storedAtNewest: [String: Set<String>] = [:]
     let mergeEvery: Int
     private let lookup: Prepared
     private let insert: Prepared
@@ -201,6 +207,7 @@ struct ChangeBatch {
         self.from = from
         self.now = now
         merger = try Merger(db: db, now: now)
+        detector = try ConflictDetector(db: db, now: now)
         // The `+` keeps SQLite from folding the full-id test into the indexed expression and scanning.
         lookup = try db.prepare("SELECT 1 FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?")
         insert = try db.prepare("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -215,15 +222,33 @@ struct ChangeBatch {
     }
 
     /// Like `alreadyHas`, skipping the lookup when the stamp is newer than anything stored from its origin.
+    /// A change sharing the newest stamp stored by this import is looked up in memory.
     mutating func isStored(_ id: String, origin: String, hlc: Int64) throws -> Bool {
-        let newestHere: Int64
-        if let known = newestStored[origin] {
-            newestHere = known
-        } else {
-            newestHere = try newestForOrigin.first([origin]).flatMap { $0.optionalInt(0) } ?? Int64.min
-            newestStored[origin] = newestHere
+        let newestHere = try newest(origin)
+        if hlc > newestHere { return false }
+        if hlc == newestHere, hlc > newestBefore[origin] ?? Int64.min { return storedAtNewest[origin]?.contains(id) == true }
+        return try alreadyHas(id)
+    }
+
+    /// The largest HLC stored here from an origin, read from the database the first time.
+    private mutating func newest(_ origin: String) throws -> Int64 {
+        if let known = newestStored[origin] { return known }
+        let stored = try newestForOrigin.first([origin]).flatMap { $0.optionalInt(0) } ?? Int64.min
+        newestStored[origin] = stored
+        newestBefore[origin] = stored
+        return stored
+    }
+
+    /// Notes a stored change for `isStored`.
+    private mutating func noteStored(_ id: String, origin: String, hlc: Int64) throws {
+        let newestHere = try newest(origin)
+        if hlc > newestHere {
+            newestStored[origin] = hlc
+            storedAtNewest[origin, default: []].removeAll(keepingCapacity: true)
+            storedAtNewest[origin, default: []].insert(id)
+        } else if hlc == newestHere {
+            storedAtNewest[origin, default: []].insert(id)
         }
-        return hlc <= newestHere ? try alreadyHas(id) : false
     }
 
     /// Takes a line written in canonical form with plain strings: skipped cheaply when already seen,
@@ -270,7 +295,8 @@ struct ChangeBatch {
             return
         }
         try insert.execute([id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group, values, change.previous])
-        newestStored[change.origin] = max(newestStored[change.origin] ?? Int64.min, change.hlc.rawValue)
+        let seq = db.lastInsertRowID
+        try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
             var others: [String] = []
             try siblings.each([change.table, change.rowID, change.group, previous, id]) { row in
@@ -280,7 +306,7 @@ struct ChangeBatch {
         }
         newest = max(newest, change.hlc)
         touched.insert(Merger.RowKey(table: change.table, rowID: change.rowID))
-        fresh[id] = change.values
+        fresh[seq] = change.values
         applied += 1
         if touched.count >= mergeEvery { try merge(final: false) }
     }
@@ -289,7 +315,7 @@ struct ChangeBatch {
     /// The final merge also retries every row still pending.
     private mutating func merge(final: Bool) throws {
         try merger.apply(touched, fresh: fresh, retryPending: final)
-        try ConflictDetector(db: db, now: now).detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
+        try detector.detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
         touched.removeAll(keepingCapacity: true)
         fresh.removeAll(keepingCapacity: true)
         merger.forgetApplied()

@@ -26,8 +26,7 @@ struct Merger {
         maxDuration = try db.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) ?? 0
         storedMaxDuration = maxDuration
         winnersQuery = try db.prepare("""
-            SELECT grp, change_id, hlc, origin, vals FROM change
-            WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL ORDER BY grp, hlc DESC, origin DESC
+            SELECT grp, seq, hlc, origin, vals, change_id FROM change WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL
             """)
     }
 
@@ -67,7 +66,7 @@ struct Merger {
     /// Applies every touched row, parents first, until nothing moves; `fresh` holds values of changes
     /// just received, by id. With `retryPending`, rows left pending by earlier merges are tried again
     /// and the pending list is rewritten; otherwise rows that must wait are added to it.
-    mutating func apply(_ touched: Set<RowKey>, fresh: [String: [String: JSONValue]] = [:], retryPending: Bool = true) throws {
+    mutating func apply(_ touched: Set<RowKey>, fresh: [Int64: [String: JSONValue]] = [:], retryPending: Bool = true) throws {
         var queue = touched
         if retryPending {
             for row in try db.query("SELECT tbl, row_id FROM pending_row") { queue.insert(RowKey(table: row.string(0), rowID: row.string(1))) }
@@ -104,16 +103,27 @@ struct Merger {
     enum Outcome { case done, pending, signPending }
 
     /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when
-    /// the change was just received, else from its stored text.
-    func winners(_ key: RowKey, fresh: [String: [String: JSONValue]] = [:]) throws -> [String: Winner] {
-        var result: [String: Winner] = [:]
+    /// the change was just received, else from its stored text. The largest is picked here rather than
+    /// by ORDER BY, which would sort every row's changes in a temporary b-tree.
+    func winners(_ key: RowKey, fresh: [Int64: [String: JSONValue]] = [:]) throws -> [String: Winner] {
+        var best: [String: (seq: Int64, hlc: Int64, origin: String, stored: String?)] = [:]
         try winnersQuery.each([key.table, key.rowID]) { row in
-            let group = row.text(0)
-            guard result[group] == nil else { return }
-            let values = fresh[row.text(1)] ?? (try? JSONParser.parse(row.text(4)))?.objectValue ?? [:]
-            result[group] = Winner(values: values, hlc: HLC(rawValue: row.int(2)), origin: row.text(3))
+            let group = row.text(0), hlc = row.int(2), origin = row.text(3)
+            if let current = best[group], (current.hlc, current.origin) > (hlc, origin) { return }
+            let seq = row.int(1)
+            // Equal stamps from one origin in one group happen only in a forged file; the larger id wins everywhere alike.
+            if let current = best[group], (current.hlc, current.origin) == (hlc, origin),
+               try changeID(seq: current.seq) >= row.text(5) { return }
+            best[group] = (seq, hlc, origin, fresh[seq] == nil ? row.text(4) : nil)
         }
-        return result
+        return best.mapValues { pick in
+            let values = fresh[pick.seq] ?? pick.stored.flatMap { try? JSONParser.parse($0) }?.objectValue ?? [:]
+            return Winner(values: values, hlc: HLC(rawValue: pick.hlc), origin: pick.origin)
+        }
+    }
+
+    private func changeID(seq: Int64) throws -> String {
+        try db.first("SELECT change_id FROM change WHERE seq = ?", [seq])?.string(0) ?? ""
     }
 
     /// The compiled statements for one table: read a row, insert one, test one exists.
@@ -164,7 +174,7 @@ struct Merger {
         forgetKnown()
     }
 
-    mutating func applyRow(_ key: RowKey, fresh: [String: [String: JSONValue]] = [:]) throws -> Outcome {
+    mutating func applyRow(_ key: RowKey, fresh: [Int64: [String: JSONValue]] = [:]) throws -> Outcome {
         guard let table = SyncSchema.table(key.table) else { return .done }
         let winners = try winners(key, fresh: fresh)
         var existing = try current(table, id: key.rowID)
@@ -172,7 +182,7 @@ struct Merger {
             if existing != nil { try delete("DELETE FROM \(table.name) WHERE id = ?", [key.rowID]) }
             return .done
         }
-        var target: [String: JSONValue] = [:]
+        var target = [String: JSONValue](minimumCapacity: table.columns.count)
         for group in table.groups {
             guard let winner = winners[group.name] else {
                 if existing == nil { return .pending }

@@ -37,7 +37,9 @@ public struct ChartNumber: Sendable, Hashable, CustomStringConvertible, Comparab
 public enum SiteCode {
     /// 2–8 ASCII letters or digits, starting with a letter.
     public static func isValid(_ code: String) -> Bool {
-        guard (2...8).contains(code.count), let first = code.first, first.isASCII, first.isLetter else { return false }
-        return code.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
+        // Read as bytes: every accepted character is one ASCII byte (the import checks each change's origin).
+        let bytes = code.utf8
+        guard (2...8).contains(bytes.count), let first = bytes.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return false }
+        return bytes.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 }
