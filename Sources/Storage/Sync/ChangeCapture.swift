@@ -102,11 +102,14 @@ public enum ChangeCapture {
     /// are where SQLite's number format differs from ours) and no string has an escape; otherwise it is
     /// rebuilt. A '.' inside a string (an e-mail address) does not count.
     static func canonicalValues(_ text: String) -> String {
-        var inString = false
-        var plain = true
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\\") { plain = false; break }
-            if byte == UInt8(ascii: "\"") { inString.toggle() } else if !inString, byte == UInt8(ascii: ".") { plain = false; break }
+        var bytes = text
+        let plain = bytes.withUTF8 { utf8 in
+            var inString = false
+            for byte in utf8 {
+                if byte == UInt8(ascii: "\\") { return false }
+                if byte == UInt8(ascii: "\"") { inString.toggle() } else if !inString, byte == UInt8(ascii: ".") { return false }
+            }
+            return true
         }
         if plain { return text }
         return JSONValue.object((try? JSONParser.parse(text))?.objectValue ?? [:]).canonical
