@@ -138,7 +138,8 @@ struct CaptureTests {
         second.clock = reopened.clock
         try second.write { db in try addRoom(db, "D") }
         stamps.append(try stamp(second))
-        let ahead = HLC(physical: testNow + 60_000, counter: 5)
+        // The site row was stamped by the real clock (openWithSite), so "ahead" must be ahead of that too.
+        let ahead = HLC(physical: max(testNow, Instant.millis(Date())) + 60_000, counter: 5)
         try reopened.write { db in try ChangeCapture.receive(db, ahead) }
         #expect(try ChangeCapture.currentHLC(reopened) > ahead)
         try reopened.write { db in try addRoom(db, "E") }
