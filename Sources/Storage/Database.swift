@@ -17,6 +17,8 @@ public final class Database {
     var capturesChanges = false
     /// Changes the capture triggers handed over during the current `write` (see `CaptureBuffer`).
     let captured = CaptureBuffer()
+    /// The statements `ChangeCapture.seal` runs, kept once compiled.
+    private var sealing: ChangeCapture.Statements?
 
     /// How long a writer waits for another process's lock before giving up with `locked`.
     public static let busyTimeoutMilliseconds: Int32 = 15_000
@@ -62,6 +64,7 @@ public final class Database {
 
     deinit {
         CaptureBuffer.uninstall(from: handle)
+        sealing = nil
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -189,6 +192,14 @@ public final class Database {
         let statement = Statement(pointer, database: handle)
         statements[sql] = statement
         return statement
+    }
+
+    /// The seal's statements, compiled on the first sealing write.
+    func sealStatements() throws -> ChangeCapture.Statements {
+        if let sealing { return sealing }
+        let compiled = try ChangeCapture.Statements(self)
+        sealing = compiled
+        return compiled
     }
 
     // MARK: Schema version

@@ -47,6 +47,24 @@ struct CaptureTests {
         #expect(rows.map { "\($0.string(0)) \($0.string(1))" } == ["draft Final", "other Other"])
     }
 
+    @Test("a write of many changes seals every one, in write order, with the id a receiving site computes",
+          arguments: [1, 3, 4, 5, 9])
+    func manyChangesInOneWrite(rooms: Int) throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        let names = (0..<rooms).map { "Room\($0)" }
+        try db.write { db in
+            for name in names { try addRoom(db, name) }
+        }
+        #expect(try roomChanges(db) == names.map { $0.lowercased() })
+        for row in try db.query("SELECT change_id, origin, hlc, tbl, row_id, grp, vals, prev FROM change WHERE tbl = 'room'") {
+            let values = try #require(try JSONParser.parse(row.string(6)).objectValue)
+            let change = Change(origin: row.string(1), hlc: HLC(rawValue: row.int(2)), table: row.string(3), rowID: row.string(4),
+                                group: row.string(5), values: values, previous: row.optionalString(7))
+            #expect(row.string(0) == change.id)
+        }
+    }
+
     @Test("a failed statement and a rolled-back savepoint drop what they captured")
     func failedStatementAndSavepoint() throws {
         let file = TemporaryDatabase()
@@ -120,7 +138,8 @@ struct CaptureTests {
         second.clock = reopened.clock
         try second.write { db in try addRoom(db, "D") }
         stamps.append(try stamp(second))
-        let ahead = HLC(physical: testNow + 60_000, counter: 5)
+        // The site row was stamped by the real clock (openWithSite), so "ahead" must be ahead of that too.
+        let ahead = HLC(physical: max(testNow, Instant.millis(Date())) + 60_000, counter: 5)
         try reopened.write { db in try ChangeCapture.receive(db, ahead) }
         #expect(try ChangeCapture.currentHLC(reopened) > ahead)
         try reopened.write { db in try addRoom(db, "E") }

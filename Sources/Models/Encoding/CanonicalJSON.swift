@@ -79,12 +79,33 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
         output += "\""
     }
+
+    /// `writeString` into UTF-8 bytes: the same text, appended to a byte buffer being hashed.
+    public static func writeString(_ value: String, to output: inout [UInt8]) {
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: value.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
+        var text = ""
+        writeString(value, to: &text)
+        output.append(contentsOf: text.utf8)
+    }
 }
 
 /// SHA-256 in lower-case hex, the form stored and printed.
 public enum SHA256Hex {
     public static func of(_ text: String) -> String {
-        of(Data(text.utf8))
+        var text = text
+        return text.withUTF8 { of(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Hashes bytes in place, with no `Data` copy of them first.
+    public static func of(bytes: UnsafeRawBufferPointer) -> String {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        return hex(hasher.finalize())
     }
 
     public static func of(_ data: Data) -> String {
@@ -93,14 +114,30 @@ public enum SHA256Hex {
 
     /// Lower-case hex of a byte sequence, without a format call per byte.
     public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(64)
         for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 0x0F))
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// A digest's hex, written straight into the string's storage.
+    public static func hex(_ digest: SHA256.Digest) -> String {
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+                for (index, byte) in bytes.enumerated() {
+                    output[2 * index] = hexDigit(byte >> 4)
+                    output[2 * index + 1] = hexDigit(byte & 0x0F)
+                }
+                return bytes.count * 2
+            }
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a")
     }
 }
 

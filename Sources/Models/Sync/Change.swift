@@ -35,17 +35,41 @@ public struct Change: Sendable, Equatable {
     /// as `canonicalBody.canonical`, without building the values again (keys in sorted order).
     public static func canonicalBodyText(origin: String, hlc: HLC, table: String, rowID: String, group: String,
                                          canonicalValues: String, previous: String?) -> String {
-        var text = "{\"group\":"
-        JSONValue.writeString(group, to: &text)
-        text += ",\"hlc\":\(hlc.rawValue),\"origin\":"
-        JSONValue.writeString(origin, to: &text)
-        text += ",\"prev\":"
-        if let previous { JSONValue.writeString(previous, to: &text) } else { text += "null" }
-        text += ",\"row\":"
-        JSONValue.writeString(rowID, to: &text)
-        text += ",\"table\":"
-        JSONValue.writeString(table, to: &text)
-        return text + ",\"values\":" + canonicalValues + "}"
+        String(decoding: canonicalBodyBytes(origin: origin, hlc: hlc, table: table, rowID: rowID, group: group,
+                                            canonicalValues: canonicalValues, previous: previous), as: UTF8.self)
+    }
+
+    /// The id of the change whose body `canonicalBodyText` spells, hashed from the bytes as they are
+    /// built (every local write seals its changes through this, so no intermediate string is made).
+    public static func id(origin: String, hlc: HLC, table: String, rowID: String, group: String,
+                          canonicalValues: String, previous: String?) -> String {
+        let body = canonicalBodyBytes(origin: origin, hlc: hlc, table: table, rowID: rowID, group: group,
+                                      canonicalValues: canonicalValues, previous: previous)
+        return body.withUnsafeBytes { SHA256Hex.of(bytes: $0) }
+    }
+
+    /// The UTF-8 of the canonical body, keys in sorted order; the one definition of its layout.
+    static func canonicalBodyBytes(origin: String, hlc: HLC, table: String, rowID: String, group: String,
+                                   canonicalValues: String, previous: String?) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(80 + group.utf8.count + origin.utf8.count + (previous?.utf8.count ?? 4) + rowID.utf8.count
+                             + table.utf8.count + canonicalValues.utf8.count)
+        body.append(contentsOf: #"{"group":"#.utf8)
+        JSONValue.writeString(group, to: &body)
+        body.append(contentsOf: #","hlc":"#.utf8)
+        body.append(contentsOf: String(hlc.rawValue).utf8)
+        body.append(contentsOf: #","origin":"#.utf8)
+        JSONValue.writeString(origin, to: &body)
+        body.append(contentsOf: #","prev":"#.utf8)
+        if let previous { JSONValue.writeString(previous, to: &body) } else { body.append(contentsOf: "null".utf8) }
+        body.append(contentsOf: #","row":"#.utf8)
+        JSONValue.writeString(rowID, to: &body)
+        body.append(contentsOf: #","table":"#.utf8)
+        JSONValue.writeString(table, to: &body)
+        body.append(contentsOf: #","values":"#.utf8)
+        body.append(contentsOf: canonicalValues.utf8)
+        body.append(UInt8(ascii: "}"))
+        return body
     }
 
     /// The line written to a change log: the body plus its id.

@@ -7,33 +7,77 @@ public enum ChangeCapture {
     /// Seals every unsealed change; called by `write` just before COMMIT. The changes come from the
     /// connection's capture buffer, after any a connection staged outside `write`.
     static func seal(_ db: Database) throws {
-        var entries = try staged(db)
-        entries += db.captured.drain()
+        let statements = try db.sealStatements()
+        let staged = try staged(db, statements)
+        let entries = staged.isEmpty ? db.captured.drain() : staged + db.captured.drain()
         guard !entries.isEmpty else { return }
-        guard let clock = try db.first(localClockSQL) else { return }
-        let origin = clock.string(0)
-        let hlc = HLC(rawValue: clock.int(1)).tick(now: db.clock.nowMillis())
+        guard let (origin, stamp) = try localClock(statements.localClock) else { return }
+        let hlc = HLC(rawValue: stamp).tick(now: db.clock.nowMillis())
         let last = lastWrites(entries)
+        let insert = statements.insert
         for (index, entry) in entries.enumerated() where last[index] {
             let values = canonicalValues(entry.values)
-            let id = SHA256Hex.of(Change.canonicalBodyText(origin: origin, hlc: hlc, table: entry.table, rowID: entry.rowID,
-                                                           group: entry.group, canonicalValues: values, previous: entry.previous))
-            try db.execute("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           [id, origin, hlc.rawValue, entry.table, entry.rowID, entry.group, values, entry.previous])
+            let id = Change.id(origin: origin, hlc: hlc, table: entry.table, rowID: entry.rowID, group: entry.group,
+                               canonicalValues: values, previous: entry.previous)
+            try insert.bind(id, at: 1)
+            try insert.bind(origin, at: 2)
+            try insert.bind(hlc.rawValue, at: 3)
+            try insert.bind(entry.table, at: 4)
+            try insert.bind(entry.rowID, at: 5)
+            try insert.bind(entry.group, at: 6)
+            try insert.bind(values, at: 7)
+            try insert.bind(entry.previous, at: 8)
+            try insert.runToEnd()
         }
     }
 
+    /// The statements every sealing write runs, compiled once per connection and kept, so a commit
+    /// does not look each up by its SQL text.
+    struct Statements {
+        let staged: Statement
+        let localClock: Statement
+        let insert: Statement
+
+        init(_ db: Database) throws {
+            staged = try db.prepared("SELECT tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq")
+            localClock = try db.prepared(localClockSQL)
+            insert = try db.prepared("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        }
+    }
+
+    /// The local site's code and its clock's last stamp (`localClockSQL`), or nil without a local site.
+    static func localClock(_ statement: Statement) throws -> (origin: String, stamp: Int64)? {
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        let row = Cursor(pointer: statement.pointer)
+        return (row.text(0), row.int(1))
+    }
+
     /// Rows a connection staged outside `write` (normally none), taken out of the table.
-    static func staged(_ db: Database) throws -> [CaptureBuffer.Entry] {
-        let rows = try db.query("SELECT tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq")
-        guard !rows.isEmpty else { return [] }
+    static func staged(_ db: Database, _ statements: Statements) throws -> [CaptureBuffer.Entry] {
+        let select = statements.staged
+        defer { select.reset() }
+        var entries: [CaptureBuffer.Entry] = []
+        while try select.step() {
+            let row = Cursor(pointer: select.pointer)
+            entries.append(CaptureBuffer.Entry(table: row.text(0), rowID: row.text(1), group: row.text(2), values: row.text(3),
+                                               previous: row.optionalText(4)))
+        }
+        guard !entries.isEmpty else { return [] }
+        select.reset()
         try db.execute("DELETE FROM change_staging")
-        return rows.map { CaptureBuffer.Entry(table: $0.string(0), rowID: $0.string(1), group: $0.string(2), values: $0.string(3),
-                                              previous: $0.optionalString(4)) }
+        return entries
     }
 
     /// Which entries are the last write of their field group in the transaction: only those become changes.
     static func lastWrites(_ entries: [CaptureBuffer.Entry]) -> [Bool] {
+        func sameGroup(_ a: CaptureBuffer.Entry, _ b: CaptureBuffer.Entry) -> Bool {
+            a.rowID == b.rowID && a.group == b.group && a.table == b.table
+        }
+        // A write touches a handful of groups: comparing them pairwise costs less than hashing their keys.
+        if entries.count <= 16 {
+            return entries.indices.map { index in !entries[(index + 1)...].contains { sameGroup($0, entries[index]) } }
+        }
         struct Key: Hashable { var table: String, rowID: String, group: String }
         var seen = Set<Key>()
         seen.reserveCapacity(entries.count)
@@ -58,11 +102,14 @@ public enum ChangeCapture {
     /// are where SQLite's number format differs from ours) and no string has an escape; otherwise it is
     /// rebuilt. A '.' inside a string (an e-mail address) does not count.
     static func canonicalValues(_ text: String) -> String {
-        var inString = false
-        var plain = true
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\\") { plain = false; break }
-            if byte == UInt8(ascii: "\"") { inString.toggle() } else if !inString, byte == UInt8(ascii: ".") { plain = false; break }
+        var bytes = text
+        let plain = bytes.withUTF8 { utf8 in
+            var inString = false
+            for byte in utf8 {
+                if byte == UInt8(ascii: "\\") { return false }
+                if byte == UInt8(ascii: "\"") { inString.toggle() } else if !inString, byte == UInt8(ascii: ".") { return false }
+            }
+            return true
         }
         if plain { return text }
         return JSONValue.object((try? JSONParser.parse(text))?.objectValue ?? [:]).canonical

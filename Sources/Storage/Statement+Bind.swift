@@ -1,0 +1,28 @@
+import CSQLite
+
+/// Typed binding for the statements a write runs every time (the seal's change inserts): no
+/// `[SQLBindable]` array and no existential per value. Text binds as `bind(_:)` does (up to a NUL).
+extension Statement {
+    func bind(_ value: String, at index: Int32) throws {
+        try check(sqlite3_bind_text(pointer, index, value, -1, SQLITE_TRANSIENT_VALUE))
+    }
+
+    func bind(_ value: String?, at index: Int32) throws {
+        guard let value else { return try check(sqlite3_bind_null(pointer, index)) }
+        try bind(value, at: index)
+    }
+
+    func bind(_ value: Int64, at index: Int32) throws {
+        try check(sqlite3_bind_int64(pointer, index, value))
+    }
+
+    /// Steps to the end and resets, for a statement that returns no rows.
+    func runToEnd() throws {
+        defer { reset() }
+        while try step() {}
+    }
+
+    private func check(_ result: Int32) throws {
+        guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: sqlite3_db_handle(pointer)) }
+    }
+}
