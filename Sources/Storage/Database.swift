@@ -225,6 +225,17 @@ final class Statement {
 
     deinit { sqlite3_finalize(pointer) }
 
+    /// Binds a string's own UTF-8 with its length: no NUL-terminated copy is made first. An empty
+    /// string's bytes may have no address, and a nil pointer would bind NULL.
+    static func bindText(_ pointer: OpaquePointer, _ index: Int32, _ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return sqlite3_bind_text(pointer, index, "", 0, SQLITE_TRANSIENT_VALUE) }
+            return sqlite3_bind_text(pointer, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                     SQLITE_TRANSIENT_VALUE)
+        }
+    }
+
     func bind(_ arguments: [SQLBindable]) throws {
         let expected = Int(sqlite3_bind_parameter_count(pointer))
         guard expected == arguments.count else {
@@ -238,14 +249,7 @@ final class Statement {
             case .null: result = sqlite3_bind_null(pointer, index)
             case .integer(let v): result = sqlite3_bind_int64(pointer, index, v)
             case .real(let v): result = sqlite3_bind_double(pointer, index, v)
-            case .text(var s):
-                // The string's own UTF-8 with its length: no NUL-terminated copy is made first.
-                // An empty string's bytes may have no address, and a nil pointer would bind NULL.
-                result = s.withUTF8 { bytes in
-                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(pointer, index, "", 0, SQLITE_TRANSIENT_VALUE) }
-                    return sqlite3_bind_text(pointer, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
-                                             SQLITE_TRANSIENT_VALUE)
-                }
+            case .text(let s): result = Self.bindText(pointer, index, s)
             case .blob(let b):
                 result = b.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT_VALUE) }
             }

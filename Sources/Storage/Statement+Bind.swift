@@ -1,10 +1,10 @@
 import CSQLite
 
 /// Typed binding for the statements a write runs every time (the seal's change inserts): no
-/// `[SQLBindable]` array and no existential per value. Text binds as `bind(_:)` does (up to a NUL).
+/// `[SQLBindable]` array and no existential per value. Text binds as `bind(_:)` does.
 extension Statement {
     func bind(_ value: String, at index: Int32) throws {
-        try check(sqlite3_bind_text(pointer, index, value, -1, SQLITE_TRANSIENT_VALUE))
+        try check(Statement.bindText(pointer, index, value))
     }
 
     func bind(_ value: String?, at index: Int32) throws {
