@@ -92,33 +92,58 @@ public struct ConflictBook {
     /// their resolution if one was recorded. The same at every site once they have exchanged everything.
     public func list(includeResolved: Bool = false) throws -> [Entry] {
         var entries: [Entry] = []
-        var rows = try db.query("SELECT id, kind, tbl, a_ref, b_ref FROM conflict").map { ($0.string(0), $0.string(1), $0.string(2), $0.string(3), $0.string(4)) }
+        var rows = try db.query("SELECT id, kind, tbl, a_ref, b_ref, row_id FROM conflict").map { row -> Listed in
+            // Both sides of a concurrent edit are changes to one row of the conflict's table.
+            let place = row.optionalString(5).map { ChangePlace(table: row.string(2), row: $0) }
+            return Listed(id: row.string(0), kind: row.string(1), table: row.string(2), a: row.string(3), b: row.string(4), aPlace: place, bPlace: place)
+        }
         // A note on a cancelled appointment can also arise from local writes: list it from the data itself.
         for row in try db.query("SELECT a.id, n.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE a.status = 'cancelled'") {
             let id = SHA256Hex.of("note-on-cancelled|\(min(row.string(0), row.string(1)))|\(max(row.string(0), row.string(1)))")
-            if !rows.contains(where: { $0.0 == id }) { rows.append((id, "note-on-cancelled", "appointment", row.string(0), row.string(1))) }
+            if !rows.contains(where: { $0.id == id }) {
+                rows.append(Listed(id: id, kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: row.string(1)))
+            }
         }
         rows += try editsAfterSign()
-        for row in rows.sorted(by: { $0.0 < $1.0 }) {
-            let id = row.0, kind = row.1, a = row.3, b = row.4
-            let table = row.2
-            guard try stillHolds(kind: kind, a: a, b: b) else { continue }
+        for row in rows.sorted(by: { $0.id < $1.id }) {
+            let id = row.id, kind = row.kind, table = row.table
+            guard try stillHolds(kind: kind, a: row.a, b: row.b) else { continue }
             let resolution = try db.first("SELECT keep FROM conflict_resolution WHERE conflict_id = ? ORDER BY id LIMIT 1", [id])?.string(0)
             if resolution != nil, !includeResolved { continue }
-            var (sideA, sideB) = (try side(kind: kind, table: table, reference: a), try side(kind: kind, table: table, reference: b))
+            var sideA = try side(kind: kind, table: table, reference: row.a, place: row.aPlace)
+            var sideB = try side(kind: kind, table: table, reference: row.b, place: row.bPlace)
             if kind == "double-booking" || kind == "duplicate-chart" || kind == "duplicate-handle" || kind == "duplicate-slug" || kind == "concurrent-edit" {
-                if try order(kind: kind, table: table, sideB.reference) < order(kind: kind, table: table, sideA.reference) { swap(&sideA, &sideB) }
+                if try order(kind: kind, table: table, row.b, place: row.bPlace) < order(kind: kind, table: table, row.a, place: row.aPlace) {
+                    swap(&sideA, &sideB)
+                }
             }
             entries.append(Entry(id: id, kind: kind, table: table, a: sideA, b: sideB, resolution: resolution))
         }
         return entries
     }
 
+    /// Where a change lives: its table and row, by which the `change_row` index finds it.
+    struct ChangePlace {
+        let table: String
+        let row: String
+    }
+
+    /// A conflict as found, before its sides are read; a side that is a change carries its place.
+    struct Listed {
+        let id: String
+        let kind: String
+        let table: String
+        let a: String
+        let b: String
+        var aPlace: ChangePlace? = nil
+        var bPlace: ChangePlace? = nil
+    }
+
     /// For every signed note, the changes its winning signature did not see: content changes stamped
     /// after it, and needling or adverse-event rows its snapshot does not cover. Derived from the
     /// change set alone, so sites that have exchanged everything list exactly the same pairs.
-    func editsAfterSign() throws -> [(String, String, String, String, String)] {
-        var found: [(String, String, String, String, String)] = []
+    func editsAfterSign() throws -> [Listed] {
+        var found: [Listed] = []
         for note in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let noteID = note.string(0)
             guard let signature = try db.first("""
@@ -126,30 +151,32 @@ public struct ConflictBook {
                 AND change_id IS NOT NULL ORDER BY hlc DESC, origin DESC LIMIT 1
                 """, [noteID]) else { continue }
             let signatureID = signature.string(0)
+            let notePlace = ChangePlace(table: "note", row: noteID)
             var later = try db.query("""
                 SELECT change_id FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
                 AND (hlc > ? OR (hlc = ? AND origin > ?)) AND change_id IS NOT NULL
-                """, [noteID, signature.int(1), signature.int(1), signature.string(2)]).map { $0.string(0) }
+                """, [noteID, signature.int(1), signature.int(1), signature.string(2)]).map { ($0.string(0), notePlace) }
             let snapshot = (try? JSONParser.parse(signature.string(3)))?["signed_content"]?.stringValue.flatMap { try? JSONParser.parse($0) }
             for (table, field) in [("needling", "needling"), ("adverse_event", "adverse_events")] {
                 let covered = Set((snapshot?[field]?.arrayValue ?? []).compactMap(\.stringValue))
                 for row in try db.query("""
                     SELECT change_id, row_id FROM change WHERE tbl = ? AND grp = 'details' AND json_extract(vals, '$.note_id') = ?
                     """, [table, noteID]) where !covered.contains(row.string(1)) {
-                    later.append(row.string(0))
+                    later.append((row.string(0), ChangePlace(table: table, row: row.string(1))))
                 }
             }
-            for change in later {
-                found.append((SHA256Hex.of("edit-after-sign|\(signatureID)|\(change)"), "edit-after-sign", "note", signatureID, change))
+            for (change, place) in later {
+                found.append(Listed(id: SHA256Hex.of("edit-after-sign|\(signatureID)|\(change)"), kind: "edit-after-sign", table: "note",
+                                    a: signatureID, b: change, aPlace: notePlace, bPlace: place))
             }
         }
         return found
     }
 
     /// (HLC, origin) of the change behind a side, for "A is the smaller".
-    func order(kind: String, table: String, _ reference: String) throws -> String {
+    func order(kind: String, table: String, _ reference: String, place: ChangePlace?) throws -> String {
         let row = kind == "concurrent-edit"
-            ? try db.first("SELECT hlc, origin FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?", [String(reference.prefix(16)), reference])
+            ? try change(reference, place: place, columns: "hlc, origin")
             : try db.first("SELECT hlc, origin FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc, origin LIMIT 1", [table, reference])
         guard let row else { return "" }
         return String(format: "%020lld", row.int(0)) + row.string(1)
@@ -177,9 +204,16 @@ public struct ConflictBook {
         }
     }
 
-    func side(kind: String, table: String, reference: String) throws -> Side {
+    /// A stored change by its id, found through its place (`change_row`); without one (a conflict
+    /// recorded before places were kept and not found by the migration), by a scan.
+    func change(_ id: String, place: ChangePlace?, columns: String) throws -> Row? {
+        guard let place else { return try db.first("SELECT \(columns) FROM change WHERE change_id = ?", [id]) }
+        return try db.first("SELECT \(columns) FROM change WHERE tbl = ? AND row_id = ? AND change_id = ?", [place.table, place.row, id])
+    }
+
+    func side(kind: String, table: String, reference: String, place: ChangePlace?) throws -> Side {
         if kind == "concurrent-edit" || kind == "edit-after-sign" {
-            guard let row = try db.first("SELECT origin, hlc, tbl, row_id, grp, vals FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?", [String(reference.prefix(16)), reference]) else {
+            guard let row = try change(reference, place: place, columns: "origin, hlc, tbl, row_id, grp, vals") else {
                 return Side(reference: reference, summary: .null)
             }
             return Side(reference: reference, summary: .object([

@@ -75,16 +75,16 @@ public struct Importer {
                 hash.update(Self.newline)
                 if try bytes.withUnsafeBufferPointer({ try batch.receiveCanonical($0, line: lineNumber) }) { return }
                 // Not laid out canonically with plain strings: the general parse decides what it is.
-                if let id = Self.claimedID(bytes), try batch.alreadyHas(id) {
-                    batch.received += 1
-                    batch.alreadySeen += 1
-                    return
-                }
                 let value: JSONValue
                 do { value = try JSONParser.parse(Array(bytes)) } catch {
                     throw SyncError.badFile("a change is not valid JSON", line: lineNumber)
                 }
                 let parsed = try ChangeLine.parse(value, line: lineNumber)
+                if try batch.isStored(parsed.claimedID, of: parsed.change) {
+                    batch.received += 1
+                    batch.alreadySeen += 1
+                    return
+                }
                 guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
                     throw SyncError.badFile("a change was edited (its id does not match its content)", line: lineNumber)
                 }
@@ -147,27 +147,6 @@ public struct Importer {
     }
 }
 
-extension Importer {
-    /// The id a canonical change line claims (`"id":"<64 hex>"`), found without parsing the line, so
-    /// an already-seen change costs one index lookup. The body hash still covers every byte.
-    static func claimedID(_ bytes: ArraySlice<UInt8>) -> String? {
-        let marker = Array(",\"id\":\"".utf8)
-        guard bytes.count > marker.count + 64 else { return nil }
-        var index = bytes.startIndex
-        let limit = min(bytes.endIndex - marker.count - 64, bytes.startIndex + 200)
-        while index < limit {
-            if bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) {
-                let start = index + marker.count
-                let id = bytes[start..<start + 64]
-                guard id.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
-                return String(decoding: id, as: UTF8.self)
-            }
-            index += 1
-        }
-        return nil
-    }
-}
-
 /// The changes of one import (or one quarantine release) on their way into the database.
 ///
 /// Rows are merged every `mergeEvery` touched rows rather than all at the end, while the values just
@@ -208,26 +187,26 @@ struct ChangeBatch {
         self.now = now
         merger = try Merger(db: db, now: now)
         detector = try ConflictDetector(db: db, now: now)
-        // The `+` keeps SQLite from folding the full-id test into the indexed expression and scanning.
-        lookup = try db.prepare("SELECT 1 FROM change WHERE substr(change_id, 1, 16) = ? AND +change_id = ?")
+        // A change is found by where it belongs (`change_row`), then told apart from its neighbours by id.
+        lookup = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND hlc = ? AND change_id = ?")
         insert = try db.prepare("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         siblings = try db.prepare("SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?")
         newestForOrigin = try db.prepare("SELECT max(hlc) FROM change WHERE origin = ?")
     }
 
-    /// True when the change is already stored here. Ids are looked up through a short index on their
-    /// first 16 hex digits (a quarter of the size of a full-id index).
-    func alreadyHas(_ id: String) throws -> Bool {
-        try lookup.exists([String(id.prefix(16)), id])
-    }
-
-    /// Like `alreadyHas`, skipping the lookup when the stamp is newer than anything stored from its origin.
-    /// A change sharing the newest stamp stored by this import is looked up in memory.
-    mutating func isStored(_ id: String, origin: String, hlc: Int64) throws -> Bool {
+    /// True when the change is already stored here, looked up by its table, row, group and stamp.
+    /// The lookup is skipped when the stamp is newer than anything stored from its origin, and a
+    /// change sharing the newest stamp stored by this import is looked up in memory.
+    mutating func isStored(_ id: String, origin: String, hlc: Int64, table: String, row: String, group: String) throws -> Bool {
         let newestHere = try newest(origin)
         if hlc > newestHere { return false }
         if hlc == newestHere, hlc > newestBefore[origin] ?? Int64.min { return storedAtNewest[origin]?.contains(id) == true }
-        return try alreadyHas(id)
+        return try lookup.exists([table, row, group, hlc, id])
+    }
+
+    /// `isStored` for a parsed change claiming `id`.
+    mutating func isStored(_ id: String, of change: Change) throws -> Bool {
+        try isStored(id, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, row: change.rowID, group: change.group)
     }
 
     /// The largest HLC stored here from an origin, read from the database the first time.
@@ -257,7 +236,7 @@ struct ChangeBatch {
     mutating func receiveCanonical(_ line: UnsafeBufferPointer<UInt8>, line number: Int) throws -> Bool {
         guard let scanned = ScannedLine.scan(line) else { return false }
         let id = scanned.claimedID(in: line)
-        if try isStored(id, origin: scanned.origin, hlc: scanned.hlc) {
+        if try isStored(id, origin: scanned.origin, hlc: scanned.hlc, table: scanned.table, row: scanned.row, group: scanned.group) {
             received += 1
             alreadySeen += 1
             return true
@@ -278,7 +257,7 @@ struct ChangeBatch {
     mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false, verified: Bool = false) throws {
         received += 1
         if !verified {
-            if try isStored(claimedID, origin: change.origin, hlc: change.hlc.rawValue) {
+            if try isStored(claimedID, of: change) {
                 alreadySeen += 1
                 return
             }
@@ -302,7 +281,7 @@ struct ChangeBatch {
             try siblings.each([change.table, change.rowID, change.group, previous, id]) { row in
                 if row.text(1) != values { others.append(row.text(0)) }
             }
-            for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id) }
+            for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id, row: change.rowID) }
         }
         newest = max(newest, change.hlc)
         touched.insert(Merger.RowKey(table: change.table, rowID: change.rowID))

@@ -287,12 +287,13 @@ struct Merger {
     }
 
     /// Records a conflict under an id derived from what is involved, so every site names it alike.
-    mutating func recordConflict(kind: String, table: String, a: String, b: String) throws {
+    /// `row`: for sides that are changes, the row both change, so they can be found again by index.
+    mutating func recordConflict(kind: String, table: String, a: String, b: String, row: String? = nil) throws {
         let ordered = (min(a, b), max(a, b))
         let id = SHA256Hex.of("\(kind)|\(ordered.0)|\(ordered.1)")
         try db.execute("""
-            INSERT OR IGNORE INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at) VALUES (?, ?, ?, ?, ?, '', '', ?)
-            """, [id, kind, table, ordered.0, ordered.1, now])
+            INSERT OR IGNORE INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at, row_id) VALUES (?, ?, ?, ?, ?, '', '', ?, ?)
+            """, [id, kind, table, ordered.0, ordered.1, now, row])
         if db.changes > 0 { newConflicts += 1 }
     }
 }

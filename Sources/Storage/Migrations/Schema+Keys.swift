@@ -27,3 +27,17 @@ extension Schema {
     CREATE INDEX IF NOT EXISTS change_key ON change(substr(change_id, 1, 16));
     """
 }
+
+extension Schema {
+    /// Changes are found by their row (`change_row`) rather than by their id, so the id-prefix index
+    /// goes: its keys are random hashes, and every captured change wrote a page of it at a random
+    /// place (three of a booking's twelve WAL frames). A concurrent-edit conflict keeps the row its
+    /// two changes share, filled in here for conflicts recorded before, while the old index still serves.
+    static let v9ChangesByRow = """
+    ALTER TABLE conflict ADD COLUMN row_id TEXT;
+    UPDATE conflict SET row_id = (SELECT c.row_id FROM change c WHERE substr(c.change_id, 1, 16) = substr(conflict.b_ref, 1, 16)
+                                  AND c.change_id = conflict.b_ref)
+    WHERE kind = 'concurrent-edit';
+    DROP INDEX IF EXISTS change_key;
+    """
+}
