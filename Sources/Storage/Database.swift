@@ -334,6 +334,12 @@ public struct Cursor {
         }
     }
 
+    /// A text column's UTF-8 bytes as SQLite holds them, valid only inside `body` (no String is made).
+    public func withText<T>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let base = sqlite3_column_text(pointer, index) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: base, count: Int(sqlite3_column_bytes(pointer, index))))
+    }
+
     /// A text column as a String, by its byte length rather than a scan for the terminator.
     static func text(_ pointer: OpaquePointer, _ index: Int32) -> String {
         guard let base = sqlite3_column_text(pointer, index) else { return "" }

@@ -53,13 +53,17 @@ public struct Exporter {
             try write(headerLine + "\n", to: file)
             var hash = SHA256Stream()
             var count = 0
+            var line: [UInt8] = []
+            line.reserveCapacity(1_024)
             for origin in vector.keys.sorted() {
-                try db.forEach("""
+                try db.each("""
                     SELECT change_id, origin, hlc, tbl, row_id, grp, vals, prev FROM change
                     WHERE origin = ? AND hlc > ? AND change_id IS NOT NULL ORDER BY hlc, seq
                     """, [origin, acked[origin] ?? 0]) { row in
-                    let line = Self.line(row) + "\n"
-                    hash.update(line)
+                    line.removeAll(keepingCapacity: true)
+                    Self.appendLine(row, to: &line)
+                    line.append(0x0A)
+                    line.withUnsafeBytes { hash.update(bufferPointer: $0) }
                     if sealer != nil {
                         if let chunk = try sealer?.add(line) { try write(chunk, to: file) }
                     } else {
@@ -89,26 +93,38 @@ public struct Exporter {
     }
 
     private func write(_ text: String, to file: UnsafeMutablePointer<FILE>) throws {
-        let written = text.utf8CString.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count - 1, file) }
-        guard written == text.utf8.count else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+        try write(Array(text.utf8), to: file)
     }
 
-    /// The canonical line of a stored change (keys in sorted order; `vals` is stored canonical).
-    static func line(_ row: Row) -> String {
-        var text = "{\"group\":"
-        JSONValue.writeString(row.string(5), to: &text)
-        text += ",\"hlc\":\(row.int(2)),\"id\":"
-        JSONValue.writeString(row.string(0), to: &text)
-        text += ",\"origin\":"
-        JSONValue.writeString(row.string(1), to: &text)
-        text += ",\"prev\":"
-        if let previous = row.optionalString(7) { JSONValue.writeString(previous, to: &text) } else { text += "null" }
-        text += ",\"row\":"
-        JSONValue.writeString(row.string(4), to: &text)
-        text += ",\"table\":"
-        JSONValue.writeString(row.string(3), to: &text)
-        text += ",\"values\":" + row.string(6) + "}"
-        return text
+    private func write(_ bytes: [UInt8], to file: UnsafeMutablePointer<FILE>) throws {
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        guard written == bytes.count else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+    }
+
+    /// Appends the canonical line of a stored change (keys in sorted order; `vals` is stored canonical),
+    /// built from the columns' bytes as SQLite holds them: no string per field on the way out.
+    static func appendLine(_ row: Cursor, to line: inout [UInt8]) {
+        func member(_ name: StaticString, _ column: Int32) {
+            appendName(name, to: &line)
+            row.withText(column) { JSONBytes.appendString($0, to: &line) }
+        }
+        appendName("{\"group\":", to: &line)
+        row.withText(5) { JSONBytes.appendString($0, to: &line) }
+        appendName(",\"hlc\":", to: &line)
+        JSONBytes.appendInteger(row.int(2), to: &line)
+        member(",\"id\":", 0)
+        member(",\"origin\":", 1)
+        appendName(",\"prev\":", to: &line)
+        if row.isNull(7) { appendName("null", to: &line) } else { row.withText(7) { JSONBytes.appendString($0, to: &line) } }
+        member(",\"row\":", 4)
+        member(",\"table\":", 3)
+        appendName(",\"values\":", to: &line)
+        row.withText(6) { line.append(contentsOf: $0) }
+        line.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendName(_ text: StaticString, to line: inout [UInt8]) {
+        text.withUTF8Buffer { line.append(contentsOf: $0) }
     }
 
     /// Per origin, the newest change this site holds.

@@ -31,8 +31,8 @@ struct ChunkSealer {
     var encapsulatedKey: Data { sender.encapsulatedKey }
 
     /// Adds a line; returns a sealed chunk line when the buffer is full.
-    mutating func add(_ line: String) throws -> String? {
-        buffer.append(contentsOf: line.utf8)
+    mutating func add(_ line: [UInt8]) throws -> String? {
+        buffer.append(contentsOf: line)
         guard buffer.count >= ChangeLogSealing.chunkBytes else { return nil }
         return try flush(last: false)
     }

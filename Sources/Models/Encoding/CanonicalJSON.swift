@@ -94,6 +94,46 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
 }
 
+/// Canonical JSON written straight into UTF-8 bytes, for lines built from bytes SQLite already holds.
+public enum JSONBytes {
+    /// A string member's value: the bytes whole between quotes when nothing needs escaping (ids, codes,
+    /// names), else exactly what `JSONValue.writeString` writes.
+    public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var plain = true
+        for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            plain = false
+            break
+        }
+        if plain {
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: bytes)
+            output.append(UInt8(ascii: "\""))
+        } else {
+            JSONValue.writeString(String(decoding: bytes, as: UTF8.self), to: &output)
+        }
+    }
+
+    /// An integer in decimal, as `JSONValue.canonical` writes it.
+    public static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var count = 1
+        var probe = magnitude / 10
+        while probe > 0 {
+            count += 1
+            probe /= 10
+        }
+        let start = output.count
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var index = start + count - 1
+        repeat {
+            output[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+            index -= 1
+        } while magnitude > 0
+    }
+}
+
 /// SHA-256 in lower-case hex, the form stored and printed.
 public enum SHA256Hex {
     public static func of(_ text: String) -> String {
@@ -153,6 +193,11 @@ public struct SHA256Stream {
 
     public mutating func update(bytes: [UInt8]) {
         hasher.update(data: bytes)
+    }
+
+    /// Hashes bytes in place.
+    public mutating func update(bufferPointer bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
     }
 
     /// Hashes a slice in place, without copying it into an array first.
