@@ -229,6 +229,12 @@ struct Merger {
             remember(table.name, key.rowID)
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
+            // An update may point the row at one not here yet (a room made at a third site, relayed later
+            // in the file or in a later file): the row waits whole, as a new row would, instead of
+            // failing the foreign key and with it the whole import.
+            for reference in table.references where changed.contains(reference.column) {
+                if let id = target[reference.column]?.stringValue, try !exists(reference.table, id: id) { return .pending }
+            }
             if !changed.isEmpty {
                 let assignments = changed.map { "\($0) = ?" }.joined(separator: ", ")
                 try db.execute("UPDATE \(table.name) SET \(assignments) WHERE id = ?", changed.map { SyncValues.sql(target[$0] ?? .null) } + [key.rowID])
