@@ -93,12 +93,18 @@ public struct Exporter {
     }
 
     private func write(_ text: String, to file: UnsafeMutablePointer<FILE>) throws {
-        try write(Array(text.utf8), to: file)
+        var text = text
+        try text.withUTF8 { try write($0, to: file) }
     }
 
     private func write(_ bytes: [UInt8], to file: UnsafeMutablePointer<FILE>) throws {
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard written == bytes.count else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
+        try bytes.withUnsafeBufferPointer { try write($0, to: file) }
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, to file: UnsafeMutablePointer<FILE>) throws {
+        guard fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count else {
+            throw ClinicError(.io, "unreadable", "cannot write the export file")
+        }
     }
 
     /// Appends the canonical line of a stored change (keys in sorted order; `vals` is stored canonical),
@@ -108,8 +114,7 @@ public struct Exporter {
             appendName(name, to: &line)
             row.withText(column) { JSONBytes.appendString($0, to: &line) }
         }
-        appendName("{\"group\":", to: &line)
-        row.withText(5) { JSONBytes.appendString($0, to: &line) }
+        member("{\"group\":", 5)
         appendName(",\"hlc\":", to: &line)
         JSONBytes.appendInteger(row.int(2), to: &line)
         member(",\"id\":", 0)

@@ -215,9 +215,7 @@ struct Merger {
             }
         }
         if existing == nil {
-            for reference in table.references {
-                if let id = target[reference.column]?.stringValue, try !exists(reference.table, id: id) { return .pending }
-            }
+            if try lacksReference(table, target, in: table.columns) { return .pending }
             if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
                try isExcludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
                 newConflicts += 1
@@ -230,11 +228,9 @@ struct Merger {
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             // An update may point the row at one not here yet (a room made at a third site, relayed later
-            // in the file or in a later file): the row waits whole, as a new row would, instead of
+            // in the file or in a later file): the row waits whole, as a new row does, instead of
             // failing the foreign key and with it the whole import.
-            for reference in table.references where changed.contains(reference.column) {
-                if let id = target[reference.column]?.stringValue, try !exists(reference.table, id: id) { return .pending }
-            }
+            if try lacksReference(table, target, in: changed) { return .pending }
             if !changed.isEmpty {
                 let assignments = changed.map { "\($0) = ?" }.joined(separator: ", ")
                 try db.execute("UPDATE \(table.name) SET \(assignments) WHERE id = ?", changed.map { SyncValues.sql(target[$0] ?? .null) } + [key.rowID])
@@ -244,6 +240,14 @@ struct Merger {
             maxDuration = max(maxDuration, end - start)
         }
         return signTarget ? .signPending : .done
+    }
+
+    /// True when one of `columns` in `target` names a row that is not here (yet): the row must wait.
+    private mutating func lacksReference(_ table: SyncedTable, _ target: [String: JSONValue], in columns: [String]) throws -> Bool {
+        for reference in table.references where columns.contains(reference.column) {
+            if let id = target[reference.column]?.stringValue, try !exists(reference.table, id: id) { return true }
+        }
+        return false
     }
 
     /// Columns that exist only locally (not synced) and need a value on insert: the time it arrived.
@@ -293,7 +297,7 @@ struct Merger {
     }
 
     /// Records a conflict under an id derived from what is involved, so every site names it alike.
-    /// `row`: for sides that are changes, the row both change, so they can be found again by index.
+    /// `row`: when both sides are changes to one row, that row, so they can be found again by index.
     mutating func recordConflict(kind: String, table: String, a: String, b: String, row: String? = nil) throws {
         let ordered = (min(a, b), max(a, b))
         let id = SHA256Hex.of("\(kind)|\(ordered.0)|\(ordered.1)")

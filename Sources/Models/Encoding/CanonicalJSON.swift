@@ -57,7 +57,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// change ids and export lines cost a scalar-by-scalar append each. The output is the same either way.
     public static func writeString(_ value: String, to output: inout String) {
         output += "\""
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+        guard value.utf8.contains(where: JSONBytes.needsEscape) else {
             output += value
             output += "\""
             return
@@ -82,15 +82,8 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// `writeString` into UTF-8 bytes: the same text, appended to a byte buffer being hashed.
     public static func writeString(_ value: String, to output: inout [UInt8]) {
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
-            output.append(UInt8(ascii: "\""))
-            output.append(contentsOf: value.utf8)
-            output.append(UInt8(ascii: "\""))
-            return
-        }
-        var text = ""
-        writeString(value, to: &text)
-        output.append(contentsOf: text.utf8)
+        var value = value
+        value.withUTF8 { JSONBytes.appendString($0, to: &output) }
     }
 }
 
@@ -99,19 +92,19 @@ public enum JSONBytes {
     /// A string member's value: the bytes whole between quotes when nothing needs escaping (ids, codes,
     /// names), else exactly what `JSONValue.writeString` writes.
     public static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        var plain = true
-        for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            plain = false
-            break
-        }
-        if plain {
+        guard bytes.contains(where: needsEscape) else {
             output.append(UInt8(ascii: "\""))
             output.append(contentsOf: bytes)
             output.append(UInt8(ascii: "\""))
-        } else {
-            JSONValue.writeString(String(decoding: bytes, as: UTF8.self), to: &output)
+            return
         }
+        var text = ""
+        JSONValue.writeString(String(decoding: bytes, as: UTF8.self), to: &text)
+        output.append(contentsOf: text.utf8)
     }
+
+    /// A byte that cannot stand as itself inside a JSON string: a control character, `"` or `\\`.
+    static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
 
     /// An integer in decimal, as `JSONValue.canonical` writes it.
     public static func appendInteger(_ value: Int64, to output: inout [UInt8]) {
