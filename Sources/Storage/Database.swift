@@ -243,17 +243,20 @@ final class Statement {
                                message: "statement expects \(expected) arguments, got \(arguments.count)")
         }
         for (offset, argument) in arguments.enumerated() {
-            let index = Int32(offset + 1)
-            let result: Int32
-            switch argument.sqlValue {
-            case .null: result = sqlite3_bind_null(pointer, index)
-            case .integer(let v): result = sqlite3_bind_int64(pointer, index, v)
-            case .real(let v): result = sqlite3_bind_double(pointer, index, v)
-            case .text(let s): result = Self.bindText(pointer, index, s)
-            case .blob(let b):
-                result = b.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT_VALUE) }
-            }
+            let result = bindValue(argument.sqlValue, at: Int32(offset + 1))
             guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: database) }
+        }
+    }
+
+    /// Binds one parameter (from 1); SQLite's result code.
+    func bindValue(_ value: SQLValue, at index: Int32) -> Int32 {
+        switch value {
+        case .null: return sqlite3_bind_null(pointer, index)
+        case .integer(let v): return sqlite3_bind_int64(pointer, index, v)
+        case .real(let v): return sqlite3_bind_double(pointer, index, v)
+        case .text(let s): return Self.bindText(pointer, index, s)
+        case .blob(let b):
+            return b.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT_VALUE) }
         }
     }
 

@@ -174,11 +174,14 @@ struct ChangeBatch {
     /// Per origin, the ids stored by this import at its `newestStored` stamp. The changes of one
     /// commit share a stamp; a stamp newer than `newestBefore` can only be here through this set.
     var storedAtNewest: [String: Set<String>] = [:]
+    /// The changes of the row the last lines named, while consecutive lines keep naming it.
+    var run: Merger.Run?
     let mergeEvery: Int
     private let lookup: Prepared
     private let insert: Prepared
     private let siblings: Prepared
     private let newestForOrigin: Prepared
+    private let rowHasChanges: Prepared
 
     init(db: Database, from: String, now: Int64, mergeEvery: Int = Importer.defaultMergeEvery) throws {
         self.db = db
@@ -192,6 +195,7 @@ struct ChangeBatch {
         insert = try db.prepare("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         siblings = try db.prepare("SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?")
         newestForOrigin = try db.prepare("SELECT max(hlc) FROM change WHERE origin = ?")
+        rowHasChanges = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? LIMIT 1")
     }
 
     /// True when the change is already stored here, looked up by its table, row, group and stamp.
@@ -273,7 +277,27 @@ struct ChangeBatch {
             quarantined += 1
             return
         }
-        try insert.execute([id, change.origin, change.hlc.rawValue, change.table, change.rowID, change.group, values, change.previous])
+        let key = Merger.RowKey(table: change.table, rowID: change.rowID)
+        if run?.key != key {
+            try closeRun()
+            // Asked before this change is stored: did anything stored here, or waiting in this chunk, name the row?
+            var isNew = !touched.contains(key)
+            if isNew {
+                try rowHasChanges.bind(change.table, at: 1)
+                try rowHasChanges.bind(change.rowID, at: 2)
+                isNew = try !rowHasChanges.probe()
+            }
+            run = Merger.Run(key: key, isNew: isNew)
+        }
+        try insert.bind(id, at: 1)
+        try insert.bind(change.origin, at: 2)
+        try insert.bind(change.hlc.rawValue, at: 3)
+        try insert.bind(change.table, at: 4)
+        try insert.bind(change.rowID, at: 5)
+        try insert.bind(change.group, at: 6)
+        try insert.bind(values, at: 7)
+        try insert.bind(change.previous, at: 8)
+        try insert.run()
         let seq = db.lastInsertRowID
         try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
@@ -284,15 +308,26 @@ struct ChangeBatch {
             for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id, row: change.rowID) }
         }
         newest = max(newest, change.hlc)
-        touched.insert(Merger.RowKey(table: change.table, rowID: change.rowID))
-        fresh[seq] = change.values
+        run?.changes.append(Merger.Run.Stored(group: change.group, hlc: change.hlc.rawValue, origin: change.origin, id: id, seq: seq,
+                                              values: change.values))
         applied += 1
+    }
+
+    /// Ends the current run: a new row whose run holds all of it goes straight in; any other row
+    /// joins the chunk for the general merge, with the values just read.
+    private mutating func closeRun() throws {
+        guard let run else { return }
+        self.run = nil
+        if run.isNew, try merger.applyNew(run) { return }
+        for change in run.changes { fresh[change.seq] = change.values }
+        touched.insert(run.key)
         if touched.count >= mergeEvery { try merge(final: false) }
     }
 
-    /// Merges the rows touched since the last merge and looks for semantic conflicts among them.
-    /// The final merge also retries every row still pending.
+    /// Merges the rows touched since the last merge and looks for semantic conflicts among them
+    /// (and among the rows inserted from their runs). The final merge also retries every row still pending.
     private mutating func merge(final: Bool) throws {
+        if final { try closeRun() }
         try merger.apply(touched, fresh: fresh, retryPending: final)
         try detector.detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
         touched.removeAll(keepingCapacity: true)
@@ -303,6 +338,7 @@ struct ChangeBatch {
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
     /// conflicts, and records the sender's acknowledgement.
     mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
+        try closeRun()
         for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
             if let value = try? JSONParser.parse(row.string(0)), let parsed = try? ChangeLine.parse(value, line: 0) {
                 try db.execute("DELETE FROM quarantine WHERE change_id = ?", [parsed.claimedID])

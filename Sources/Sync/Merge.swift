@@ -102,6 +102,67 @@ struct Merger {
 
     enum Outcome { case done, pending, signPending }
 
+    /// Consecutive changes of one row, as they were stored by an import. `isNew`: when the run began,
+    /// no change stored here named the row and it was not waiting in the chunk being gathered.
+    struct Run {
+        struct Stored {
+            let group: String
+            let hlc: Int64
+            let origin: String
+            let id: String
+            let seq: Int64
+            let values: [String: JSONValue]
+        }
+
+        let key: RowKey
+        let isNew: Bool
+        var changes: [Stored] = []
+    }
+
+    /// Tables whose rows `applyRow` treats by rules of their own (signatures and what they cover).
+    private static let ownRules: Set<String> = ["note", "needling", "adverse_event"]
+
+    /// Inserts a new row from its run alone, as `applyRow` would from the same changes, without
+    /// reading back what was just stored: per group the largest (HLC, origin, id) wins. False, with
+    /// nothing written, when the row needs the general merge: a table with rules of its own, a
+    /// group missing or a deletion, or a reference to a row not here yet.
+    mutating func applyNew(_ run: Run) throws -> Bool {
+        guard run.isNew, let table = SyncSchema.table(run.key.table), table.merge == .lastWriterWins,
+              !Self.ownRules.contains(table.name) else { return false }
+        var picks = [Int](repeating: -1, count: table.groups.count)
+        for (index, change) in run.changes.enumerated() {
+            guard let group = table.groups.firstIndex(where: { $0.name == change.group }) else { return false }
+            if picks[group] >= 0 {
+                let held = run.changes[picks[group]]
+                if (held.hlc, held.origin, held.id) > (change.hlc, change.origin, change.id) { continue }
+            }
+            picks[group] = index
+        }
+        guard !picks.contains(-1) else { return false }
+        var values: [JSONValue] = []
+        values.reserveCapacity(table.columns.count)
+        for (group, pick) in zip(table.groups, picks) {
+            let winner = run.changes[pick].values
+            for column in group.columns { values.append(winner[column] ?? .null) }
+        }
+        for reference in table.references {
+            if let index = table.columns.firstIndex(of: reference.column), let id = values[index].stringValue,
+               try !exists(reference.table, id: id) { return false }
+        }
+        let insert = try statements(table).insert
+        try insert.bind(run.key.rowID, at: 1)
+        for (offset, value) in values.enumerated() { try insert.bind(SyncValues.sql(value), at: Int32(offset + 2)) }
+        for offset in Self.localColumns(table.name).indices { try insert.bind(now, at: Int32(values.count + 2 + offset)) }
+        try insert.run()
+        remember(table.name, run.key.rowID)
+        appliedKeys.insert(run.key)
+        if table.name == "appointment", let start = values[table.columns.firstIndex(of: "start_ms") ?? 0].integerValue,
+           let end = values[table.columns.firstIndex(of: "end_ms") ?? 0].integerValue {
+            maxDuration = max(maxDuration, end - start)
+        }
+        return true
+    }
+
     /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when
     /// the change was just received, else from its stored text. The largest is picked here rather than
     /// by ORDER BY, which would sort every row's changes in a temporary b-tree.

@@ -3,7 +3,7 @@ import Foundation
 
 /// A JSON value with one canonical text: keys sorted by their UTF-8 bytes, no spaces, integers as
 /// integers and decimals with a fixed format. Hashes of signed notes and change ids are taken over it.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
