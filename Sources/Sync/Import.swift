@@ -318,10 +318,13 @@ struct ChangeBatch {
     private mutating func closeRun() throws {
         guard let run else { return }
         self.run = nil
-        if run.isNew, try merger.applyNew(run) { return }
-        for change in run.changes { fresh[change.seq] = change.values }
-        touched.insert(run.key)
-        if touched.count >= mergeEvery { try merge(final: false) }
+        let inserted = try run.isNew && merger.applyNew(run)
+        if !inserted {
+            for change in run.changes { fresh[change.seq] = change.values }
+            touched.insert(run.key)
+        }
+        // Rows inserted from their runs count toward the chunk too: their conflict checks run with it.
+        if touched.count + merger.appliedKeys.count >= mergeEvery { try merge(final: false) }
     }
 
     /// Merges the rows touched since the last merge and looks for semantic conflicts among them

@@ -1,0 +1,137 @@
+import Foundation
+import Models
+import Storage
+import Testing
+@testable import Sync
+
+/// Import inserts a row straight from its run of consecutive changes when nothing stored here names
+/// the row (`Merger.applyNew`). These cases must still take the general merge, or give what it gives.
+@Suite("New rows inserted from their run of changes")
+struct NewRowRunTests {
+    static let now: Int64 = 1_795_392_000_000 + 13 * 3_600_000
+
+    /// A site with one clinician, one room, one service and one patient, all made here.
+    func site() throws -> (db: Database, folder: URL, staff: String, room: String, service: String, patient: String, siteID: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-runs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = try Database(path: folder.appendingPathComponent("MTL.sqlite").path)
+        try db.execute("PRAGMA synchronous = OFF")
+        db.clock = ClinicClock(fixed: Instant.date(Self.now))
+        try db.write { db in
+            _ = try SiteRepository(db).createLocal(code: "MTL", name: "Site MTL", timeZone: "America/Toronto", now: Self.now)
+            try StaffRepository(db).add(handle: "jdoe", name: "Clinician", discipline: .physiotherapy, role: .clinician, now: Self.now)
+            for weekday in 1...7 {
+                try AvailabilityRepository(db).addHours(handle: "jdoe", hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: Self.now)
+            }
+            try RoomRepository(db).add(name: "Bed 1", kind: .bed, now: Self.now)
+            try ServiceRepository(db).add(slug: "physio-30", name: "Physio", durationMinutes: 30, discipline: .physiotherapy, requires: nil, now: Self.now)
+            try PatientRepository(db).add(.init(first: "Ada", last: "Patient", dateOfBirth: CivilDate(year: 1980, month: 1, day: 1) ?? CivilDate(daysSinceEpoch: 0)),
+                                          now: Self.now, today: CivilDate(year: 2026, month: 11, day: 23) ?? CivilDate(daysSinceEpoch: 0))
+        }
+        func id(_ sql: String) throws -> String { try db.first(sql)?.string(0) ?? "" }
+        return (db, folder, try id("SELECT id FROM staff WHERE handle = 'jdoe'"), try id("SELECT id FROM room"), try id("SELECT id FROM service"),
+                try id("SELECT id FROM patient"), try id("SELECT id FROM site"))
+    }
+
+    /// Stores `changes` (from site QC) in one batch and merges them, as an import does.
+    @discardableResult
+    func receive(_ db: Database, _ changes: [Change], mergeEvery: Int = Importer.defaultMergeEvery) throws -> Importer.Summary {
+        try db.write { db in
+            try ChangeCapture.setApplying(db, true)
+            var batch = try ChangeBatch(db: db, from: "QC", now: Self.now, mergeEvery: mergeEvery)
+            for (line, change) in changes.enumerated() { try batch.receive(change, claimedID: change.id, line: line + 2) }
+            let summary = try batch.finish(header: nil)
+            try ChangeCapture.setApplying(db, false)
+            return summary
+        }
+    }
+
+    func change(_ table: String, _ row: String, _ group: String, _ values: [String: JSONValue], at stamp: Int64) -> Change {
+        Change(origin: "QC", hlc: HLC(rawValue: (Self.now - 60_000) << 16 | stamp), table: table, rowID: row, group: group, values: values, previous: nil)
+    }
+
+    func appointment(_ id: String, start: Int64, on site: (db: Database, folder: URL, staff: String, room: String, service: String, patient: String, siteID: String),
+                     patient: String? = nil, at stamp: Int64) -> [Change] {
+        [change("appointment", id, "booking", ["patient_id": .string(patient ?? site.patient), "service_id": .string(site.service), "series_id": .null,
+                                               "created_at": .integer(Self.now)], at: stamp),
+         change("appointment", id, "slot", ["start_ms": .integer(start), "end_ms": .integer(start + 1_800_000), "staff_id": .string(site.staff),
+                                            "room_id": .string(site.room)], at: stamp),
+         change("appointment", id, "status", ["status": .string("booked"), "late_cancel": .integer(0), "cancel_reason": .null], at: stamp)]
+    }
+
+    @Test("a row deleted here stays deleted when a whole older copy of it arrives from elsewhere")
+    func deletedStaysDeleted() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let hours: [String: JSONValue] = ["staff_id": .string(site.staff), "weekday": .integer(2), "start_min": .integer(480), "end_min": .integer(1_080),
+                                          "created_at": .integer(Self.now)]
+        // Created and deleted in one run: the deletion wins.
+        try receive(site.db, [change("working_hours", "wh-1", "details", hours, at: 1), change("working_hours", "wh-1", "_deleted", [:], at: 2)])
+        #expect(try site.db.first("SELECT COUNT(*) FROM working_hours WHERE id = 'wh-1'")?.int(0) == 0)
+        // Every group of the row again, but older: the row's stored changes send it through the general merge.
+        var older = change("working_hours", "wh-1", "details", hours, at: 1)
+        older = Change(origin: "LAV", hlc: older.hlc, table: older.table, rowID: older.rowID, group: older.group, values: older.values, previous: nil)
+        let summary = try receive(site.db, [older])
+        #expect(summary.applied == 1)
+        #expect(try site.db.first("SELECT COUNT(*) FROM working_hours WHERE id = 'wh-1'")?.int(0) == 0)
+    }
+
+    @Test("every group of a row that is already here updates it instead of inserting it again")
+    func wholeRowAgainUpdates() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let later = Self.now + 1
+        let changes = [
+            Change(origin: "QC", hlc: HLC(rawValue: later << 16), table: "patient", rowID: site.patient, group: "identity",
+                   values: ["site_id": .string(site.siteID), "chart": .string("QC-000042"), "chart_seq": .integer(42), "created_at": .integer(Self.now)], previous: nil),
+            Change(origin: "QC", hlc: HLC(rawValue: later << 16), table: "patient", rowID: site.patient, group: "details",
+                   values: ["first": .string("Ada"), "last": .string("Lovelace"), "dob": .string("1980-01-01"), "phone": .null, "email": .null,
+                            "search": .string("ada lovelace")], previous: nil),
+        ]
+        try receive(site.db, changes)
+        let row = try #require(try site.db.first("SELECT chart, last, (SELECT COUNT(*) FROM patient) FROM patient WHERE id = ?", [site.patient]))
+        #expect(row.string(0) == "QC-000042")
+        #expect(row.string(1) == "Lovelace")
+        #expect(row.int(2) == 1)
+    }
+
+    @Test("a booking whose patient comes later in the same file waits for it, then applies", arguments: [1, 2, Importer.defaultMergeEvery])
+    func childBeforeParent(mergeEvery: Int) throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let start = Self.now + 86_400_000
+        let patient = [
+            change("patient", "p-late", "identity", ["site_id": .string(site.siteID), "chart": .string("QC-000777"), "chart_seq": .integer(777),
+                                                     "created_at": .integer(Self.now)], at: 5),
+            change("patient", "p-late", "details", ["first": .string("Late"), "last": .string("Comer"), "dob": .string("1990-05-05"), "phone": .null,
+                                                    "email": .null, "search": .string("late comer")], at: 5),
+        ]
+        let summary = try receive(site.db, appointment("a-early", start: start, on: site, patient: "p-late", at: 1) + patient, mergeEvery: mergeEvery)
+        #expect(summary.pending == 0)
+        #expect(try site.db.first("SELECT patient_id FROM appointment WHERE id = 'a-early'")?.string(0) == "p-late")
+    }
+
+    @Test("a new booking that overlaps one made here is listed as a double booking, whatever the chunk size", arguments: [1, 3, Importer.defaultMergeEvery])
+    func doubleBookingAcrossChunks(mergeEvery: Int) throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let zone = try SiteTimeZone("America/Toronto")
+        let start = try #require(zone.instant(LocalDateTime(date: CivilDate(year: 2026, month: 12, day: 1) ?? CivilDate(daysSinceEpoch: 0), minuteOfDay: 10 * 60)))
+        let chart = try #require(try site.db.first("SELECT chart FROM patient")?.string(0))
+        let local = try Scheduler(site.db).book(.init(patientChart: chart, practitionerHandle: "jdoe", serviceSlug: "physio-30", start: start, roomName: "Bed 1"),
+                                                now: Self.now)
+        // Five bookings an hour apart; the third overlaps the local one by 15 minutes.
+        var changes: [Change] = []
+        for k in 0..<5 {
+            let offset: Int64 = k == 2 ? 900_000 : Int64(k - 2) * 3_600_000 + (k < 2 ? -3_600_000 : 3_600_000)
+            changes += appointment("a-\(k)", start: start + offset, on: site, at: Int64(k + 1))
+        }
+        let summary = try receive(site.db, changes, mergeEvery: mergeEvery)
+        #expect(summary.applied == 15)
+        #expect(summary.conflicts == 1)
+        let listed = try ConflictBook(site.db).list()
+        #expect(listed.map(\.kind) == ["double-booking"])
+        #expect(Set([listed.first?.a.reference, listed.first?.b.reference]) == Set([local.first?.appointment.id, "a-2"]))
+        #expect(try site.db.first("SELECT COUNT(*) FROM appointment")?.int(0) == 6)
+    }
+}
