@@ -9,25 +9,28 @@ struct ConflictDetector {
     private let appointment: Prepared
     private let notesOfAppointment: Prepared
     /// Active bookings of one practitioner, room or patient overlapping a span (bounded below by the
-    /// longest appointment, so the start index serves).
-    private let overlaps: [Prepared]
+    /// longest appointment, so the start index serves). The booking itself is left out by its rowid,
+    /// which the index holds, so it is passed over without reading its row. One statement for all three.
+    private let overlaps: Prepared
     /// Per table, another row holding the same key a person types (chart number, handle, slug).
     private let sameKey: [String: (kind: String, statement: Prepared)]
 
     init(db: Database, now: Int64) throws {
         self.db = db
         self.now = now
-        appointment = try db.prepare("SELECT staff_id, room_id, patient_id, start_ms, end_ms, status FROM appointment WHERE id = ?")
+        appointment = try db.prepare("SELECT staff_id, room_id, patient_id, start_ms, end_ms, status, rowid FROM appointment WHERE id = ?")
         notesOfAppointment = try db.prepare("SELECT id FROM note WHERE appointment_id = ?")
-        overlaps = try ["staff_id", "room_id", "patient_id"].map { column in
-            try db.prepare("""
-                SELECT id FROM appointment WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ?
-                AND status != 'cancelled' AND id != ?
-                """)
-        }
+        overlaps = try db.prepare(["staff_id", "room_id", "patient_id"].enumerated().map { index, column in
+            """
+            SELECT id FROM appointment WHERE \(column) = ?\(index + 5) AND start_ms > ?1 AND start_ms < ?2 AND end_ms > ?3
+            AND rowid != ?4 AND status != 'cancelled'
+            """
+        }.joined(separator: " UNION ALL "))
         var sameKey: [String: (kind: String, statement: Prepared)] = [:]
         for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
-            sameKey[table] = (kind, try db.prepare("SELECT y.id FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.id != x.id WHERE x.id = ?"))
+            sameKey[table] = (kind, try db.prepare("""
+                SELECT y.id FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid WHERE x.id = ?
+                """))
         }
         self.sameKey = sameKey
     }
@@ -37,19 +40,17 @@ struct ConflictDetector {
         for key in touched.sorted() {
             switch key.table {
             case "appointment":
-                var slot: (people: [String], start: Int64, end: Int64, cancelled: Bool)?
+                var slot: (people: [String], start: Int64, end: Int64, cancelled: Bool, rowid: Int64)?
                 try appointment.each([key.rowID]) { row in
-                    slot = ([row.text(0), row.text(1), row.text(2)], row.int(3), row.int(4), row.text(5) == "cancelled")
+                    slot = ([row.text(0), row.text(1), row.text(2)], row.int(3), row.int(4), row.text(5) == "cancelled", row.int(6))
                 }
                 guard let slot else { continue }
                 var others: [(kind: String, id: String)] = []
                 if slot.cancelled {
                     try notesOfAppointment.each([key.rowID]) { others.append(("note-on-cancelled", $0.text(0))) }
                 } else {
-                    for (index, overlap) in overlaps.enumerated() {
-                        try overlap.each([slot.people[index], slot.start - maxDuration, slot.end, slot.start, key.rowID]) {
-                            others.append(("double-booking", $0.text(0)))
-                        }
+                    try overlaps.each([slot.start - maxDuration, slot.end, slot.start, slot.rowid] + slot.people) {
+                        others.append(("double-booking", $0.text(0)))
                     }
                 }
                 for other in others { try recorder.recordConflict(kind: other.kind, table: "appointment", a: key.rowID, b: other.id) }
