@@ -178,7 +178,7 @@ struct ChangeBatch {
     var run: Merger.Run?
     let mergeEvery: Int
     private let lookup: Prepared
-    private let insert: Prepared
+    private let insert: ChangeInsert
     private let siblings: Prepared
     private let newestForOrigin: Prepared
     private let rowHasChanges: Prepared
@@ -192,7 +192,7 @@ struct ChangeBatch {
         detector = try ConflictDetector(db: db, now: now)
         // A change is found by where it belongs (`change_row`), then told apart from its neighbours by id.
         lookup = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND hlc = ? AND change_id = ?")
-        insert = try db.prepare("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        insert = try ChangeInsert(db)
         siblings = try db.prepare("SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?")
         newestForOrigin = try db.prepare("SELECT max(hlc) FROM change WHERE origin = ?")
         rowHasChanges = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? LIMIT 1")
@@ -289,15 +289,8 @@ struct ChangeBatch {
             }
             run = Merger.Run(key: key, isNew: isNew)
         }
-        try insert.bind(id, at: 1)
-        try insert.bind(change.origin, at: 2)
-        try insert.bind(change.hlc.rawValue, at: 3)
-        try insert.bind(change.table, at: 4)
-        try insert.bind(change.rowID, at: 5)
-        try insert.bind(change.group, at: 6)
-        try insert.bind(values, at: 7)
-        try insert.bind(change.previous, at: 8)
-        try insert.run()
+        try insert.run(id: id, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, rowID: change.rowID, group: change.group,
+                       values: values, previous: change.previous)
         let seq = db.lastInsertRowID
         try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
@@ -318,8 +311,7 @@ struct ChangeBatch {
     private mutating func closeRun() throws {
         guard let run else { return }
         self.run = nil
-        let inserted = try run.isNew && merger.applyNew(run)
-        if !inserted {
+        if try !merger.applyNew(run) {
             for change in run.changes { fresh[change.seq] = change.values }
             touched.insert(run.key)
         }
@@ -341,7 +333,6 @@ struct ChangeBatch {
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
     /// conflicts, and records the sender's acknowledgement.
     mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
-        try closeRun()
         for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
             if let value = try? JSONParser.parse(row.string(0)), let parsed = try? ChangeLine.parse(value, line: 0) {
                 try db.execute("DELETE FROM quarantine WHERE change_id = ?", [parsed.claimedID])

@@ -145,22 +145,29 @@ struct Merger {
             let winner = run.changes[pick].values
             for column in group.columns { values.append(winner[column] ?? .null) }
         }
-        for reference in table.references {
-            if let index = table.columns.firstIndex(of: reference.column), let id = values[index].stringValue,
-               try !exists(reference.table, id: id) { return false }
-        }
+        func value(_ column: String) -> JSONValue? { table.columns.firstIndex(of: column).map { values[$0] } }
+        if try lacksReference(table, in: table.columns, value) { return false }
+        try insert(table, id: run.key.rowID, values: values)
+        appliedKeys.insert(run.key)
+        noteDuration(table, value)
+        return true
+    }
+
+    /// Inserts a row, `values` in `table.columns` order, with its local columns set to now.
+    private mutating func insert(_ table: SyncedTable, id: String, values: [JSONValue]) throws {
         let insert = try statements(table).insert
-        try insert.bind(run.key.rowID, at: 1)
+        try insert.bind(id, at: 1)
         for (offset, value) in values.enumerated() { try insert.bind(SyncValues.sql(value), at: Int32(offset + 2)) }
         for offset in Self.localColumns(table.name).indices { try insert.bind(now, at: Int32(values.count + 2 + offset)) }
         try insert.run()
-        remember(table.name, run.key.rowID)
-        appliedKeys.insert(run.key)
-        if table.name == "appointment", let start = values[table.columns.firstIndex(of: "start_ms") ?? 0].integerValue,
-           let end = values[table.columns.firstIndex(of: "end_ms") ?? 0].integerValue {
+        remember(table.name, id)
+    }
+
+    /// Keeps `maxDuration` up to date with an appointment just merged.
+    private mutating func noteDuration(_ table: SyncedTable, _ value: (String) -> JSONValue?) {
+        if table.name == "appointment", let start = value("start_ms")?.integerValue, let end = value("end_ms")?.integerValue {
             maxDuration = max(maxDuration, end - start)
         }
-        return true
     }
 
     /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when
@@ -276,37 +283,32 @@ struct Merger {
             }
         }
         if existing == nil {
-            if try lacksReference(table, target, in: table.columns) { return .pending }
+            if try lacksReference(table, in: table.columns, { target[$0] }) { return .pending }
             if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
                try isExcludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
                 newConflicts += 1
                 return .done
             }
-            let local = Self.localColumns(table.name)
-            let arguments: [SQLBindable] = [key.rowID] + table.columns.map { SyncValues.sql(target[$0] ?? .null) } + local.map { _ in now }
-            try statements(table).insert.execute(arguments)
-            remember(table.name, key.rowID)
+            try insert(table, id: key.rowID, values: table.columns.map { target[$0] ?? .null })
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             // An update may point the row at one not here yet (a room made at a third site, relayed later
             // in the file or in a later file): the row waits whole, as a new row does, instead of
             // failing the foreign key and with it the whole import.
-            if try lacksReference(table, target, in: changed) { return .pending }
+            if try lacksReference(table, in: changed, { target[$0] }) { return .pending }
             if !changed.isEmpty {
                 let assignments = changed.map { "\($0) = ?" }.joined(separator: ", ")
                 try db.execute("UPDATE \(table.name) SET \(assignments) WHERE id = ?", changed.map { SyncValues.sql(target[$0] ?? .null) } + [key.rowID])
             }
         }
-        if table.name == "appointment", let start = target["start_ms"]?.integerValue, let end = target["end_ms"]?.integerValue {
-            maxDuration = max(maxDuration, end - start)
-        }
+        noteDuration(table) { target[$0] }
         return signTarget ? .signPending : .done
     }
 
-    /// True when one of `columns` in `target` names a row that is not here (yet): the row must wait.
-    private mutating func lacksReference(_ table: SyncedTable, _ target: [String: JSONValue], in columns: [String]) throws -> Bool {
+    /// True when one of `columns`, read through `value`, names a row that is not here (yet): the row must wait.
+    private mutating func lacksReference(_ table: SyncedTable, in columns: [String], _ value: (String) -> JSONValue?) throws -> Bool {
         for reference in table.references where columns.contains(reference.column) {
-            if let id = target[reference.column]?.stringValue, try !exists(reference.table, id: id) { return true }
+            if let id = value(reference.column)?.stringValue, try !exists(reference.table, id: id) { return true }
         }
         return false
     }

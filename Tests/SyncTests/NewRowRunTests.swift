@@ -11,7 +11,17 @@ struct NewRowRunTests {
     static let now: Int64 = 1_795_392_000_000 + 13 * 3_600_000
 
     /// A site with one clinician, one room, one service and one patient, all made here.
-    func site() throws -> (db: Database, folder: URL, staff: String, room: String, service: String, patient: String, siteID: String) {
+    struct Site {
+        let db: Database
+        let folder: URL
+        let staff: String
+        let room: String
+        let service: String
+        let patient: String
+        let siteID: String
+    }
+
+    func site() throws -> Site {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-runs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let db = try Database(path: folder.appendingPathComponent("MTL.sqlite").path)
@@ -29,8 +39,8 @@ struct NewRowRunTests {
                                           now: Self.now, today: CivilDate(year: 2026, month: 11, day: 23) ?? CivilDate(daysSinceEpoch: 0))
         }
         func id(_ sql: String) throws -> String { try db.first(sql)?.string(0) ?? "" }
-        return (db, folder, try id("SELECT id FROM staff WHERE handle = 'jdoe'"), try id("SELECT id FROM room"), try id("SELECT id FROM service"),
-                try id("SELECT id FROM patient"), try id("SELECT id FROM site"))
+        return Site(db: db, folder: folder, staff: try id("SELECT id FROM staff WHERE handle = 'jdoe'"), room: try id("SELECT id FROM room"),
+                    service: try id("SELECT id FROM service"), patient: try id("SELECT id FROM patient"), siteID: try id("SELECT id FROM site"))
     }
 
     /// Stores `changes` (from site QC) in one batch and merges them, as an import does.
@@ -50,8 +60,7 @@ struct NewRowRunTests {
         Change(origin: "QC", hlc: HLC(rawValue: (Self.now - 60_000) << 16 | stamp), table: table, rowID: row, group: group, values: values, previous: nil)
     }
 
-    func appointment(_ id: String, start: Int64, on site: (db: Database, folder: URL, staff: String, room: String, service: String, patient: String, siteID: String),
-                     patient: String? = nil, at stamp: Int64) -> [Change] {
+    func appointment(_ id: String, start: Int64, on site: Site, patient: String? = nil, at stamp: Int64) -> [Change] {
         [change("appointment", id, "booking", ["patient_id": .string(patient ?? site.patient), "service_id": .string(site.service), "series_id": .null,
                                                "created_at": .integer(Self.now)], at: stamp),
          change("appointment", id, "slot", ["start_ms": .integer(start), "end_ms": .integer(start + 1_800_000), "staff_id": .string(site.staff),
@@ -120,10 +129,10 @@ struct NewRowRunTests {
         let chart = try #require(try site.db.first("SELECT chart FROM patient")?.string(0))
         let local = try Scheduler(site.db).book(.init(patientChart: chart, practitionerHandle: "jdoe", serviceSlug: "physio-30", start: start, roomName: "Bed 1"),
                                                 now: Self.now)
-        // Five bookings an hour apart; the third overlaps the local one by 15 minutes.
+        // Five bookings hours apart; the third overlaps the local one by 15 minutes.
         var changes: [Change] = []
-        for k in 0..<5 {
-            let offset: Int64 = k == 2 ? 900_000 : Int64(k - 2) * 3_600_000 + (k < 2 ? -3_600_000 : 3_600_000)
+        let offsets: [Int64] = [-10_800_000, -7_200_000, 900_000, 7_200_000, 10_800_000]
+        for (k, offset) in offsets.enumerated() {
             changes += appointment("a-\(k)", start: start + offset, on: site, at: Int64(k + 1))
         }
         let summary = try receive(site.db, changes, mergeEvery: mergeEvery)

@@ -19,15 +19,8 @@ public enum ChangeCapture {
             let values = canonicalValues(entry.values)
             let id = Change.id(origin: origin, hlc: hlc, table: entry.table, rowID: entry.rowID, group: entry.group,
                                canonicalValues: values, previous: entry.previous)
-            try insert.bind(id, at: 1)
-            try insert.bind(origin, at: 2)
-            try insert.bind(hlc.rawValue, at: 3)
-            try insert.bind(entry.table, at: 4)
-            try insert.bind(entry.rowID, at: 5)
-            try insert.bind(entry.group, at: 6)
-            try insert.bind(values, at: 7)
-            try insert.bind(entry.previous, at: 8)
-            try insert.runToEnd()
+            try insert.run(id: id, origin: origin, hlc: hlc.rawValue, table: entry.table, rowID: entry.rowID, group: entry.group,
+                           values: values, previous: entry.previous)
         }
     }
 
@@ -36,12 +29,12 @@ public enum ChangeCapture {
     struct Statements {
         let staged: Statement
         let localClock: Statement
-        let insert: Statement
+        let insert: ChangeInsert
 
         init(_ db: Database) throws {
             staged = try db.prepared("SELECT tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq")
             localClock = try db.prepared(localClockSQL)
-            insert = try db.prepared("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            insert = try ChangeInsert(db)
         }
     }
 
@@ -131,5 +124,27 @@ public enum ChangeCapture {
     /// Switches capture off while a received change is applied (inside the import's transaction).
     public static func setApplying(_ db: Database, _ applying: Bool) throws {
         try db.execute("UPDATE sync_state SET applying = ? WHERE id = 1", [applying])
+    }
+}
+
+/// The statement that stores one change, for the seal and for import alike, with typed binds.
+public struct ChangeInsert {
+    let statement: Statement
+
+    public init(_ db: Database) throws {
+        statement = try db.prepared("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    }
+
+    /// Stores the change; its row is `Database.lastInsertRowID` afterwards.
+    public func run(id: String, origin: String, hlc: Int64, table: String, rowID: String, group: String, values: String, previous: String?) throws {
+        try statement.bind(id, at: 1)
+        try statement.bind(origin, at: 2)
+        try statement.bind(hlc, at: 3)
+        try statement.bind(table, at: 4)
+        try statement.bind(rowID, at: 5)
+        try statement.bind(group, at: 6)
+        try statement.bind(values, at: 7)
+        try statement.bind(previous, at: 8)
+        try statement.runToEnd()
     }
 }
