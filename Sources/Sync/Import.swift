@@ -63,57 +63,24 @@ public struct Importer {
         // keeps them from being spilled to the WAL and read back again mid-transaction.
         try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
         defer { try? db.execute("PRAGMA cache_size = -2000") }
+        // The body is read, hashed and checked on a thread of its own while this one writes.
+        let body = BodyReader(reader: reader, opener: opener)
+        body.start()
+        defer { body.stop() }
         return try db.write { db in
             try ChangeCapture.setApplying(db, true)
             var batch = try ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
-            var hash = SHA256Stream()
-            var sawTrailer = false
-            var lineNumber = 1
-            func body(_ bytes: ArraySlice<UInt8>) throws {
-                lineNumber += 1
-                hash.update(bytes)
-                hash.update(Self.newline)
-                if try bytes.withUnsafeBufferPointer({ try batch.receiveCanonical($0, line: lineNumber) }) { return }
-                // Not laid out canonically with plain strings: the general parse decides what it is.
-                let value: JSONValue
-                do { value = try JSONParser.parse(Array(bytes)) } catch {
-                    throw SyncError.badFile("a change is not valid JSON", line: lineNumber)
-                }
-                let parsed = try ChangeLine.parse(value, line: lineNumber)
-                if try batch.isStored(parsed.claimedID, of: parsed.change) {
-                    batch.received += 1
-                    batch.alreadySeen += 1
-                    return
-                }
-                guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
-                    throw SyncError.badFile("a change was edited (its id does not match its content)", line: lineNumber)
-                }
-                try batch.receive(parsed.change, claimedID: parsed.claimedID, line: lineNumber, verified: true)
-            }
-            while let line = try reader.next() {
-                guard !sawTrailer else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
-                guard line.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: reader.lineNumber) }
-                if line.bytes.starts(with: Self.trailerPrefix) {
-                    sawTrailer = true
-                    continue
-                }
-                if opener != nil {
-                    guard let plain = opener?.open(line.bytes) else {
-                        throw SyncError.badFile("an encrypted chunk fails authentication", line: reader.lineNumber)
+            var end: (count: Int, sha256: String)?
+            while let items = body.next() {
+                for item in items {
+                    switch item {
+                    case .change(let read): try batch.receive(read)
+                    case .end(let count, let sha256): end = (count, sha256)
+                    case .failure(let error): throw error
                     }
-                    var start = plain.startIndex
-                    while let newline = plain[start...].firstIndex(of: 0x0A) {
-                        try body(plain[start..<newline])
-                        start = newline + 1
-                    }
-                    guard start == plain.endIndex else { throw SyncError.badFile("an encrypted chunk ends mid-line", line: reader.lineNumber) }
-                } else {
-                    try body(line.bytes)
                 }
             }
-            guard sawTrailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
-            if let opener, opener.index != opener.total { throw SyncError.badFile("encrypted chunks are missing") }
-            guard trailer.count == batch.received, trailer.bodySHA256 == hash.finalizeHex() else {
+            guard let end, trailer.count == end.count, trailer.count == batch.received, trailer.bodySHA256 == end.sha256 else {
                 throw SyncError.badFile("the body does not match its checksum")
             }
             let summary = try batch.finish(header: header)
@@ -123,7 +90,6 @@ public struct Importer {
     }
 
     static let trailerPrefix = Array("{\"trailer\"".utf8)
-    static let newline: ArraySlice<UInt8> = [0x0A]
 
     /// The last line of the file, which must be a trailer; read from the end, not by scanning.
     static func trailer(_ path: String) throws -> ChangeLogTrailer {
@@ -234,39 +200,31 @@ struct ChangeBatch {
         }
     }
 
-    /// Takes a line written in canonical form with plain strings: skipped cheaply when already seen,
-    /// else checked against its id and stored. False when the line is not in that form (the caller
-    /// then parses it in full).
-    mutating func receiveCanonical(_ line: UnsafeBufferPointer<UInt8>, line number: Int) throws -> Bool {
-        guard let scanned = ScannedLine.scan(line) else { return false }
-        let id = scanned.claimedID(in: line)
-        if try isStored(id, origin: scanned.origin, hlc: scanned.hlc, table: scanned.table, row: scanned.row, group: scanned.group) {
+    /// Takes a change line the reading thread read: skipped cheaply when already seen, else stored,
+    /// or refused with what the reading found wrong with it.
+    mutating func receive(_ read: ReadChange) throws {
+        guard let place = read.place else {
+            _ = try read.outcome.get()
+            throw SyncError.badFile("a change has the wrong shape")
+        }
+        if try isStored(place.id, origin: place.origin, hlc: place.hlc, table: place.table, row: place.row, group: place.group) {
             received += 1
             alreadySeen += 1
-            return true
+            return
         }
-        guard let values = scanned.values(in: line), ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row),
-              scanned.idMatches(in: line) else { return false }
-        try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
-        let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
-                            group: scanned.group, values: values, previous: scanned.previous)
+        let ready = try read.outcome.get()
         received += 1
-        try store(change, id: id, canonicalValues: String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self),
-                  force: false)
-        return true
+        try store(ready.change, id: place.id, canonicalValues: ready.values, force: false)
     }
 
     /// Stores one received change unless already seen or too far in the future.
-    /// `verified`: the caller already looked the id up and checked it against the canonical line.
-    mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false, verified: Bool = false) throws {
+    mutating func receive(_ change: Change, claimedID: String, line: Int, force: Bool = false) throws {
         received += 1
-        if !verified {
-            if try isStored(claimedID, of: change) {
-                alreadySeen += 1
-                return
-            }
-            guard change.id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
+        if try isStored(claimedID, of: change) {
+            alreadySeen += 1
+            return
         }
+        guard change.id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
         try store(change, id: claimedID, canonicalValues: JSONValue.object(change.values).canonical, force: force)
     }
 

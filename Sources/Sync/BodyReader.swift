@@ -1,0 +1,211 @@
+import Foundation
+import Models
+
+/// One change line of a log's body as the reading thread leaves it for the writer.
+struct ReadChange: Sendable {
+    /// Where the change belongs and the id it claims: what the writer needs to skip it when it is
+    /// already stored. Nil when the line is not a change at all (the outcome says why).
+    struct Place: Sendable {
+        let id: String
+        let origin: String
+        let hlc: Int64
+        let table: String
+        let row: String
+        let group: String
+    }
+
+    /// A change checked for shape, group and id, with its values as canonical text, ready to store.
+    struct Ready: Sendable {
+        let change: Change
+        let values: String
+    }
+
+    let place: Place?
+    /// What the writer stores when the change is not already here, or the error it then raises.
+    let outcome: Result<Ready, any Error>
+
+    /// Reads one line: by position when it is laid out canonically with plain strings, else by the
+    /// general parse. Only checks that need no database are made here; a line already stored is
+    /// skipped by the writer before any of their failures is raised, as when one thread did both.
+    static func read(_ bytes: ArraySlice<UInt8>, line number: Int) -> ReadChange {
+        bytes.withUnsafeBufferPointer { line in
+            guard let scanned = ScannedLine.scan(line) else { return general(bytes, line: number) }
+            let place = Place(id: scanned.claimedID(in: line), origin: scanned.origin, hlc: scanned.hlc, table: scanned.table,
+                              row: scanned.row, group: scanned.group)
+            guard let values = scanned.values(in: line), ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row),
+                  scanned.idMatches(in: line) else {
+                // Not quite canonical: the general parse decides what it is, the scanned place still says if it was seen.
+                return ReadChange(place: place, outcome: general(bytes, line: number).outcome)
+            }
+            do {
+                try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
+            } catch {
+                return ReadChange(place: place, outcome: .failure(error))
+            }
+            let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
+                                group: scanned.group, values: values, previous: scanned.previous)
+            let text = String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self)
+            return ReadChange(place: place, outcome: .success(Ready(change: change, values: text)))
+        }
+    }
+
+    /// The general parse of a line in any valid JSON layout; its id is checked against the line itself.
+    static func general(_ bytes: ArraySlice<UInt8>, line number: Int) -> ReadChange {
+        let parsed: (change: Change, claimedID: String)
+        do {
+            let value: JSONValue
+            do { value = try JSONParser.parse(Array(bytes)) } catch { throw SyncError.badFile("a change is not valid JSON", line: number) }
+            parsed = try ChangeLine.parse(value, line: number)
+        } catch {
+            return ReadChange(place: nil, outcome: .failure(error))
+        }
+        let change = parsed.change
+        let place = Place(id: parsed.claimedID, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, row: change.rowID,
+                          group: change.group)
+        guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
+            return ReadChange(place: place, outcome: .failure(SyncError.badFile("a change was edited (its id does not match its content)", line: number)))
+        }
+        return ReadChange(place: place, outcome: .success(Ready(change: change, values: JSONValue.object(change.values).canonical)))
+    }
+}
+
+/// The reading half of an import, on a thread of its own: reads the body line by line, opens its
+/// encrypted chunks, hashes it, and reads every change (`ReadChange`), a few thousand lines ahead of
+/// the writer, which then spends its time in SQLite. Lines are handed over in file order, in
+/// batches, and at most `depth` batches wait, so memory stays bounded however large the file.
+/// Whatever goes wrong while reading travels as an item at the place it happened, so the writer
+/// raises it exactly where it would have if it had read the file itself.
+final class BodyReader: @unchecked Sendable {
+    enum Item: Sendable {
+        case change(ReadChange)
+        /// The body ended at the trailer: how many changes it held and the SHA-256 of their lines.
+        case end(count: Int, sha256: String)
+        case failure(any Error)
+    }
+
+    static let batchSize = 512
+    static let depth = 8
+
+    // Reading state: once started, touched only by the reading thread.
+    private let reader: LineReader
+    private var opener: ChunkOpener?
+    private var hash = SHA256Stream()
+    private var lineNumber: Int
+    private var count = 0
+
+    // The hand-over, only under `condition`.
+    private let condition = NSCondition()
+    private var waiting: [[Item]] = []
+    private var stopped = false
+    private var finished = false
+    private var started = false
+
+    /// `reader` has read the header line; `opener` opens the chunks of an encrypted body.
+    init(reader: LineReader, opener: ChunkOpener?) {
+        self.reader = reader
+        self.opener = opener
+        lineNumber = reader.lineNumber
+    }
+
+    func start() {
+        condition.lock()
+        started = true
+        condition.unlock()
+        let thread = Thread { [self] in produce() }
+        thread.stackSize = 8 << 20  // the general JSON parse recurses into nested values
+        thread.start()
+    }
+
+    /// The next lines in file order, or nil once everything read has been taken.
+    func next() -> [Item]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.isEmpty, !finished { condition.wait() }
+        guard !waiting.isEmpty else { return nil }
+        let batch = waiting.removeFirst()
+        condition.broadcast()
+        return batch
+    }
+
+    /// Tells the reading thread to stop (the writer is done, or gave up) and waits until it has.
+    func stop() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopped = true
+        condition.broadcast()
+        while started, !finished { condition.wait() }
+    }
+
+    /// Queues a batch for the writer, waiting while `depth` batches wait; false once stopped.
+    private func hand(_ batch: [Item]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.count >= Self.depth, !stopped { condition.wait() }
+        guard !stopped else { return false }
+        waiting.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    private func produce() {
+        var batch: [Item] = []
+        batch.reserveCapacity(Self.batchSize)
+        var open = true
+        func emit(_ item: Item) -> Bool {
+            batch.append(item)
+            guard batch.count == Self.batchSize else { return true }
+            open = hand(batch)
+            batch.removeAll(keepingCapacity: true)
+            return open
+        }
+        do {
+            if let end = try read(emit) { _ = emit(end) }
+        } catch {
+            _ = emit(.failure(error))
+        }
+        if open, !batch.isEmpty { _ = hand(batch) }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Reads the body up to the trailer; the end item, or nil when the writer stopped first.
+    private func read(_ emit: (Item) -> Bool) throws -> Item? {
+        var sawTrailer = false
+        while let line = try reader.next() {
+            guard !sawTrailer else { throw SyncError.badFile("text after the trailer", line: reader.lineNumber) }
+            guard line.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: reader.lineNumber) }
+            if line.bytes.starts(with: Importer.trailerPrefix) {
+                sawTrailer = true
+                continue
+            }
+            if opener != nil {
+                guard let plain = opener?.open(line.bytes) else {
+                    throw SyncError.badFile("an encrypted chunk fails authentication", line: reader.lineNumber)
+                }
+                var start = plain.startIndex
+                while let newline = plain[start...].firstIndex(of: 0x0A) {
+                    guard emit(.change(change(plain[start..<newline]))) else { return nil }
+                    start = newline + 1
+                }
+                guard start == plain.endIndex else { throw SyncError.badFile("an encrypted chunk ends mid-line", line: reader.lineNumber) }
+            } else {
+                guard emit(.change(change(line.bytes))) else { return nil }
+            }
+        }
+        guard sawTrailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
+        if let opener, opener.index != opener.total { throw SyncError.badFile("encrypted chunks are missing") }
+        return .end(count: count, sha256: hash.finalizeHex())
+    }
+
+    private func change(_ bytes: ArraySlice<UInt8>) -> ReadChange {
+        lineNumber += 1
+        count += 1
+        hash.update(bytes)
+        hash.update(Self.newline)
+        return ReadChange.read(bytes, line: lineNumber)
+    }
+
+    static let newline: ArraySlice<UInt8> = [0x0A]
+}
