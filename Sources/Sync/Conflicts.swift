@@ -40,12 +40,9 @@ struct ConflictDetector {
         for key in touched.sorted() {
             switch key.table {
             case "appointment":
-                var slot = recorder.insertedSlots[key.rowID]
-                if slot == nil {
-                    try appointment.each([key.rowID]) { row in
-                        slot = Merger.Slot(people: [row.text(0), row.text(1), row.text(2)], start: row.int(3), end: row.int(4),
-                                           cancelled: row.text(5) == "cancelled", rowid: row.int(6))
-                    }
+                var slot: (people: [String], start: Int64, end: Int64, cancelled: Bool, rowid: Int64)?
+                try appointment.each([key.rowID]) { row in
+                    slot = ([row.text(0), row.text(1), row.text(2)], row.int(3), row.int(4), row.text(5) == "cancelled", row.int(6))
                 }
                 guard let slot else { continue }
                 var others: [(kind: String, id: String)] = []

@@ -10,18 +10,6 @@ struct Merger {
     private(set) var newConflicts = 0
     /// Every row this merge inserted or updated, including rows released from pending.
     private(set) var appliedKeys: Set<RowKey> = []
-    /// Appointments `applyNew` inserted since the last chunk, as the conflict checks read them, by id:
-    /// what was just written need not be read back.
-    private(set) var insertedSlots: [String: Slot] = [:]
-
-    /// An appointment's place in the schedule: who and where, when, whether cancelled, its rowid.
-    struct Slot {
-        let people: [String]
-        let start: Int64
-        let end: Int64
-        let cancelled: Bool
-        let rowid: Int64
-    }
     /// The longest appointment stored, kept here while merging and written back once per merge.
     private(set) var maxDuration: Int64
     private var storedMaxDuration: Int64
@@ -43,10 +31,7 @@ struct Merger {
     }
 
     /// Starts the next chunk's list of applied rows.
-    mutating func forgetApplied() {
-        appliedKeys.removeAll(keepingCapacity: true)
-        insertedSlots.removeAll(keepingCapacity: true)
-    }
+    mutating func forgetApplied() { appliedKeys.removeAll(keepingCapacity: true) }
 
     struct RowKey: Hashable, Comparable {
         let table: String
@@ -165,11 +150,6 @@ struct Merger {
         try insert(table, id: run.key.rowID, values: values)
         appliedKeys.insert(run.key)
         noteDuration(table, value)
-        if table.name == "appointment", let start = value("start_ms")?.integerValue, let end = value("end_ms")?.integerValue {
-            insertedSlots[run.key.rowID] = Slot(people: ["staff_id", "room_id", "patient_id"].map { value($0)?.stringValue ?? "" },
-                                                start: start, end: end, cancelled: value("status")?.stringValue == "cancelled",
-                                                rowid: db.lastInsertRowID)
-        }
         return true
     }
 
