@@ -96,6 +96,8 @@ final class BodyReader: @unchecked Sendable {
     // The hand-over, only under `condition`.
     private let condition = NSCondition()
     private var waiting: [[Item]] = []
+    /// Batches the writer is done with, freed here: what this thread allocated, it frees.
+    private var spent: [[Item]] = []
     private var stopped = false
     private var finished = false
     private var started = false
@@ -127,6 +129,13 @@ final class BodyReader: @unchecked Sendable {
         return batch
     }
 
+    /// Gives a batch the writer is done with back to the reading thread, which frees it.
+    func recycle(_ batch: consuming [Item]) {
+        condition.lock()
+        defer { condition.unlock() }
+        spent.append(batch)
+    }
+
     /// Tells the reading thread to stop (the writer is done, or gave up) and waits until it has.
     func stop() {
         condition.lock()
@@ -138,9 +147,12 @@ final class BodyReader: @unchecked Sendable {
 
     /// Queues a batch for the writer, waiting while `depth` batches wait; false once stopped.
     private func hand(_ batch: [Item]) -> Bool {
+        var freed: [[Item]] = []
+        defer { freed.removeAll() }  // outside the lock
         condition.lock()
         defer { condition.unlock() }
         while waiting.count >= Self.depth, !stopped { condition.wait() }
+        swap(&freed, &spent)
         guard !stopped else { return false }
         waiting.append(batch)
         condition.broadcast()

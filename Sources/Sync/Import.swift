@@ -79,6 +79,7 @@ public struct Importer {
                     case .failure(let error): throw error
                     }
                 }
+                body.recycle(items)
             }
             guard let end, trailer.count == end.count, trailer.count == batch.received, trailer.bodySHA256 == end.sha256 else {
                 throw SyncError.badFile("the body does not match its checksum")
