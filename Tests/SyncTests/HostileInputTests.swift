@@ -160,7 +160,9 @@ struct HostileInputTests {
         }
         #expect(try Digest.compute(pair.receiver) == before)
         #expect(Set(refusals.keys).isSubset(of: ["bad-file", "bad-signature", "untrusted-site", "not-for-this-site", "own-file", "unchanged-by-mutation"]), "\(refusals)")
-        #expect(slowest < 1.0, "slowest case took \(slowest) s")
+        // A hang check, not a timing: each case is a few kilobytes and takes milliseconds, but on a
+        // loaded two-core machine one of 100,000 imports (each starting its reading thread) may wait a second.
+        #expect(slowest < 5.0, "slowest case took \(slowest) s")
         print("hostile input: \(Self.mutationCount) mutations, outcomes \(refusals.sorted { $0.key < $1.key }), slowest \(slowest) s")
         // The untouched files still import.
         #expect(pair.importBytes(plaintext) == nil)
