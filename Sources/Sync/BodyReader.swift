@@ -4,7 +4,7 @@ import Models
 /// One change line of a log's body as the reading thread leaves it for the writer.
 struct ReadChange: Sendable {
     /// Where the change belongs and the id it claims: what the writer needs to skip it when it is
-    /// already stored. Nil when the line is not a change at all (the outcome says why).
+    /// already stored.
     struct Place: Sendable {
         let id: String
         let origin: String
@@ -20,22 +20,23 @@ struct ReadChange: Sendable {
         let values: String
     }
 
-    let place: Place?
+    let place: Place
     /// What the writer stores when the change is not already here, or the error it then raises.
     let outcome: Result<Ready, any Error>
 
     /// Reads one line: by position when it is laid out canonically with plain strings, else by the
     /// general parse. Only checks that need no database are made here; a line already stored is
     /// skipped by the writer before any of their failures is raised, as when one thread did both.
-    static func read(_ bytes: ArraySlice<UInt8>, line number: Int) -> ReadChange {
-        bytes.withUnsafeBufferPointer { line in
-            guard let scanned = ScannedLine.scan(line) else { return general(bytes, line: number) }
+    /// Throws when the line is not a change at all, which no earlier copy can excuse.
+    static func read(_ bytes: ArraySlice<UInt8>, line number: Int) throws -> ReadChange {
+        try bytes.withUnsafeBufferPointer { line in
+            guard let scanned = ScannedLine.scan(line) else { return try general(bytes, line: number) }
             let place = Place(id: scanned.claimedID(in: line), origin: scanned.origin, hlc: scanned.hlc, table: scanned.table,
                               row: scanned.row, group: scanned.group)
             guard let values = scanned.values(in: line), ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row),
                   scanned.idMatches(in: line) else {
                 // Not quite canonical: the general parse decides what it is, the scanned place still says if it was seen.
-                return ReadChange(place: place, outcome: general(bytes, line: number).outcome)
+                return ReadChange(place: place, outcome: Result { try general(bytes, line: number) }.flatMap(\.outcome))
             }
             do {
                 try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
@@ -50,15 +51,10 @@ struct ReadChange: Sendable {
     }
 
     /// The general parse of a line in any valid JSON layout; its id is checked against the line itself.
-    static func general(_ bytes: ArraySlice<UInt8>, line number: Int) -> ReadChange {
-        let parsed: (change: Change, claimedID: String)
-        do {
-            let value: JSONValue
-            do { value = try JSONParser.parse(Array(bytes)) } catch { throw SyncError.badFile("a change is not valid JSON", line: number) }
-            parsed = try ChangeLine.parse(value, line: number)
-        } catch {
-            return ReadChange(place: nil, outcome: .failure(error))
-        }
+    static func general(_ bytes: ArraySlice<UInt8>, line number: Int) throws -> ReadChange {
+        let value: JSONValue
+        do { value = try JSONParser.parse(Array(bytes)) } catch { throw SyncError.badFile("a change is not valid JSON", line: number) }
+        let parsed = try ChangeLine.parse(value, line: number)
         let change = parsed.change
         let place = Place(id: parsed.claimedID, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, row: change.rowID,
                           group: change.group)
@@ -78,8 +74,8 @@ struct ReadChange: Sendable {
 final class BodyReader: @unchecked Sendable {
     enum Item: Sendable {
         case change(ReadChange)
-        /// The body ended at the trailer: how many changes it held and the SHA-256 of their lines.
-        case end(count: Int, sha256: String)
+        /// The body ended at the trailer: the SHA-256 of its change lines.
+        case end(sha256: String)
         case failure(any Error)
     }
 
@@ -91,7 +87,6 @@ final class BodyReader: @unchecked Sendable {
     private var opener: ChunkOpener?
     private var hash = SHA256Stream()
     private var lineNumber: Int
-    private var count = 0
 
     // The hand-over, only under `condition`.
     private let condition = NSCondition()
@@ -100,19 +95,13 @@ final class BodyReader: @unchecked Sendable {
     private var spent: [[Item]] = []
     private var stopped = false
     private var finished = false
-    private var started = false
 
-    /// `reader` has read the header line; `opener` opens the chunks of an encrypted body.
+    /// Starts reading on a thread of its own: `reader` has read the header line; `opener` opens the
+    /// chunks of an encrypted body. Call `stop()` once done.
     init(reader: LineReader, opener: ChunkOpener?) {
         self.reader = reader
         self.opener = opener
         lineNumber = reader.lineNumber
-    }
-
-    func start() {
-        condition.lock()
-        started = true
-        condition.unlock()
         let thread = Thread { [self] in produce() }
         thread.stackSize = 8 << 20  // the general JSON parse recurses into nested values
         thread.start()
@@ -142,7 +131,7 @@ final class BodyReader: @unchecked Sendable {
         defer { condition.unlock() }
         stopped = true
         condition.broadcast()
-        while started, !finished { condition.wait() }
+        while !finished { condition.wait() }
     }
 
     /// Queues a batch for the writer, waiting while `depth` batches wait; false once stopped.
@@ -198,25 +187,24 @@ final class BodyReader: @unchecked Sendable {
                 }
                 var start = plain.startIndex
                 while let newline = plain[start...].firstIndex(of: 0x0A) {
-                    guard emit(.change(change(plain[start..<newline]))) else { return nil }
+                    guard emit(.change(try change(plain[start..<newline]))) else { return nil }
                     start = newline + 1
                 }
                 guard start == plain.endIndex else { throw SyncError.badFile("an encrypted chunk ends mid-line", line: reader.lineNumber) }
             } else {
-                guard emit(.change(change(line.bytes))) else { return nil }
+                guard emit(.change(try change(line.bytes))) else { return nil }
             }
         }
         guard sawTrailer else { throw SyncError.badFile("the file is truncated (no trailer)") }
         if let opener, opener.index != opener.total { throw SyncError.badFile("encrypted chunks are missing") }
-        return .end(count: count, sha256: hash.finalizeHex())
+        return .end(sha256: hash.finalizeHex())
     }
 
-    private func change(_ bytes: ArraySlice<UInt8>) -> ReadChange {
+    private func change(_ bytes: ArraySlice<UInt8>) throws -> ReadChange {
         lineNumber += 1
-        count += 1
         hash.update(bytes)
         hash.update(Self.newline)
-        return ReadChange.read(bytes, line: lineNumber)
+        return try ReadChange.read(bytes, line: lineNumber)
     }
 
     static let newline: ArraySlice<UInt8> = [0x0A]

@@ -65,23 +65,22 @@ public struct Importer {
         defer { try? db.execute("PRAGMA cache_size = -2000") }
         // The body is read, hashed and checked on a thread of its own while this one writes.
         let body = BodyReader(reader: reader, opener: opener)
-        body.start()
         defer { body.stop() }
         return try db.write { db in
             try ChangeCapture.setApplying(db, true)
             var batch = try ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
-            var end: (count: Int, sha256: String)?
+            var bodySHA256: String?
             while let items = body.next() {
                 for item in items {
                     switch item {
                     case .change(let read): try batch.receive(read)
-                    case .end(let count, let sha256): end = (count, sha256)
+                    case .end(let sha256): bodySHA256 = sha256
                     case .failure(let error): throw error
                     }
                 }
                 body.recycle(items)
             }
-            guard let end, trailer.count == end.count, trailer.count == batch.received, trailer.bodySHA256 == end.sha256 else {
+            guard trailer.count == batch.received, trailer.bodySHA256 == bodySHA256 else {
                 throw SyncError.badFile("the body does not match its checksum")
             }
             let summary = try batch.finish(header: header)
@@ -204,10 +203,7 @@ struct ChangeBatch {
     /// Takes a change line the reading thread read: skipped cheaply when already seen, else stored,
     /// or refused with what the reading found wrong with it.
     mutating func receive(_ read: ReadChange) throws {
-        guard let place = read.place else {
-            _ = try read.outcome.get()
-            throw SyncError.badFile("a change has the wrong shape")
-        }
+        let place = read.place
         if try isStored(place.id, origin: place.origin, hlc: place.hlc, table: place.table, row: place.row, group: place.group) {
             received += 1
             alreadySeen += 1
