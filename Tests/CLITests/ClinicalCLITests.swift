@@ -124,6 +124,24 @@ struct ClinicalCLITests {
         #expect(history.status == 0 && history.stdout.contains("draft"))
     }
 
+    @Test("search puts the note that mentions a word most first, and equal matches newest first")
+    func searchOrder() throws {
+        let (clinic, physio, _) = try clinicalSite()
+        let later = try #require(appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30",
+                                                           "--at", "2026-11-30 09:00"])).first?["id"] as? String)
+        let third = try #require(appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30",
+                                                           "--at", "2026-12-07 09:00"])).first?["id"] as? String)
+        var notes: [String] = []
+        for (appointment, assessment) in [(physio, "Upper trapezius tender"), (later, "Upper trapezius tender"),
+                                          (third, "Trapezius taut band; trapezius twitch response; trapezius referral to the neck")] {
+            let note = try #require(try clinic.ok(["note", "start", appointment, "--as", "jdoe"])["id"] as? String)
+            try clinic.ok(["note", "edit", note, "--assessment", assessment, "--as", "jdoe"])
+            notes.append(note)
+        }
+        let hits = try clinic.ok(["search", "trapezius", "--as", "jdoe"])["results"] as? [[String: Any]] ?? []
+        #expect(hits.compactMap { $0["note"] as? String } == [notes[2], notes[1], notes[0]])
+    }
+
     @Test("a signed note is immutable in SQL too, and a tampered row fails verification")
     func tamperDetection() throws {
         let (clinic, physio, _) = try clinicalSite()

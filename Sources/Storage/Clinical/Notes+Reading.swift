@@ -72,11 +72,11 @@ extension Notes {
         return try session.run("search", entity: "note") { db, _ in
             try ClinicalAccess.requireRead(actor)
             // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
-            // `ORDER BY bm25(…)` rather than `ORDER BY rank`: the same score, but FTS5 (before 3.45) answers `rank`
-            // by sorting every match in a nested statement, while the outer sorter keeps only the top `limit`.
-            // The rowid breaks ties, so equal scores come back in one order every time.
+            // The rank is `clinic_rank` (see `NoteRank`), called in `ORDER BY` rather than set as `rank`: FTS5
+            // (before 3.45) answers `rank` by sorting every match in a nested statement, while the outer sorter
+            // keeps only the top `limit`. Equal scores come back newest first, in one order every time.
             let ranked = try db.query("""
-                SELECT rowid FROM note_text WHERE note_text MATCH ? ORDER BY bm25(note_text), rowid LIMIT ?
+                SELECT rowid FROM note_text WHERE note_text MATCH ? ORDER BY clinic_rank(note_text), rowid DESC LIMIT ?
                 """, [query, limit])
             return try ranked.compactMap { hit in
                 try db.first("""
