@@ -2,7 +2,7 @@ import Foundation
 import Models
 import Storage
 
-/// Full-text search over many session notes through `Notes.search` (FTS5, bm25, audited).
+/// Full-text search over many session notes through `Notes.search` (FTS5, `clinic_rank`, audited).
 enum NoteBenchmarks {
     /// Clinical words with a skewed frequency, so some searches hit thousands of notes and some a handful.
     static let vocabulary = """
@@ -41,15 +41,29 @@ enum NoteBenchmarks {
         let practitioner = clinic.practitioners[0]
         let queries = ["shoulder pain", "trapezius twitch response", "plantar fascia runner", "whiplash concussion", "lumbar"]
         var times: [Double] = []
+        var perQuery = [[Double]](repeating: [], count: queries.count)
         var hits = 0
         for index in 0..<samples {
             let session = AuditedSession(db: clinic.db, actor: practitioner, now: Clinic.setupNow)
-            times.append(try Timing.seconds { hits += try Notes(session).search(queries[index % queries.count], limit: 20).count })
+            let time = try Timing.seconds { hits += try Notes(session).search(queries[index % queries.count], limit: 20).count }
+            times.append(time)
+            perQuery[index % queries.count].append(time)
         }
         var report = Report("fts")
         report.add("notes", notes)
         report.add("hits", hits)
         report.add("ms", Timing.median(times) * 1000)
+        // Each query's own median, to see which kind of search (a common word or a rare one) costs what.
+        for (index, query) in queries.enumerated() where !perQuery[index].isEmpty {
+            report.add("ms_" + query.replacingOccurrences(of: " ", with: "_"), Timing.median(perQuery[index]) * 1000)
+        }
+        // The floor under a search: FTS5 finding the same matches without ranking them (`count(*)`).
+        var matchTimes: [Double] = []
+        for index in 0..<samples {
+            let query = queries[index % queries.count]
+            matchTimes.append(try Timing.seconds { _ = try clinic.db.first("SELECT count(*) FROM note_text WHERE note_text MATCH ?", [query]) })
+        }
+        report.add("match_ms", Timing.median(matchTimes) * 1000)
         report.print()
     }
 }
