@@ -21,7 +21,11 @@ enum SchedulingBenchmarks {
         let clinic = try Clinic.create(path: path)
         let requests = requests(clinic, from: Clinic.firstDay, count: count)
         let seconds = try Timing.seconds {
-            for request in requests { _ = try Scheduler(clinic.db).book(request, now: Clinic.setupNow) }
+            // One booking a second, as at a busy front desk: the clock moves, so each new id (UUIDv7, time first)
+            // sorts after the last, as the C baseline's ids do, instead of all sharing one millisecond.
+            for (k, request) in requests.enumerated() {
+                _ = try Scheduler(clinic.db).book(request, now: Clinic.setupNow + Int64(k) * 1_000)
+            }
         }
         var report = Report("booking")
         report.add("ops", count)
