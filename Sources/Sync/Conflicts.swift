@@ -6,26 +6,32 @@ import Storage
 struct ConflictDetector {
     let db: Database
     let now: Int64
-    private let appointment: Prepared
-    private let notesOfAppointment: Prepared
-    /// Active bookings of one practitioner, room or patient overlapping a span (bounded below by the
-    /// longest appointment, so the start index serves). The booking itself is left out by its rowid,
-    /// which the index holds, so it is passed over without reading its row. One statement for all three.
+    /// Active bookings of one practitioner, room or patient that overlap one of a chunk's bookings
+    /// (given as a JSON array of ids), one statement for the whole chunk. A candidate's start is
+    /// bounded below by the longest appointment, so the start indexes serve; the booking itself is
+    /// left out by its rowid, which the index holds, so it is passed over without reading its row.
     private let overlaps: Prepared
+    /// Notes on those of a chunk's bookings that are cancelled.
+    private let notesOnCancelled: Prepared
     /// Per table, another row holding the same key a person types (chart number, handle, slug).
     private let sameKey: [String: (kind: String, statement: Prepared)]
 
     init(db: Database, now: Int64) throws {
         self.db = db
         self.now = now
-        appointment = try db.prepare("SELECT staff_id, room_id, patient_id, start_ms, end_ms, status, rowid FROM appointment WHERE id = ?")
-        notesOfAppointment = try db.prepare("SELECT id FROM note WHERE appointment_id = ?")
-        overlaps = try db.prepare(["staff_id", "room_id", "patient_id"].enumerated().map { index, column in
+        let chunk = "SELECT value FROM json_each(?1)"
+        overlaps = try db.prepare("""
+            WITH t AS MATERIALIZED (SELECT a.rowid AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
+                                    FROM appointment a WHERE a.id IN (\(chunk)) AND a.status != 'cancelled')
+            """ + ["staff_id", "room_id", "patient_id"].map { column in
             """
-            SELECT id FROM appointment WHERE \(column) = ?\(index + 5) AND start_ms > ?1 AND start_ms < ?2 AND end_ms > ?3
-            AND rowid != ?4 AND status != 'cancelled'
+             SELECT t.id, o.id FROM t JOIN appointment o ON o.\(column) = t.\(column) AND o.start_ms > t.start_ms - ?2
+                AND o.start_ms < t.end_ms AND o.end_ms > t.start_ms AND o.rowid != t.r AND o.status != 'cancelled'
             """
-        }.joined(separator: " UNION ALL "))
+        }.joined(separator: " UNION ALL"))
+        notesOnCancelled = try db.prepare("""
+            SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.id IN (\(chunk)) AND a.status = 'cancelled'
+            """)
         var sameKey: [String: (kind: String, statement: Prepared)] = [:]
         for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
             sameKey[table] = (kind, try db.prepare("""
@@ -36,24 +42,11 @@ struct ConflictDetector {
     }
 
     func detect(touched: Set<Merger.RowKey>, recorder: inout Merger) throws {
-        let maxDuration = recorder.maxDuration
-        for key in touched.sorted() {
+        var appointments: [JSONValue] = []
+        for key in touched {
             switch key.table {
             case "appointment":
-                var slot: (people: [String], start: Int64, end: Int64, cancelled: Bool, rowid: Int64)?
-                try appointment.each([key.rowID]) { row in
-                    slot = ([row.text(0), row.text(1), row.text(2)], row.int(3), row.int(4), row.text(5) == "cancelled", row.int(6))
-                }
-                guard let slot else { continue }
-                var others: [(kind: String, id: String)] = []
-                if slot.cancelled {
-                    try notesOfAppointment.each([key.rowID]) { others.append(("note-on-cancelled", $0.text(0))) }
-                } else {
-                    try overlaps.each([slot.start - maxDuration, slot.end, slot.start, slot.rowid] + slot.people) {
-                        others.append(("double-booking", $0.text(0)))
-                    }
-                }
-                for other in others { try recorder.recordConflict(kind: other.kind, table: "appointment", a: key.rowID, b: other.id) }
+                appointments.append(.string(key.rowID))
             case "note":
                 if let row = try db.first("SELECT a.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE n.id = ? AND a.status = 'cancelled'", [key.rowID]) {
                     try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: key.rowID)
@@ -65,6 +58,13 @@ struct ConflictDetector {
                 for other in others { try recorder.recordConflict(kind: unique.kind, table: key.table, a: key.rowID, b: other) }
             }
         }
+        guard !appointments.isEmpty else { return }
+        // Conflicts are recorded after the reading ends: recording writes, which a statement still stepping must not see.
+        let ids = JSONValue.array(appointments).canonical
+        var found: [(kind: String, a: String, b: String)] = []
+        try overlaps.each([ids, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
+        try notesOnCancelled.each([ids]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+        for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: "appointment", a: conflict.a, b: conflict.b) }
     }
 }
 

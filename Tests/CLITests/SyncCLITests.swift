@@ -302,6 +302,27 @@ struct SyncCLITests {
         #expect(twice.status != 0)
     }
 
+    @Test("a note started at one site on a booking cancelled at another while offline is listed everywhere")
+    func noteOnCancelledConflict() throws {
+        let (a, b, c) = try threeSites()
+        try exchangeAll([a, b, c])
+        let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-01"]))
+        let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" || $0["with"] as? String == "jdoe" }?["id"] as? String,
+                                   "jdoe's booking on 2026-12-01: \(day)")
+
+        // Offline: MTL writes a note for the session, LAV cancels it.
+        let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)
+        try c.clinic.ok(["cancel", booking, "--reason", "patient called"])
+
+        try exchangeAll([a, b, c])
+        for site in [a, b, c] {
+            let open = try site.conflicts()
+            #expect(open.map { $0["kind"] as? String } == ["note-on-cancelled"], "conflicts at \(site.code): \(open)")
+            let refs = open.first.map { [($0["a"] as? [String: Any])?["ref"] as? String, ($0["b"] as? [String: Any])?["ref"] as? String] }
+            #expect(Set((refs ?? []).compactMap { $0 }) == [booking, note], "both sides at \(site.code): \(open)")
+        }
+    }
+
     @Test("refused files: untrusted, revoked, bad signature, other recipient, truncated, edited, newer format; digest unchanged")
     func refusals() throws {
         let (a, b, c) = try threeSites()
