@@ -364,9 +364,12 @@ struct Merger {
     mutating func recordConflict(kind: String, table: String, a: String, b: String, row: String? = nil) throws {
         let ordered = (min(a, b), max(a, b))
         let id = SHA256Hex.of("\(kind)|\(ordered.0)|\(ordered.1)")
+        // Sides of one kind are stored smaller id first; a note on a cancelled booking keeps its
+        // two different things apart instead: the booking is side A, the note side B.
+        let sides = kind == "note-on-cancelled" ? (a, b) : ordered
         try db.execute("""
             INSERT OR IGNORE INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at, row_id) VALUES (?, ?, ?, ?, ?, '', '', ?, ?)
-            """, [id, kind, table, ordered.0, ordered.1, now, row])
+            """, [id, kind, table, sides.0, sides.1, now, row])
         if db.changes > 0 { newConflicts += 1 }
     }
 }

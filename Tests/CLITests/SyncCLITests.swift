@@ -318,9 +318,35 @@ struct SyncCLITests {
         for site in [a, b, c] {
             let open = try site.conflicts()
             #expect(open.map { $0["kind"] as? String } == ["note-on-cancelled"], "conflicts at \(site.code): \(open)")
+            // The booking is side A and the note side B, whichever id is smaller.
             let refs = open.first.map { [($0["a"] as? [String: Any])?["ref"] as? String, ($0["b"] as? [String: Any])?["ref"] as? String] }
-            #expect(Set((refs ?? []).compactMap { $0 }) == [booking, note], "both sides at \(site.code): \(open)")
+            #expect(refs == [booking, note], "both sides at \(site.code): \(open)")
         }
+    }
+
+    @Test("a note signed at one site and edited or needled at another while offline lists each late change everywhere")
+    func editAfterSignConflict() throws {
+        let (a, b, c) = try threeSites()
+        let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-02"]))
+        let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String, "jdoe's booking: \(day)")
+        let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)
+        try a.clinic.ok(["note", "edit", note, "--subjective", "Neck pain after desk work", "--as", "jdoe"])
+        try exchangeAll([a, b, c])
+
+        // Offline: MTL signs; QC, still holding the draft, edits the plan and records needling.
+        try a.clinic.ok(["note", "sign", note, "--as", "jdoe"])
+        try b.clinic.ok(["note", "edit", note, "--plan", "Home stretches", "--as", "jdoe"])
+        try b.clinic.ok(["note", "needle", note, "--muscle", "upper trapezius", "--side", "right", "--gauge", "0.25", "--length", "30",
+                         "--depth", "15mm", "--technique", "pistoning", "--count", "1", "--as", "jdoe"])
+
+        try exchangeAll([a, b, c])
+        var lists: [[String]] = []
+        for site in [a, b, c] {
+            let open = try site.conflicts().filter { $0["kind"] as? String == "edit-after-sign" }
+            #expect(open.count == 2, "late changes at \(site.code): \(open)")
+            lists.append(open.compactMap { $0["id"] as? String }.sorted())
+        }
+        #expect(Set(lists).count == 1, "the same conflicts at every site: \(lists)")
     }
 
     @Test("refused files: untrusted, revoked, bad signature, other recipient, truncated, edited, newer format; digest unchanged")
