@@ -163,10 +163,11 @@ public struct ConflictBook {
             let snapshot = (try? JSONParser.parse(signature.string(3)))?["signed_content"]?.stringValue.flatMap { try? JSONParser.parse($0) }
             for (table, field) in [("needling", "needling"), ("adverse_event", "adverse_events")] {
                 let covered = Set((snapshot?[field]?.arrayValue ?? []).compactMap(\.stringValue))
-                // The table is written into the text so the partial index `change_<table>_note` serves.
+                // The `IN` term is the partial index's own condition, so `change_note_detail` serves.
                 for row in try db.query("""
-                    SELECT change_id, row_id FROM change WHERE tbl = '\(table)' AND grp = 'details' AND json_extract(vals, '$.note_id') = ?
-                    """, [noteID]) where !covered.contains(row.string(1)) {
+                    SELECT change_id, row_id FROM change WHERE tbl IN ('needling', 'adverse_event') AND tbl = ? AND grp = 'details'
+                    AND json_extract(vals, '$.note_id') = ?
+                    """, [table, noteID]) where !covered.contains(row.string(1)) {
                     later.append((row.string(0), ChangePlace(table: table, row: row.string(1))))
                 }
             }

@@ -47,13 +47,15 @@ extension Schema {
     /// parent every second or third booking: 2.5 pages written per booking for this index alone. Row
     /// ids are time-ordered (UUIDv7), so a new row's changes now land at the end, where the leaf is
     /// rebalanced less often (1.8 pages per booking; SQLite splits an index leaf with its siblings
-    /// even when appending, unlike a table leaf). The needling and
-    /// adverse-event changes of a note, which were found through the table prefix, get indexes of
-    /// their own, kept only for those changes.
+    /// even when appending, unlike a table leaf).
+    ///
+    /// A note's needling and adverse-event changes, which were found through the table prefix, get a
+    /// partial index kept only for those tables. Its condition is an `IN` on purpose: a condition
+    /// `tbl = 'needling'` would make SQLite weigh the index for every statement with `tbl = ?`, and
+    /// such a statement is compiled again each time a new table name is bound to it.
     static let v10ChangesByRowID = """
     DROP INDEX change_row;
     CREATE INDEX change_row ON change(row_id, tbl, grp, hlc);
-    CREATE INDEX IF NOT EXISTS change_needling_note ON change(json_extract(vals, '$.note_id')) WHERE tbl = 'needling' AND grp = 'details';
-    CREATE INDEX IF NOT EXISTS change_adverse_event_note ON change(json_extract(vals, '$.note_id')) WHERE tbl = 'adverse_event' AND grp = 'details';
+    CREATE INDEX IF NOT EXISTS change_note_detail ON change(json_extract(vals, '$.note_id')) WHERE tbl IN ('needling', 'adverse_event');
     """
 }
