@@ -96,10 +96,7 @@ public struct ConflictBook {
         var rows = try db.query("SELECT id, kind, tbl, a_ref, b_ref, row_id FROM conflict").map { row -> Listed in
             // Both sides of a concurrent edit are changes to one row of the conflict's table.
             let place = row.optionalString(5).map { ChangePlace(table: row.string(2), row: $0) }
-            var a = row.string(3), b = row.string(4)
-            // Before the booking was kept as side A, a note on a cancelled booking was stored smaller id first.
-            if row.string(1) == "note-on-cancelled", try db.first("SELECT 1 FROM note WHERE id = ?", [a]) != nil { swap(&a, &b) }
-            return Listed(id: row.string(0), kind: row.string(1), table: row.string(2), a: a, b: b, aPlace: place, bPlace: place)
+            return Listed(id: row.string(0), kind: row.string(1), table: row.string(2), a: row.string(3), b: row.string(4), aPlace: place, bPlace: place)
         }
         // A note on a cancelled appointment can also arise from local writes: list it from the data itself.
         for row in try db.query("SELECT a.id, n.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE a.status = 'cancelled'") {

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -322,6 +323,17 @@ struct SyncCLITests {
             let refs = open.first.map { [($0["a"] as? [String: Any])?["ref"] as? String, ($0["b"] as? [String: Any])?["ref"] as? String] }
             #expect(refs == [booking, note], "both sides at \(site.code): \(open)")
         }
+
+        // A site at schema 9 stored the pair smaller id first, the note possibly as side A: the upgrade turns it round.
+        do {
+            let db = try Database(path: a.clinic.database)
+            try db.executeScript("""
+                UPDATE conflict SET a_ref = b_ref, b_ref = a_ref WHERE kind = 'note-on-cancelled';
+                PRAGMA user_version = 9;
+                """)
+        }
+        let upgraded = try a.conflicts().first.map { [($0["a"] as? [String: Any])?["ref"] as? String, ($0["b"] as? [String: Any])?["ref"] as? String] }
+        #expect(upgraded == [booking, note], "after the upgrade: \(String(describing: upgraded))")
     }
 
     @Test("a note signed at one site and edited or needled at another while offline lists each late change everywhere")

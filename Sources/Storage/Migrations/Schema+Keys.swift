@@ -53,7 +53,11 @@ extension Schema {
     /// partial index kept only for those tables. Its condition is an `IN` on purpose: a condition
     /// `tbl = 'needling'` would make SQLite weigh the index for every statement with `tbl = ?`, and
     /// such a statement is compiled again each time a new table name is bound to it.
+    ///
+    /// A note on a cancelled booking keeps the booking as side A from now on; rows stored smaller id
+    /// first, with the note as side A, are turned round once here.
     static let v10ChangesByRowID = """
+    UPDATE conflict SET a_ref = b_ref, b_ref = a_ref WHERE kind = 'note-on-cancelled' AND a_ref IN (SELECT id FROM note);
     DROP INDEX change_row;
     CREATE INDEX change_row ON change(row_id, tbl, grp, hlc);
     CREATE INDEX IF NOT EXISTS change_note_detail ON change(json_extract(vals, '$.note_id')) WHERE tbl IN ('needling', 'adverse_event');
