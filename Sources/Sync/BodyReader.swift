@@ -1,8 +1,9 @@
 import Foundation
 import Models
 
-/// One change line of a log's body as the reading thread leaves it for the writer.
-struct ReadChange: Sendable {
+/// One change line of a log's body as the reading thread leaves it for the writer. A class, so
+/// handing it over and taking it out of a batch costs one reference count, not one per field.
+final class ReadChange: Sendable {
     /// Where the change belongs and the id it claims: what the writer needs to skip it when it is
     /// already stored.
     struct Place: Sendable {
@@ -14,15 +15,22 @@ struct ReadChange: Sendable {
         let group: String
     }
 
-    /// A change checked for shape, group and id, with its values as canonical text, ready to store.
+    /// A change checked for shape, group and id, with its values as canonical text, ready to store;
+    /// `ordered` holds the same values in the group's column order.
     struct Ready: Sendable {
         let change: Change
         let values: String
+        let ordered: [JSONValue]
     }
 
     let place: Place
     /// What the writer stores when the change is not already here, or the error it then raises.
     let outcome: Result<Ready, any Error>
+
+    init(place: Place, outcome: Result<Ready, any Error>) {
+        self.place = place
+        self.outcome = outcome
+    }
 
     /// Reads one line: by position when it is laid out canonically with plain strings, else by the
     /// general parse. Only checks that need no database are made here; a line already stored is
@@ -38,15 +46,16 @@ struct ReadChange: Sendable {
                 // Not quite canonical: the general parse decides what it is, the scanned place still says if it was seen.
                 return ReadChange(place: place, outcome: Result { try general(bytes, line: number) }.flatMap(\.outcome))
             }
+            let ordered: [JSONValue]
             do {
-                try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
+                ordered = try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
             } catch {
                 return ReadChange(place: place, outcome: .failure(error))
             }
             let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
                                 group: scanned.group, values: values, previous: scanned.previous)
             let text = String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self)
-            return ReadChange(place: place, outcome: .success(Ready(change: change, values: text)))
+            return ReadChange(place: place, outcome: .success(Ready(change: change, values: text, ordered: ordered)))
         }
     }
 
@@ -61,7 +70,8 @@ struct ReadChange: Sendable {
         guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
             return ReadChange(place: place, outcome: .failure(SyncError.badFile("a change was edited (its id does not match its content)", line: number)))
         }
-        return ReadChange(place: place, outcome: .success(Ready(change: change, values: JSONValue.object(change.values).canonical)))
+        return ReadChange(place: place, outcome: .success(Ready(change: change, values: JSONValue.object(change.values).canonical,
+                                                                ordered: ChangeLine.ordered(change))))
     }
 }
 

@@ -152,6 +152,11 @@ enum ChangeLine {
         return (Change(origin: origin, hlc: HLC(rawValue: hlc), table: table, rowID: row, group: group, values: values, previous: previous), id)
     }
 
+    /// A checked change's values in its group's column order (empty for a deletion).
+    static func ordered(_ change: Change) -> [JSONValue] {
+        SyncSchema.table(change.table)?.group(named: change.group)?.map { change.values[$0] ?? .null } ?? []
+    }
+
     /// A valid site code, a stamp after the epoch, a row id of 1 to 64 characters.
     static func fieldsValid(origin: String, hlc: Int64, row: String) -> Bool {
         // A character is at least one byte, so the byte count settles the usual case without counting characters.
@@ -159,20 +164,30 @@ enum ChangeLine {
     }
 
     /// The table is synced and the values are exactly its group's columns, each a plain value.
-    static func checkGroup(table: String, group: String, values: [String: JSONValue], line: Int) throws {
+    /// Returns the values in the group's column order (empty for a deletion), so the writer can
+    /// bind them by position.
+    @discardableResult
+    static func checkGroup(table: String, group: String, values: [String: JSONValue], line: Int) throws -> [JSONValue] {
         guard let synced = SyncSchema.table(table) else { throw SyncError.badFile("unknown table", line: line) }
         if group == "_deleted" {
             guard values.isEmpty, synced.merge == .lastWriterWins else { throw SyncError.badFile("invalid deletion", line: line) }
-            return
+            return []
         }
-        guard let columns = synced.group(named: group), values.count == columns.count, columns.allSatisfy({ values[$0] != nil }) else {
+        guard let columns = synced.group(named: group), values.count == columns.count else {
             throw SyncError.badFile("a change's columns do not match its group", line: line)
         }
-        for value in values.values {
+        var ordered: [JSONValue] = []
+        ordered.reserveCapacity(columns.count)
+        var nested = false
+        for column in columns {
+            guard let value = values[column] else { throw SyncError.badFile("a change's columns do not match its group", line: line) }
             switch value {
             case .null, .integer, .decimal, .string: break
-            default: throw SyncError.badFile("a change holds a nested value", line: line)
+            default: nested = true
             }
+            ordered.append(value)
         }
+        if nested { throw SyncError.badFile("a change holds a nested value", line: line) }
+        return ordered
     }
 }

@@ -7,14 +7,17 @@ struct ConflictDetector {
     let db: Database
     let now: Int64
     /// Active bookings of one practitioner, room or patient that overlap one of a chunk's bookings
-    /// (given as a JSON array of ids), one statement for the whole chunk. A candidate's start is
+    /// (given as a JSON array of rowids), one statement for the whole chunk. A candidate's start is
     /// bounded below by the longest appointment, so the start indexes serve; the booking itself is
     /// left out by its rowid, which the index holds, so it is passed over without reading its row.
     private let overlaps: Prepared
     /// Notes on those of a chunk's bookings that are cancelled.
     private let notesOnCancelled: Prepared
-    /// Per table, another row holding the same key a person types (chart number, handle, slug).
-    private let sameKey: [String: (kind: String, statement: Prepared)]
+    /// The rowids of appointments named by id (a JSON array), for rows the import did not insert itself.
+    private let appointmentRows: Prepared
+    /// Per table, another row holding the same key a person types (chart number, handle, slug),
+    /// found from the row's id or, for a row the import just inserted, from its rowid.
+    private let sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared)]
 
     init(db: Database, now: Int64) throws {
         self.db = db
@@ -22,7 +25,7 @@ struct ConflictDetector {
         let chunk = "SELECT value FROM json_each(?1)"
         overlaps = try db.prepare("""
             WITH t AS MATERIALIZED (SELECT a.rowid AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
-                                    FROM appointment a WHERE a.id IN (\(chunk)) AND a.status != 'cancelled')
+                                    FROM appointment a WHERE a.rowid IN (\(chunk)) AND a.status != 'cancelled')
             """ + ["staff_id", "room_id", "patient_id"].map { column in
             """
              SELECT t.id, o.id FROM t JOIN appointment o ON o.\(column) = t.\(column) AND o.start_ms > t.start_ms - ?2
@@ -30,41 +33,60 @@ struct ConflictDetector {
             """
         }.joined(separator: " UNION ALL"))
         notesOnCancelled = try db.prepare("""
-            SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.id IN (\(chunk)) AND a.status = 'cancelled'
+            SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.rowid IN (\(chunk)) AND a.status = 'cancelled'
             """)
-        var sameKey: [String: (kind: String, statement: Prepared)] = [:]
+        appointmentRows = try db.prepare("SELECT rowid FROM appointment WHERE id IN (\(chunk))")
+        var sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared)] = [:]
         for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
-            sameKey[table] = (kind, try db.prepare("""
-                SELECT y.id FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid WHERE x.id = ?
-                """))
+            let others = "SELECT y.id FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid"
+            sameKey[table] = (kind, try db.prepare(others + " WHERE x.id = ?"), try db.prepare(others + " WHERE x.rowid = ?"))
         }
         self.sameKey = sameKey
     }
 
-    func detect(touched: Set<Merger.RowKey>, recorder: inout Merger) throws {
-        var appointments: [JSONValue] = []
+    /// Looks for conflicts among `touched` rows (named by id) and `inserted` rows (just inserted by
+    /// the import, with their rowids, so no id needs looking up).
+    func detect(touched: [Merger.RowKey], inserted: [Merger.InsertedRow] = [], recorder: inout Merger) throws {
+        var appointmentIDs: [JSONValue] = []
+        var appointmentRows: [Int64] = []
         for key in touched {
             switch key.table {
             case "appointment":
-                appointments.append(.string(key.rowID))
+                appointmentIDs.append(.string(key.rowID))
             case "note":
                 if let row = try db.first("SELECT a.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE n.id = ? AND a.status = 'cancelled'", [key.rowID]) {
                     try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: key.rowID)
                 }
             default:
                 guard let unique = sameKey[key.table] else { continue }
-                var others: [String] = []
-                try unique.statement.each([key.rowID]) { others.append($0.text(0)) }
-                for other in others { try recorder.recordConflict(kind: unique.kind, table: key.table, a: key.rowID, b: other) }
+                try record(unique.kind, table: key.table, row: key.rowID, others: unique.byID, [key.rowID], recorder: &recorder)
             }
         }
-        guard !appointments.isEmpty else { return }
+        for row in inserted {
+            if row.key.table == "appointment" {
+                appointmentRows.append(row.rowid)
+            } else if let unique = sameKey[row.key.table] {
+                try record(unique.kind, table: row.key.table, row: row.key.rowID, others: unique.byRow, [row.rowid], recorder: &recorder)
+            }
+        }
+        if !appointmentIDs.isEmpty {
+            try self.appointmentRows.each([JSONValue.array(appointmentIDs).canonical]) { appointmentRows.append($0.int(0)) }
+        }
+        guard !appointmentRows.isEmpty else { return }
         // Conflicts are recorded after the reading ends: recording writes, which a statement still stepping must not see.
-        let ids = JSONValue.array(appointments).canonical
+        let rows = "[" + appointmentRows.map(String.init).joined(separator: ",") + "]"
         var found: [(kind: String, a: String, b: String)] = []
-        try overlaps.each([ids, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
-        try notesOnCancelled.each([ids]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+        try overlaps.each([rows, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
+        try notesOnCancelled.each([rows]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
         for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: "appointment", a: conflict.a, b: conflict.b) }
+    }
+
+    /// Records a conflict with every other row holding the same typed key as `row`.
+    private func record(_ kind: String, table: String, row: String, others statement: Prepared, _ arguments: [SQLBindable],
+                        recorder: inout Merger) throws {
+        var others: [String] = []
+        try statement.each(arguments) { others.append($0.text(0)) }
+        for other in others { try recorder.recordConflict(kind: kind, table: table, a: row, b: other) }
     }
 }
 

@@ -132,14 +132,10 @@ struct ChangeBatch {
     let detector: ConflictDetector
     /// Values of the changes stored since the last merge, by their row in `change`, so the merge need not parse them again.
     var fresh: [Int64: [String: JSONValue]] = [:]
-    /// Per origin, the largest HLC stored here; a change stamped later cannot be here yet, so it
-    /// needs no lookup (changes arrive mostly in stamp order, so most need none).
-    var newestStored: [String: Int64] = [:]
-    /// Per origin, the largest HLC stored before this import began.
-    var newestBefore: [String: Int64] = [:]
-    /// Per origin, the ids stored by this import at its `newestStored` stamp. The changes of one
-    /// commit share a stamp; a stamp newer than `newestBefore` can only be here through this set.
-    var storedAtNewest: [String: Set<String>] = [:]
+    /// Per origin, what `isStored` knows of its stamps; the origin of the last change is kept
+    /// apart in `current`, as a file holds long stretches of one origin's changes.
+    var origins: [String: OriginStamps] = [:]
+    var current: (origin: String, stamps: OriginStamps)?
     /// The changes of the row the last lines named, while consecutive lines keep naming it.
     var run: Merger.Run?
     let mergeEvery: Int
@@ -168,9 +164,9 @@ struct ChangeBatch {
     /// The lookup is skipped when the stamp is newer than anything stored from its origin, and a
     /// change sharing the newest stamp stored by this import is looked up in memory.
     mutating func isStored(_ id: String, origin: String, hlc: Int64, table: String, row: String, group: String) throws -> Bool {
-        let newestHere = try newest(origin)
-        if hlc > newestHere { return false }
-        if hlc == newestHere, hlc > newestBefore[origin] ?? Int64.min { return storedAtNewest[origin]?.contains(id) == true }
+        let stamps = try self.stamps(origin)
+        if hlc > stamps.newestStored { return false }
+        if hlc == stamps.newestStored, hlc > stamps.newestBefore { return stamps.idsAtNewest.contains(id) }
         return try lookup.exists([table, row, group, hlc, id])
     }
 
@@ -179,25 +175,24 @@ struct ChangeBatch {
         try isStored(id, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, row: change.rowID, group: change.group)
     }
 
-    /// The largest HLC stored here from an origin, read from the database the first time.
-    private mutating func newest(_ origin: String) throws -> Int64 {
-        if let known = newestStored[origin] { return known }
-        let stored = try newestForOrigin.first([origin]).flatMap { $0.optionalInt(0) } ?? Int64.min
-        newestStored[origin] = stored
-        newestBefore[origin] = stored
-        return stored
+    /// What is known of an origin's stamps, read from the database the first time; it becomes `current`.
+    private mutating func stamps(_ origin: String) throws -> OriginStamps {
+        if let current, current.origin == origin { return current.stamps }
+        if let current { origins[current.origin] = current.stamps }
+        let stamps: OriginStamps
+        if let known = origins[origin] {
+            stamps = known
+        } else {
+            stamps = OriginStamps(newestBefore: try newestForOrigin.first([origin]).flatMap { $0.optionalInt(0) } ?? Int64.min)
+        }
+        current = (origin, stamps)
+        return stamps
     }
 
     /// Notes a stored change for `isStored`.
     private mutating func noteStored(_ id: String, origin: String, hlc: Int64) throws {
-        let newestHere = try newest(origin)
-        if hlc > newestHere {
-            newestStored[origin] = hlc
-            storedAtNewest[origin, default: []].removeAll(keepingCapacity: true)
-            storedAtNewest[origin, default: []].insert(id)
-        } else if hlc == newestHere {
-            storedAtNewest[origin, default: []].insert(id)
-        }
+        _ = try stamps(origin)
+        current?.stamps.note(id, hlc: hlc)
     }
 
     /// Takes a change line the reading thread read: skipped cheaply when already seen, else stored,
@@ -211,7 +206,7 @@ struct ChangeBatch {
         }
         let ready = try read.outcome.get()
         received += 1
-        try store(ready.change, id: place.id, canonicalValues: ready.values, force: false)
+        try store(ready.change, id: place.id, canonicalValues: ready.values, ordered: ready.ordered, force: false)
     }
 
     /// Stores one received change unless already seen or too far in the future.
@@ -222,21 +217,23 @@ struct ChangeBatch {
             return
         }
         guard change.id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
-        try store(change, id: claimedID, canonicalValues: JSONValue.object(change.values).canonical, force: force)
+        try store(change, id: claimedID, canonicalValues: JSONValue.object(change.values).canonical, ordered: ChangeLine.ordered(change),
+                  force: force)
     }
 
-    private mutating func store(_ change: Change, id: String, canonicalValues values: String, force: Bool) throws {
+    /// `ordered`: the values in the group's column order (`ChangeLine.checkGroup`).
+    private mutating func store(_ change: Change, id: String, canonicalValues values: String, ordered: [JSONValue], force: Bool) throws {
         if !force, change.hlc.isTooFarAhead(of: now) {
             try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                            [id, change.line, change.hlc.rawValue, change.origin, from, now])
             quarantined += 1
             return
         }
-        let key = Merger.RowKey(table: change.table, rowID: change.rowID)
-        if run?.key != key {
+        if run?.key.names(table: change.table, rowID: change.rowID) != true {
             try closeRun()
+            let key = Merger.RowKey(table: change.table, rowID: change.rowID)
             // Asked before this change is stored: did anything stored here, or waiting in this chunk, name the row?
-            var isNew = !touched.contains(key)
+            var isNew = touched.isEmpty || !touched.contains(key)
             if isNew {
                 try rowHasChanges.bind(change.table, at: 1)
                 try rowHasChanges.bind(change.rowID, at: 2)
@@ -257,7 +254,7 @@ struct ChangeBatch {
         }
         newest = max(newest, change.hlc)
         run?.changes.append(Merger.Run.Stored(group: change.group, hlc: change.hlc.rawValue, origin: change.origin, id: id, seq: seq,
-                                              values: change.values))
+                                              values: change.values, ordered: ordered))
         applied += 1
     }
 
@@ -271,7 +268,7 @@ struct ChangeBatch {
             touched.insert(run.key)
         }
         // Rows inserted from their runs count toward the chunk too: their conflict checks run with it.
-        if touched.count + merger.appliedKeys.count >= mergeEvery { try merge(final: false) }
+        if touched.count + merger.appliedKeys.count + merger.insertedNew.count >= mergeEvery { try merge(final: false) }
     }
 
     /// Merges the rows touched since the last merge and looks for semantic conflicts among them
@@ -279,7 +276,9 @@ struct ChangeBatch {
     private mutating func merge(final: Bool) throws {
         if final { try closeRun() }
         try merger.apply(touched, fresh: fresh, retryPending: final)
-        try detector.detect(touched: touched.union(merger.appliedKeys), recorder: &merger)
+        // A row inserted from its run and merged again from a later run is checked twice, to no effect
+        // (a conflict is recorded once); rows of new runs are not hashed to rule that out.
+        try detector.detect(touched: Array(touched.union(merger.appliedKeys)), inserted: merger.insertedNew, recorder: &merger)
         touched.removeAll(keepingCapacity: true)
         fresh.removeAll(keepingCapacity: true)
         merger.forgetApplied()
@@ -306,5 +305,59 @@ struct ChangeBatch {
         let pending = Int(try db.first("SELECT COUNT(*) FROM pending_row")?.int(0) ?? 0)
         return Importer.Summary(from: from, applied: applied, alreadySeen: alreadySeen, conflicts: merger.newConflicts,
                                 quarantined: quarantined, pending: pending)
+    }
+}
+
+/// What an import knows of one origin's stamps, so that most changes need no lookup to tell
+/// whether they are already stored.
+struct OriginStamps {
+    /// The largest HLC stored here from the origin before this import began.
+    let newestBefore: Int64
+    /// The largest HLC stored here from the origin; a change stamped later cannot be here yet
+    /// (changes arrive mostly in stamp order, so most need no lookup).
+    private(set) var newestStored: Int64
+    /// The ids this import stored at `newestStored`. The changes of one commit share a stamp; a
+    /// stamp newer than `newestBefore` can only be here through this list.
+    private(set) var idsAtNewest = IDList()
+
+    init(newestBefore: Int64) {
+        self.newestBefore = newestBefore
+        newestStored = newestBefore
+    }
+
+    mutating func note(_ id: String, hlc: Int64) {
+        if hlc > newestStored {
+            newestStored = hlc
+            idsAtNewest.removeAll()
+            idsAtNewest.insert(id)
+        } else if hlc == newestStored {
+            idsAtNewest.insert(id)
+        }
+    }
+}
+
+/// A set of change ids that is nearly always tiny (the changes of one commit): searched in a short
+/// list without hashing, and hashed only once it grows.
+struct IDList {
+    private var few: [String] = []
+    private var many: Set<String>?
+    static let listLimit = 16
+
+    func contains(_ id: String) -> Bool { many?.contains(id) ?? few.contains(id) }
+
+    mutating func insert(_ id: String) {
+        if many != nil {
+            many?.insert(id)
+        } else if few.count < Self.listLimit {
+            if !few.contains(id) { few.append(id) }
+        } else {
+            many = Set(few + [id])
+            few.removeAll()
+        }
+    }
+
+    mutating func removeAll() {
+        few.removeAll(keepingCapacity: true)
+        many = nil
     }
 }

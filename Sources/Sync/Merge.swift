@@ -10,15 +10,20 @@ struct Merger {
     private(set) var newConflicts = 0
     /// Every row this merge inserted or updated, including rows released from pending.
     private(set) var appliedKeys: Set<RowKey> = []
+    /// Rows inserted straight from their runs (`applyNew`), each once: kept apart from `appliedKeys`
+    /// so that a file of new rows never hashes a row key.
+    private(set) var insertedNew: [InsertedRow] = []
     /// The longest appointment stored, kept here while merging and written back once per merge.
     private(set) var maxDuration: Int64
     private var storedMaxDuration: Int64
-    /// Rows known to exist, per table, so a row's references are not looked up again and again.
-    /// Forgotten whenever this merge deletes anything (a delete may cascade).
-    private var known: [String: Set<String>] = [:]
+    /// Rows known to exist, per table (by `SyncSchema` rank), so a row's references are not looked
+    /// up again and again. Forgotten whenever this merge deletes anything (a delete may cascade).
+    private var known = [Set<String>](repeating: [], count: SyncSchema.tables.count)
+    /// What `applyNew` needs of each table, by rank, worked out once.
+    private let plans: [NewRowPlan?] = SyncSchema.tables.map(NewRowPlan.init)
     private var knownCount = 0
     private let winnersQuery: Prepared
-    private var tableStatements: [String: (select: Prepared, insert: Prepared, exists: Prepared)] = [:]
+    private var tableStatements = [TableStatements?](repeating: nil, count: SyncSchema.tables.count)
 
     init(db: Database, now: Int64) throws {
         self.db = db
@@ -31,7 +36,10 @@ struct Merger {
     }
 
     /// Starts the next chunk's list of applied rows.
-    mutating func forgetApplied() { appliedKeys.removeAll(keepingCapacity: true) }
+    mutating func forgetApplied() {
+        appliedKeys.removeAll(keepingCapacity: true)
+        insertedNew.removeAll(keepingCapacity: true)
+    }
 
     struct RowKey: Hashable, Comparable {
         let table: String
@@ -45,6 +53,9 @@ struct Merger {
             rank = SyncSchema.rank(table)
         }
 
+        /// True for the key of `rowID` in `table`, compared row id first (two rows of one table differ there).
+        func names(table: String, rowID: String) -> Bool { self.rowID == rowID && self.table == table }
+
         static func == (lhs: RowKey, rhs: RowKey) -> Bool { lhs.table == rhs.table && lhs.rowID == rhs.rowID }
 
         func hash(into hasher: inout Hasher) {
@@ -55,6 +66,12 @@ struct Merger {
         static func < (lhs: RowKey, rhs: RowKey) -> Bool {
             (lhs.rank, lhs.rowID) < (rhs.rank, rhs.rowID)
         }
+    }
+
+    /// A row the import inserted, with the rowid SQLite gave it.
+    struct InsertedRow {
+        let key: RowKey
+        let rowid: Int64
     }
 
     struct Winner {
@@ -112,6 +129,8 @@ struct Merger {
             let id: String
             let seq: Int64
             let values: [String: JSONValue]
+            /// The same values in the group's column order.
+            let ordered: [JSONValue]
         }
 
         let key: RowKey
@@ -122,16 +141,40 @@ struct Merger {
     /// Tables whose rows `applyRow` treats by rules of their own (signatures and what they cover).
     private static let ownRules: Set<String> = ["note", "needling", "adverse_event"]
 
+    /// A table whose new rows `applyNew` may insert from their runs alone, resolved against
+    /// `SyncSchema` once: nil for a table with rules of its own or rows only ever inserted.
+    struct NewRowPlan {
+        let table: SyncedTable
+        /// Per reference, the column's place in `table.columns` and the rank of the table it names.
+        let references: [(column: Int, rank: Int)]
+        /// Places of `start_ms` and `end_ms` for an appointment, so the longest one is kept up to date.
+        let span: (start: Int, end: Int)?
+
+        init?(_ table: SyncedTable) {
+            guard table.merge == .lastWriterWins, !Merger.ownRules.contains(table.name) else { return nil }
+            self.table = table
+            references = table.references.compactMap { reference in
+                table.columns.firstIndex(of: reference.column).map { ($0, SyncSchema.rank(reference.table)) }
+            }
+            if table.name == "appointment", let start = table.columns.firstIndex(of: "start_ms"), let end = table.columns.firstIndex(of: "end_ms") {
+                span = (start, end)
+            } else {
+                span = nil
+            }
+        }
+    }
+
     /// Inserts a new row from its run alone, as `applyRow` would from the same changes, without
     /// reading back what was just stored: per group the largest (HLC, origin, id) wins. False, with
     /// nothing written, when the row needs the general merge: a table with rules of its own, a
     /// group missing or a deletion, or a reference to a row not here yet.
     mutating func applyNew(_ run: Run) throws -> Bool {
-        guard run.isNew, let table = SyncSchema.table(run.key.table), table.merge == .lastWriterWins,
-              !Self.ownRules.contains(table.name) else { return false }
+        guard run.isNew, run.key.rank < plans.count, let plan = plans[run.key.rank] else { return false }
+        let table = plan.table
         var picks = [Int](repeating: -1, count: table.groups.count)
         for (index, change) in run.changes.enumerated() {
-            guard let group = table.groups.firstIndex(where: { $0.name == change.group }) else { return false }
+            guard let group = table.groups.firstIndex(where: { $0.name == change.group }),
+                  change.ordered.count == table.groups[group].columns.count else { return false }
             if picks[group] >= 0 {
                 let held = run.changes[picks[group]]
                 if (held.hlc, held.origin, held.id) > (change.hlc, change.origin, change.id) { continue }
@@ -141,26 +184,27 @@ struct Merger {
         guard !picks.contains(-1) else { return false }
         var values: [JSONValue] = []
         values.reserveCapacity(table.columns.count)
-        for (group, pick) in zip(table.groups, picks) {
-            let winner = run.changes[pick].values
-            for column in group.columns { values.append(winner[column] ?? .null) }
+        for pick in picks { values.append(contentsOf: run.changes[pick].ordered) }
+        for reference in plan.references {
+            if case .string(let id) = values[reference.column], try !exists(rank: reference.rank, id: id) { return false }
         }
-        func value(_ column: String) -> JSONValue? { table.columns.firstIndex(of: column).map { values[$0] } }
-        if try lacksReference(table, in: table.columns, value) { return false }
-        try insert(table, id: run.key.rowID, values: values)
-        appliedKeys.insert(run.key)
-        noteDuration(table, value)
+        try insert(table, rank: run.key.rank, id: run.key.rowID, values: values)
+        insertedNew.append(InsertedRow(key: run.key, rowid: db.lastInsertRowID))
+        if let span = plan.span, let start = values[span.start].integerValue, let end = values[span.end].integerValue {
+            maxDuration = max(maxDuration, end - start)
+        }
         return true
     }
 
     /// Inserts a row, `values` in `table.columns` order, with its local columns set to now.
-    private mutating func insert(_ table: SyncedTable, id: String, values: [JSONValue]) throws {
-        let insert = try statements(table).insert
+    private mutating func insert(_ table: SyncedTable, rank: Int, id: String, values: [JSONValue]) throws {
+        let statements = try statements(rank: rank)
+        let insert = statements.insert
         try insert.bind(id, at: 1)
         for (offset, value) in values.enumerated() { try insert.bind(SyncValues.sql(value), at: Int32(offset + 2)) }
-        for offset in Self.localColumns(table.name).indices { try insert.bind(now, at: Int32(values.count + 2 + offset)) }
+        for offset in 0..<statements.localColumns { try insert.bind(now, at: Int32(values.count + 2 + offset)) }
         try insert.run()
-        remember(table.name, id)
+        remember(rank, id)
     }
 
     /// Keeps `maxDuration` up to date with an appointment just merged.
@@ -195,16 +239,32 @@ struct Merger {
     }
 
     /// The compiled statements for one table: read a row, insert one, test one exists.
-    mutating func statements(_ table: SyncedTable) throws -> (select: Prepared, insert: Prepared, exists: Prepared) {
-        if let cached = tableStatements[table.name] { return cached }
+    struct TableStatements {
+        let select: Prepared
+        let insert: Prepared
+        let exists: Prepared
+        /// How many local columns (set to now) the insert binds after the synced ones.
+        let localColumns: Int
+    }
+
+    mutating func statements(_ table: SyncedTable) throws -> TableStatements {
+        try statements(rank: SyncSchema.rank(table.name))
+    }
+
+    /// The statements of the table of that rank in `SyncSchema.tables`, compiled once per merge.
+    mutating func statements(rank: Int) throws -> TableStatements {
+        if let cached = tableStatements[rank] { return cached }
+        let table = SyncSchema.tables[rank]
         let local = Self.localColumns(table.name)
         let columns = ["id"] + table.columns + local
-        let made = (select: try db.prepare("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE id = ?"),
-                    insert: try db.prepare("""
-                        INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-                        """),
-                    exists: try db.prepare("SELECT 1 FROM \(table.name) WHERE id = ?"))
-        tableStatements[table.name] = made
+        let made = TableStatements(
+            select: try db.prepare("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE id = ?"),
+            insert: try db.prepare("""
+                INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                """),
+            exists: try db.prepare("SELECT 1 FROM \(table.name) WHERE id = ?"),
+            localColumns: local.count)
+        tableStatements[rank] = made
         return made
     }
 
@@ -220,19 +280,26 @@ struct Merger {
 
     /// True when a row of the table exists (remembered once seen).
     mutating func exists(_ tableName: String, id: String) throws -> Bool {
-        if known[tableName]?.contains(id) == true { return true }
-        guard let table = SyncSchema.table(tableName), try statements(table).exists.exists([id]) else { return false }
-        remember(tableName, id)
+        try exists(rank: SyncSchema.rank(tableName), id: id)
+    }
+
+    /// `exists` for the table of that rank in `SyncSchema.tables`.
+    mutating func exists(rank: Int, id: String) throws -> Bool {
+        guard rank < known.count else { return false }
+        if known[rank].contains(id) { return true }
+        guard try statements(rank: rank).exists.exists([id]) else { return false }
+        remember(rank, id)
         return true
     }
 
-    private mutating func remember(_ table: String, _ id: String) {
+    private mutating func remember(_ rank: Int, _ id: String) {
+        guard rank < known.count else { return }
         if knownCount >= 200_000 { forgetKnown() }
-        if known[table, default: []].insert(id).inserted { knownCount += 1 }
+        if known[rank].insert(id).inserted { knownCount += 1 }
     }
 
     private mutating func forgetKnown() {
-        known.removeAll()
+        for rank in known.indices { known[rank].removeAll() }
         knownCount = 0
     }
 
@@ -289,7 +356,7 @@ struct Merger {
                 newConflicts += 1
                 return .done
             }
-            try insert(table, id: key.rowID, values: table.columns.map { target[$0] ?? .null })
+            try insert(table, rank: key.rank, id: key.rowID, values: table.columns.map { target[$0] ?? .null })
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             // An update may point the row at one not here yet (a room made at a third site, relayed later
