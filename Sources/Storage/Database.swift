@@ -17,6 +17,8 @@ public final class Database {
     var capturesChanges = false
     /// Changes the capture triggers handed over during the current `write` (see `CaptureBuffer`).
     let captured = CaptureBuffer()
+    /// The site's time zone as last looked up on this connection (`SiteRepository.zone`).
+    var zoneCache: SiteTimeZone?
     /// The statements `ChangeCapture.seal` runs, kept once compiled.
     private var sealing: ChangeCapture.Statements?
 

@@ -143,4 +143,23 @@ struct NewRowRunTests {
         #expect(Set([listed.first?.a.reference, listed.first?.b.reference]) == Set([local.first?.appointment.id, "a-2"]))
         #expect(try site.db.first("SELECT COUNT(*) FROM appointment")?.int(0) == 6)
     }
+
+    @Test("a new patient holding a chart number used here is listed as a duplicate, from its run or from the merge", arguments: [false, true])
+    func duplicateChart(split: Bool) throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let chart = try #require(try site.db.first("SELECT chart FROM patient")?.string(0))
+        let identity = change("patient", "p-copy", "identity", ["site_id": .string(site.siteID), "chart": .string(chart), "chart_seq": .integer(1),
+                                                                "created_at": .integer(Self.now)], at: 1)
+        let details = change("patient", "p-copy", "details", ["first": .string("Ada"), "last": .string("Copy"), "dob": .string("1980-01-01"),
+                                                               "phone": .null, "email": .null, "search": .string("ada copy")], at: 1)
+        // Split by another row, the patient's two groups are two runs: the second goes through the general merge.
+        let other = change("room", "r-2", "details", ["site_id": .string(site.siteID), "name": .string("Bed 2"), "kind": .string("bed"),
+                                                      "created_at": .integer(Self.now)], at: 1)
+        let summary = try receive(site.db, split ? [identity, other, details] : [identity, details])
+        #expect(summary.conflicts == 1)
+        let listed = try ConflictBook(site.db).list()
+        #expect(listed.map(\.kind) == ["duplicate-chart"])
+        #expect(Set([listed.first?.a.reference, listed.first?.b.reference]) == Set([site.patient, "p-copy"]))
+    }
 }

@@ -15,11 +15,32 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD` strictly.
     public static func parse(_ text: String) -> CivilDate? {
+        if let date = parseCompact(text) { return date }
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         return CivilDate(year: y, month: m, day: d)
+    }
+
+    /// `YYYY-MM-DD` exactly, read from its bytes: the form every stored date has, so reading a row
+    /// needs no trimming, splitting or character classes. Nil for anything else (the general parse decides).
+    static func parseCompact(_ text: String) -> CivilDate? {
+        var text = text
+        return text.withUTF8 { bytes -> CivilDate? in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = Int(bytes[index]) - Int(UInt8(ascii: "0"))
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return CivilDate(year: year, month: month, day: day)
+        }
     }
 
     /// Parses `YYYY-MM-DD` or throws a usage error naming the option.

@@ -32,5 +32,12 @@ public struct SiteRepository {
     }
 
     /// The site's zone, ready for wall-clock conversions.
-    public func zone() throws -> SiteTimeZone { try SiteTimeZone(try local().timeZone) }
+    public func zone() throws -> SiteTimeZone {
+        let identifier = try local().timeZone
+        // Kept per connection: looking a zone up by name costs more than the booking checks that need it.
+        if let cached = db.zoneCache, cached.identifier == identifier { return cached }
+        let zone = try SiteTimeZone(identifier)
+        db.zoneCache = zone
+        return zone
+    }
 }
