@@ -20,6 +20,14 @@ public struct AppointmentRecord: Sendable, Equatable {
         JOIN service v ON v.id = a.service_id
         """
 
+    init(appointment: Appointment, patientChart: String, practitionerHandle: String, roomName: String, serviceSlug: String) {
+        self.appointment = appointment
+        self.patientChart = patientChart
+        self.practitionerHandle = practitionerHandle
+        self.roomName = roomName
+        self.serviceSlug = serviceSlug
+    }
+
     init(_ row: Row) {
         appointment = Appointment(id: row.string(0), patientID: row.string(1), practitionerID: row.string(2), roomID: row.string(3),
                                   serviceID: row.string(4), span: TimeSpan(start: row.int(5), end: row.int(6)),

@@ -22,13 +22,13 @@ extension Scheduler {
             let roomID: String
             if let roomName {
                 roomID = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                       room: try rooms.require(roomName), excluding: current.id, zone: zone)
+                                       room: try rooms.require(roomName), excluding: current.id, zone: zone).id
             } else {
                 let keep = try rooms.all().first { $0.id == current.appointment.roomID }
                 let kept = try? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
                                           room: keep, excluding: current.id, zone: zone)
-                roomID = try kept ?? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                               room: nil, excluding: current.id, zone: zone)
+                roomID = try (kept ?? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
+                                                room: nil, excluding: current.id, zone: zone)).id
             }
             try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?",
                            [span.start, span.end, practitioner.id, roomID, now, current.id])

@@ -44,17 +44,17 @@ public struct Scheduler {
             let starts = try request.recurrence.map { try $0.instants(from: zone.local(request.start), in: zone) } ?? [request.start]
             let seriesID = starts.count > 1 ? UUIDv7.string(at: Instant.date(now)) : nil
 
-            var planned: [(span: TimeSpan, roomID: String)] = []
+            var planned: [(span: TimeSpan, room: Room)] = []
             var failures: [(String, ClinicError)] = []
             for start in starts {
                 let span = TimeSpan(start: start, end: start + duration)
                 do {
-                    let roomID = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                               room: fixedRoom, excluding: nil, zone: zone)
+                    let room = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
+                                             room: fixedRoom, excluding: nil, zone: zone)
                     if let clash = planned.first(where: { $0.span.overlaps(span) }) {
                         throw ClinicError.refused("slot-taken", "the series itself overlaps at \(zone.format(clash.span.start))")
                     }
-                    planned.append((span, roomID))
+                    planned.append((span, room))
                 } catch let error as ClinicError where starts.count > 1 && error.category == .refused {
                     failures.append((zone.format(start), error))
                 }
@@ -63,29 +63,35 @@ public struct Scheduler {
                 let list = failures.map { "\($0.0) (\($0.1.code): \($0.1.message))" }.joined(separator: "; ")
                 throw ClinicError.refused(first.1.code, "\(failures.count) of \(starts.count) occurrences cannot be booked: \(list); nothing was booked")
             }
-            var ids: [String] = []
+            var booked: [AppointmentRecord] = []
             for (offset, plan) in planned.enumerated() {
                 let id = UUIDv7.string(at: Instant.date(now + Int64(offset)))
                 try db.execute("""
                     INSERT INTO appointment (id, patient_id, staff_id, room_id, service_id, start_ms, end_ms, status, series_id,
                                              original_start_ms, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?)
-                    """, [id, patient.id, practitioner.id, plan.roomID, service.id, plan.span.start, plan.span.end, seriesID,
+                    """, [id, patient.id, practitioner.id, plan.room.id, service.id, plan.span.start, plan.span.end, seriesID,
                           plan.span.start, now, now])
-                ids.append(id)
+                // What was just inserted, as `record(id:)` would read it back.
+                let appointment = Appointment(id: id, patientID: patient.id, practitionerID: practitioner.id, roomID: plan.room.id,
+                                              serviceID: service.id, span: plan.span, status: .booked, lateCancel: false,
+                                              cancelReason: nil, seriesID: seriesID)
+                booked.append(AppointmentRecord(appointment: appointment, patientChart: patient.chart, practitionerHandle: practitioner.handle,
+                                                roomName: plan.room.name, serviceSlug: service.slug))
             }
             try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [duration, duration])
-            return try ids.map { try record(id: $0) }
+            return booked
         }
     }
 
     /// Runs every rule for one interval and returns the room to use; throws the first refusal.
     func checkSlot(_ span: TimeSpan, patient: Patient, practitioner: Practitioner, service: Service, room: Room?,
-                   excluding: String?, zone: SiteTimeZone) throws -> String {
+                   excluding: String?, zone: SiteTimeZone) throws -> Room {
         let staff = StaffRepository(db)
         let date = zone.local(span.start).date
-        try BookingRules.requireScope(service.requires, handle: practitioner.handle,
-                                      credentials: try staff.credentials(staffID: practitioner.id), on: date)
+        if let scope = service.requires {
+            try BookingRules.requireScope(scope, handle: practitioner.handle, credentials: try staff.credentials(staffID: practitioner.id), on: date)
+        }
         let availability = AvailabilityRepository(db)
         try BookingRules.requireWithinHours(span, handle: practitioner.handle, hours: try availability.hours(staffID: practitioner.id),
                                             timeOff: try availability.timeOff(staffID: practitioner.id, from: span.start, to: span.end),
@@ -101,10 +107,10 @@ public struct Scheduler {
             if let existing = try clash(column: "room_id", id: room.id, span: span, excluding: excluding, maxDuration: maxDuration) {
                 throw slotTaken(Clash(resource: .room, existing: existing), name: room.name, zone: zone)
             }
-            return room.id
+            return room
         }
         for candidate in try RoomRepository(db).all() where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding, maxDuration: maxDuration) == nil {
-            return candidate.id
+            return candidate
         }
         throw ClinicError.refused("slot-taken", "no room is free \(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay))")
     }
