@@ -152,9 +152,9 @@ enum ChangeLine {
         return (Change(origin: origin, hlc: HLC(rawValue: hlc), table: table, rowID: row, group: group, values: values, previous: previous), id)
     }
 
-    /// A checked change's values in its group's column order (empty for a deletion).
+    /// A checked change's values in its group's column order (empty for a deletion), as `checkGroup` gives them.
     static func ordered(_ change: Change) -> [JSONValue] {
-        SyncSchema.table(change.table)?.group(named: change.group)?.map { change.values[$0] ?? .null } ?? []
+        (try? checkGroup(table: change.table, group: change.group, values: change.values, line: 0)) ?? []
     }
 
     /// A valid site code, a stamp after the epoch, a row id of 1 to 64 characters.

@@ -19,8 +19,8 @@ struct Merger {
     /// Rows known to exist, per table (by `SyncSchema` rank), so a row's references are not looked
     /// up again and again. Forgotten whenever this merge deletes anything (a delete may cascade).
     private var known = [Set<String>](repeating: [], count: SyncSchema.tables.count)
-    /// What `applyNew` needs of each table, by rank, worked out once.
-    private let plans: [NewRowPlan?] = SyncSchema.tables.map(NewRowPlan.init)
+    /// What `applyNew` needs of each table, by rank, worked out once per process.
+    private static let plans: [NewRowPlan?] = SyncSchema.tables.map(NewRowPlan.init)
     private var knownCount = 0
     private let winnersQuery: Prepared
     private var tableStatements = [TableStatements?](repeating: nil, count: SyncSchema.tables.count)
@@ -169,7 +169,7 @@ struct Merger {
     /// nothing written, when the row needs the general merge: a table with rules of its own, a
     /// group missing or a deletion, or a reference to a row not here yet.
     mutating func applyNew(_ run: Run) throws -> Bool {
-        guard run.isNew, run.key.rank < plans.count, let plan = plans[run.key.rank] else { return false }
+        guard run.isNew, run.key.rank < Self.plans.count, let plan = Self.plans[run.key.rank] else { return false }
         let table = plan.table
         var picks = [Int](repeating: -1, count: table.groups.count)
         for (index, change) in run.changes.enumerated() {
@@ -188,16 +188,14 @@ struct Merger {
         for reference in plan.references {
             if case .string(let id) = values[reference.column], try !exists(rank: reference.rank, id: id) { return false }
         }
-        try insert(table, rank: run.key.rank, id: run.key.rowID, values: values)
+        try insert(rank: run.key.rank, id: run.key.rowID, values: values)
         insertedNew.append(InsertedRow(key: run.key, rowid: db.lastInsertRowID))
-        if let span = plan.span, let start = values[span.start].integerValue, let end = values[span.end].integerValue {
-            maxDuration = max(maxDuration, end - start)
-        }
+        if let span = plan.span { noteDuration(start: values[span.start], end: values[span.end]) }
         return true
     }
 
     /// Inserts a row, `values` in `table.columns` order, with its local columns set to now.
-    private mutating func insert(_ table: SyncedTable, rank: Int, id: String, values: [JSONValue]) throws {
+    private mutating func insert(rank: Int, id: String, values: [JSONValue]) throws {
         let statements = try statements(rank: rank)
         let insert = statements.insert
         try insert.bind(id, at: 1)
@@ -208,10 +206,8 @@ struct Merger {
     }
 
     /// Keeps `maxDuration` up to date with an appointment just merged.
-    private mutating func noteDuration(_ table: SyncedTable, _ value: (String) -> JSONValue?) {
-        if table.name == "appointment", let start = value("start_ms")?.integerValue, let end = value("end_ms")?.integerValue {
-            maxDuration = max(maxDuration, end - start)
-        }
+    private mutating func noteDuration(start: JSONValue?, end: JSONValue?) {
+        if let start = start?.integerValue, let end = end?.integerValue { maxDuration = max(maxDuration, end - start) }
     }
 
     /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when
@@ -356,7 +352,7 @@ struct Merger {
                 newConflicts += 1
                 return .done
             }
-            try insert(table, rank: key.rank, id: key.rowID, values: table.columns.map { target[$0] ?? .null })
+            try insert(rank: key.rank, id: key.rowID, values: table.columns.map { target[$0] ?? .null })
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             // An update may point the row at one not here yet (a room made at a third site, relayed later
@@ -368,7 +364,7 @@ struct Merger {
                 try db.execute("UPDATE \(table.name) SET \(assignments) WHERE id = ?", changed.map { SyncValues.sql(target[$0] ?? .null) } + [key.rowID])
             }
         }
-        noteDuration(table) { target[$0] }
+        if table.name == "appointment" { noteDuration(start: target["start_ms"], end: target["end_ms"]) }
         return signTarget ? .signPending : .done
     }
 

@@ -13,18 +13,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` strictly.
+    /// Parses `YYYY-MM-DD` strictly (surrounding spaces allowed).
     public static func parse(_ text: String) -> CivilDate? {
-        if let date = parseCompact(text) { return date }
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        return CivilDate(year: y, month: m, day: d)
+        parseCompact(text) ?? parseCompact(text.trimmingCharacters(in: .whitespaces))
     }
 
-    /// `YYYY-MM-DD` exactly, read from its bytes: the form every stored date has, so reading a row
-    /// needs no trimming, splitting or character classes. Nil for anything else (the general parse decides).
+    /// `YYYY-MM-DD` exactly, four, two and two ASCII digits, read from its bytes: the form every
+    /// stored date has, so reading a row needs no trimming, splitting or character classes.
     static func parseCompact(_ text: String) -> CivilDate? {
         var text = text
         return text.withUTF8 { bytes -> CivilDate? in
