@@ -41,6 +41,10 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
+    /// True when a row names a row that is not there (an immediate foreign key): SQLite has undone
+    /// the statement, and the transaction goes on.
+    public var isForeignKeyViolation: Bool { resultCode == SQLITE_CONSTRAINT | (3 << 8) }
+
     /// Keeps only the constraint kind and column names of SQLite's text; values are never in it,
     /// but trigger messages may be ours and are kept as they are.
     private static func constraintKind(_ detail: String) -> String {

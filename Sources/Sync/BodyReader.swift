@@ -89,8 +89,8 @@ final class BodyReader: @unchecked Sendable {
         case failure(any Error)
     }
 
-    static let batchSize = 512
-    static let depth = 8
+    static let batchSize = 2_048
+    static let depth = 4
 
     // Reading state: once started, touched only by the reading thread.
     private let reader: LineReader

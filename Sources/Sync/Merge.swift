@@ -145,17 +145,12 @@ struct Merger {
     /// `SyncSchema` once: nil for a table with rules of its own or rows only ever inserted.
     struct NewRowPlan {
         let table: SyncedTable
-        /// Per reference, the column's place in `table.columns` and the rank of the table it names.
-        let references: [(column: Int, rank: Int)]
         /// Places of `start_ms` and `end_ms` for an appointment, so the longest one is kept up to date.
         let span: (start: Int, end: Int)?
 
         init?(_ table: SyncedTable) {
             guard table.merge == .lastWriterWins, !Merger.ownRules.contains(table.name) else { return nil }
             self.table = table
-            references = table.references.compactMap { reference in
-                table.columns.firstIndex(of: reference.column).map { ($0, SyncSchema.rank(reference.table)) }
-            }
             if table.name == "appointment", let start = table.columns.firstIndex(of: "start_ms"), let end = table.columns.firstIndex(of: "end_ms") {
                 span = (start, end)
             } else {
@@ -185,10 +180,13 @@ struct Merger {
         var values: [JSONValue] = []
         values.reserveCapacity(table.columns.count)
         for pick in picks { values.append(contentsOf: run.changes[pick].ordered) }
-        for reference in plan.references {
-            if case .string(let id) = values[reference.column], try !exists(rank: reference.rank, id: id) { return false }
+        // A reference to a row not here yet fails SQLite's own foreign-key check, which undoes the
+        // insert: the row then takes the general merge and waits there. No lookup of ours repeats it.
+        do {
+            try insert(rank: run.key.rank, id: run.key.rowID, values: values)
+        } catch let error as StorageError where error.isForeignKeyViolation {
+            return false
         }
-        try insert(rank: run.key.rank, id: run.key.rowID, values: values)
         insertedNew.append(InsertedRow(key: run.key, rowid: db.lastInsertRowID))
         if let span = plan.span { noteDuration(start: values[span.start], end: values[span.end]) }
         return true
@@ -197,12 +195,11 @@ struct Merger {
     /// Inserts a row, `values` in `table.columns` order, with its local columns set to now.
     private mutating func insert(rank: Int, id: String, values: [JSONValue]) throws {
         let statements = try statements(rank: rank)
-        let insert = statements.insert
-        try insert.bind(id, at: 1)
-        for (offset, value) in values.enumerated() { try insert.bind(SyncValues.sql(value), at: Int32(offset + 2)) }
-        for offset in 0..<statements.localColumns { try insert.bind(now, at: Int32(values.count + 2 + offset)) }
-        try insert.run()
-        remember(rank, id)
+        var bound: [SQLValue] = [.text(id)]
+        bound.reserveCapacity(1 + values.count + statements.localColumns)
+        for value in values { bound.append(SyncValues.sql(value)) }
+        for _ in 0..<statements.localColumns { bound.append(.integer(now)) }
+        try statements.insert.run(binding: bound)
     }
 
     /// Keeps `maxDuration` up to date with an appointment just merged.

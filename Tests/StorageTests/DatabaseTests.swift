@@ -175,4 +175,42 @@ struct ChangeIndexTests {
             #expect(sqlite3_stmt_status(statement.statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0) == 0, "\(sql)")
         }
     }
+
+    /// Import's hot inserts bind texts where they lie instead of letting SQLite copy them; what is
+    /// stored must be exactly what was bound, and nothing may stay bound to bytes that are gone.
+    @Test("a statement run with values bound in place stores every text, number and null as given, then unbinds them")
+    func runBindingInPlace() throws {
+        let file = TemporaryDatabase()
+        let db = try file.open()
+        try db.execute("CREATE TABLE t (a TEXT, b INTEGER, c TEXT, d TEXT, e REAL)")
+        let insert = try db.prepare("INSERT INTO t (a, b, c, d, e) VALUES (?, ?, ?, ?, ?)")
+        let long = String(repeating: "Québec ✓ ", count: 40)
+        let rows: [[SQLValue]] = [[.text("short"), .integer(-7), .text(""), .null, .real(2.5)],
+                                  [.text(long), .integer(Int64.max), .text("naïve \"quoted\""), .text("x"), .null]]
+        for row in rows { try insert.run(binding: row) }
+        let stored = try db.query("SELECT a, b, c, d, e FROM t ORDER BY rowid").map { row in (0..<5).map { row.values[$0] } }
+        #expect(stored == rows)
+        // Unbound after the run: a bare step would insert NULLs, not the last row's texts.
+        try insert.run()
+        #expect(try db.first("SELECT a IS NULL AND c IS NULL FROM t ORDER BY rowid DESC LIMIT 1")?.int(0) == 1)
+    }
+
+    @Test("a row naming a row that is not there fails as a foreign-key violation, undone, and the transaction goes on")
+    func foreignKeyViolationIsTold() throws {
+        let file = TemporaryDatabase()
+        let db = try file.open()
+        try db.execute("CREATE TABLE parent (id TEXT PRIMARY KEY)")
+        try db.execute("CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id))")
+        let insert = try db.prepare("INSERT INTO child (id, parent_id) VALUES (?, ?)")
+        try db.write { db in
+            try db.execute("INSERT INTO parent (id) VALUES ('p1')")
+            var violation: StorageError?
+            do { try insert.run(binding: [.text("c1"), .text("p-missing")]) } catch let error as StorageError { violation = error }
+            #expect(violation?.isForeignKeyViolation == true)
+            #expect(violation?.code == "constraint")
+            try insert.run(binding: [.text("c2"), .text("p1")])
+        }
+        #expect(try db.query("SELECT id FROM child").map { $0.string(0) } == ["c2"])
+        #expect(try db.first("SELECT COUNT(*) FROM parent")?.int(0) == 1)
+    }
 }

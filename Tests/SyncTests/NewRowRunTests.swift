@@ -120,6 +120,20 @@ struct NewRowRunTests {
         #expect(try site.db.first("SELECT patient_id FROM appointment WHERE id = 'a-early'")?.string(0) == "p-late")
     }
 
+    /// A new row's references are checked by SQLite's foreign keys alone when it is inserted from its
+    /// run; the failed insert must leave nothing behind and hand the row to the general merge.
+    @Test("a new booking whose patient never arrives waits as pending, and nothing of it is written")
+    func childWithoutParent() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let summary = try receive(site.db, appointment("a-orphan", start: Self.now + 86_400_000, on: site, patient: "p-missing", at: 1))
+        #expect(summary.pending == 1)
+        #expect(summary.applied == 3)
+        #expect(try site.db.first("SELECT COUNT(*) FROM appointment WHERE id = 'a-orphan'")?.int(0) == 0)
+        #expect(try site.db.query("SELECT tbl, row_id FROM pending_row").map { [$0.string(0), $0.string(1)] } == [["appointment", "a-orphan"]])
+        #expect(try site.db.first("SELECT COUNT(*) FROM change WHERE row_id = 'a-orphan'")?.int(0) == 3)
+    }
+
     @Test("a new booking that overlaps one made here is listed as a double booking, whatever the chunk size", arguments: [1, 3, Importer.defaultMergeEvery])
     func doubleBookingAcrossChunks(mergeEvery: Int) throws {
         let site = try site()

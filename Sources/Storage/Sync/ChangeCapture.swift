@@ -137,14 +137,7 @@ public struct ChangeInsert {
 
     /// Stores the change; its row is `Database.lastInsertRowID` afterwards.
     public func run(id: String, origin: String, hlc: Int64, table: String, rowID: String, group: String, values: String, previous: String?) throws {
-        try statement.bind(id, at: 1)
-        try statement.bind(origin, at: 2)
-        try statement.bind(hlc, at: 3)
-        try statement.bind(table, at: 4)
-        try statement.bind(rowID, at: 5)
-        try statement.bind(group, at: 6)
-        try statement.bind(values, at: 7)
-        try statement.bind(previous, at: 8)
-        try statement.runToEnd()
+        try statement.run(binding: [.text(id), .text(origin), .integer(hlc), .text(table), .text(rowID), .text(group), .text(values),
+                                    previous.map(SQLValue.text) ?? .null])
     }
 }
