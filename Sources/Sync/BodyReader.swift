@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Storage
 
 /// One change line of a log's body as the reading thread leaves it for the writer. A class, so
 /// handing it over and taking it out of a batch costs one reference count, not one per field.
@@ -15,19 +16,11 @@ final class ReadChange: Sendable {
         let group: String
     }
 
-    /// A change checked for shape, group and id, with its values as canonical text, ready to store;
-    /// `ordered` holds the same values in the group's column order.
-    struct Ready: Sendable {
-        let change: Change
-        let values: String
-        let ordered: [JSONValue]
-    }
-
     let place: Place
     /// What the writer stores when the change is not already here, or the error it then raises.
-    let outcome: Result<Ready, any Error>
+    let outcome: Result<ReadyChange, any Error>
 
-    init(place: Place, outcome: Result<Ready, any Error>) {
+    init(place: Place, outcome: Result<ReadyChange, any Error>) {
         self.place = place
         self.outcome = outcome
     }
@@ -55,7 +48,7 @@ final class ReadChange: Sendable {
             let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
                                 group: scanned.group, values: values, previous: scanned.previous)
             let text = String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self)
-            return ReadChange(place: place, outcome: .success(Ready(change: change, values: text, ordered: ordered)))
+            return ReadChange(place: place, outcome: .success(ReadyChange(change, id: place.id, values: text, ordered: ordered)))
         }
     }
 
@@ -70,8 +63,40 @@ final class ReadChange: Sendable {
         guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
             return ReadChange(place: place, outcome: .failure(SyncError.badFile("a change was edited (its id does not match its content)", line: number)))
         }
-        return ReadChange(place: place, outcome: .success(Ready(change: change, values: JSONValue.object(change.values).canonical,
-                                                                ordered: ChangeLine.ordered(change))))
+        return ReadChange(place: place, outcome: .success(ReadyChange(change, id: parsed.claimedID)))
+    }
+}
+
+/// A change checked for shape, group and id, ready to store, with what the writer binds worked out
+/// where it was read: the writer, busy in SQLite, only binds. A class, so runs and chunks hold it by
+/// one reference.
+final class ReadyChange: Sendable {
+    let change: Change
+    /// The id the file claims for it, checked against its content.
+    let id: String
+    /// Its values as canonical text (`change.vals`).
+    let values: String
+    /// The place of its group in its table's groups; nil for a deletion.
+    let groupIndex: Int?
+    /// Its values in the group's column order, as SQLite takes them.
+    let ordered: [SQLValue]
+    /// Its row of `change`, in `ChangeInsert.run(_:)`'s order.
+    let changeRow: [SQLValue]
+
+    /// `ordered`: the values in the group's column order (`ChangeLine.checkGroup`).
+    init(_ change: Change, id: String, values: String, ordered: [JSONValue]) {
+        self.change = change
+        self.id = id
+        self.values = values
+        groupIndex = SyncSchema.table(change.table)?.groups.firstIndex { $0.name == change.group }
+        self.ordered = ordered.map(SyncValues.sql)
+        changeRow = ChangeInsert.row(id: id, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, rowID: change.rowID,
+                                     group: change.group, values: values, previous: change.previous)
+    }
+
+    /// A parsed change, its values made canonical here.
+    convenience init(_ change: Change, id: String) {
+        self.init(change, id: id, values: JSONValue.object(change.values).canonical, ordered: ChangeLine.ordered(change))
     }
 }
 
@@ -144,18 +169,26 @@ final class BodyReader: @unchecked Sendable {
         while !finished { condition.wait() }
     }
 
-    /// Queues a batch for the writer, waiting while `depth` batches wait; false once stopped.
-    private func hand(_ batch: [Item]) -> Bool {
+    /// Queues a batch for the writer, waiting while `depth` batches wait; false once stopped. `batch`
+    /// becomes an empty array for the next lines, made from a batch the writer gave back: its lines
+    /// are freed here, outside the lock, and its storage is used again. (Making a new one each time
+    /// asks malloc for a large block, which first sweeps every small block just freed.)
+    private func hand(_ batch: inout [Item]) -> Bool {
         var freed: [[Item]] = []
-        defer { freed.removeAll() }  // outside the lock
         condition.lock()
-        defer { condition.unlock() }
         while waiting.count >= Self.depth, !stopped { condition.wait() }
         swap(&freed, &spent)
-        guard !stopped else { return false }
-        waiting.append(batch)
-        condition.broadcast()
-        return true
+        let open = !stopped
+        if open {
+            waiting.append(batch)
+            condition.broadcast()
+        }
+        condition.unlock()
+        batch = freed.popLast() ?? []
+        batch.removeAll(keepingCapacity: true)
+        batch.reserveCapacity(Self.batchSize)
+        freed.removeAll()
+        return open
     }
 
     private func produce() {
@@ -165,8 +198,7 @@ final class BodyReader: @unchecked Sendable {
         func emit(_ item: Item) -> Bool {
             batch.append(item)
             guard batch.count == Self.batchSize else { return true }
-            open = hand(batch)
-            batch.removeAll(keepingCapacity: true)
+            open = hand(&batch)
             return open
         }
         do {
@@ -174,7 +206,7 @@ final class BodyReader: @unchecked Sendable {
         } catch {
             _ = emit(.failure(error))
         }
-        if open, !batch.isEmpty { _ = hand(batch) }
+        if open, !batch.isEmpty { _ = hand(&batch) }
         condition.lock()
         finished = true
         condition.broadcast()

@@ -6,13 +6,15 @@ import Storage
 struct ConflictDetector {
     let db: Database
     let now: Int64
-    /// Active bookings of one practitioner, room or patient that overlap one of a chunk's bookings
-    /// (given as a JSON array of rowids), one statement for the whole chunk. A candidate's start is
-    /// bounded below by the longest appointment, so the start indexes serve; the booking itself is
-    /// left out by its rowid, which the index holds, so it is passed over without reading its row.
-    private let overlaps: Prepared
-    /// Notes on those of a chunk's bookings that are cancelled.
-    private let notesOnCancelled: Prepared
+    /// Active bookings of one practitioner, room or patient that overlap one of a chunk's bookings,
+    /// one statement for the whole chunk: `byList` takes the bookings as a JSON array of rowids,
+    /// `byRange` as a range of rowids (the bookings an import inserted, read in rowid order without a
+    /// list to parse). A candidate's start is bounded below by the longest appointment, so the start
+    /// indexes serve; the booking itself is left out by its rowid, which the index holds, so it is
+    /// passed over without reading its row.
+    private let overlaps: (byList: Prepared, byRange: Prepared)
+    /// Notes on those of a chunk's bookings that are cancelled, by list and by range as above.
+    private let notesOnCancelled: (byList: Prepared, byRange: Prepared)
     /// The rowids of appointments named by id (a JSON array), for rows the import did not insert itself.
     private let appointmentRows: Prepared
     /// Per table, another row holding the same key a person types (chart number, handle, slug),
@@ -23,18 +25,20 @@ struct ConflictDetector {
         self.db = db
         self.now = now
         let chunk = "SELECT value FROM json_each(?1)"
-        overlaps = try db.prepare("""
-            WITH t AS MATERIALIZED (SELECT a.rowid AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
-                                    FROM appointment a WHERE a.rowid IN (\(chunk)) AND a.status != 'cancelled')
-            """ + ["staff_id", "room_id", "patient_id"].map { column in
-            """
-             SELECT t.id, o.id FROM t JOIN appointment o ON o.\(column) = t.\(column) AND o.start_ms > t.start_ms - ?2
-                AND o.start_ms < t.end_ms AND o.end_ms > t.start_ms AND o.rowid != t.r AND o.status != 'cancelled'
-            """
-        }.joined(separator: " UNION ALL"))
-        notesOnCancelled = try db.prepare("""
-            SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.rowid IN (\(chunk)) AND a.status = 'cancelled'
-            """)
+        func overlapQuery(_ bookings: String) throws -> Prepared {
+            try db.prepare("""
+                WITH t AS MATERIALIZED (SELECT a.rowid AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
+                                        FROM appointment a WHERE \(bookings) AND a.status != 'cancelled')
+                """ + ["staff_id", "room_id", "patient_id"].map { column in
+                """
+                 SELECT t.id, o.id FROM t JOIN appointment o ON o.\(column) = t.\(column) AND o.start_ms > t.start_ms - ?2
+                    AND o.start_ms < t.end_ms AND o.end_ms > t.start_ms AND o.rowid != t.r AND o.status != 'cancelled'
+                """
+            }.joined(separator: " UNION ALL"))
+        }
+        overlaps = (try overlapQuery("a.rowid IN (\(chunk))"), try overlapQuery("a.rowid BETWEEN ?1 AND ?3"))
+        let notes = "SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.status = 'cancelled' AND "
+        notesOnCancelled = (try db.prepare(notes + "a.rowid IN (\(chunk))"), try db.prepare(notes + "a.rowid BETWEEN ?1 AND ?2"))
         appointmentRows = try db.prepare("SELECT rowid FROM appointment WHERE id IN (\(chunk))")
         var sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared)] = [:]
         for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
@@ -62,9 +66,16 @@ struct ConflictDetector {
                 try record(unique.kind, table: key.table, row: key.rowID, others: unique.byID, [key.rowID], recorder: &recorder)
             }
         }
+        var span = (first: Int64.max, last: Int64.min, count: Int64(0))
+        for row in inserted where row.key.table == "appointment" {
+            span = (min(span.first, row.rowid), max(span.last, row.rowid), span.count + 1)
+        }
+        // The bookings an import inserted have nearly consecutive rowids (what lies between was
+        // inserted by the same chunk, and is checked twice to no effect): read as a range, unless sparse.
+        let range = span.count > 0 && span.last - span.first < 2 * span.count ? span.first...span.last : nil
         for row in inserted {
             if row.key.table == "appointment" {
-                appointmentRows.append(row.rowid)
+                if range == nil { appointmentRows.append(row.rowid) }
             } else if let unique = sameKey[row.key.table] {
                 try record(unique.kind, table: row.key.table, row: row.key.rowID, others: unique.byRow, [row.rowid], recorder: &recorder)
             }
@@ -72,12 +83,17 @@ struct ConflictDetector {
         if !appointmentIDs.isEmpty {
             try self.appointmentRows.each([JSONValue.array(appointmentIDs).canonical]) { appointmentRows.append($0.int(0)) }
         }
-        guard !appointmentRows.isEmpty else { return }
         // Conflicts are recorded after the reading ends: recording writes, which a statement still stepping must not see.
-        let rows = "[" + appointmentRows.map(String.init).joined(separator: ",") + "]"
         var found: [(kind: String, a: String, b: String)] = []
-        try overlaps.each([rows, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
-        try notesOnCancelled.each([rows]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+        if let range {
+            try overlaps.byRange.each([range.lowerBound, recorder.maxDuration, range.upperBound]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
+            try notesOnCancelled.byRange.each([range.lowerBound, range.upperBound]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+        }
+        if !appointmentRows.isEmpty {
+            let rows = "[" + appointmentRows.map(String.init).joined(separator: ",") + "]"
+            try overlaps.byList.each([rows, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
+            try notesOnCancelled.byList.each([rows]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+        }
         for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: "appointment", a: conflict.a, b: conflict.b) }
     }
 

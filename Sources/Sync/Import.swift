@@ -206,7 +206,7 @@ struct ChangeBatch {
         }
         let ready = try read.outcome.get()
         received += 1
-        try store(ready.change, id: place.id, canonicalValues: ready.values, ordered: ready.ordered, force: false)
+        try store(ready, force: false)
     }
 
     /// Stores one received change unless already seen or too far in the future.
@@ -217,12 +217,11 @@ struct ChangeBatch {
             return
         }
         guard change.id == claimedID else { throw SyncError.badFile("a change was edited (its id does not match its content)", line: line) }
-        try store(change, id: claimedID, canonicalValues: JSONValue.object(change.values).canonical, ordered: ChangeLine.ordered(change),
-                  force: force)
+        try store(ReadyChange(change, id: claimedID), force: force)
     }
 
-    /// `ordered`: the values in the group's column order (`ChangeLine.checkGroup`).
-    private mutating func store(_ change: Change, id: String, canonicalValues values: String, ordered: [JSONValue], force: Bool) throws {
+    private mutating func store(_ ready: ReadyChange, force: Bool) throws {
+        let change = ready.change, id = ready.id
         if !force, change.hlc.isTooFarAhead(of: now) {
             try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                            [id, change.line, change.hlc.rawValue, change.origin, from, now])
@@ -241,20 +240,18 @@ struct ChangeBatch {
             }
             run = Merger.Run(key: key, isNew: isNew)
         }
-        try insert.run(id: id, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, rowID: change.rowID, group: change.group,
-                       values: values, previous: change.previous)
+        try insert.run(ready.changeRow)
         let seq = db.lastInsertRowID
         try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
             var others: [String] = []
             try siblings.each([change.table, change.rowID, change.group, previous, id]) { row in
-                if row.text(1) != values { others.append(row.text(0)) }
+                if row.text(1) != ready.values { others.append(row.text(0)) }
             }
             for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id, row: change.rowID) }
         }
         newest = max(newest, change.hlc)
-        run?.changes.append(Merger.Run.Stored(group: change.group, hlc: change.hlc.rawValue, origin: change.origin, id: id, seq: seq,
-                                              values: change.values, ordered: ordered))
+        run?.changes.append(Merger.Run.Stored(ready: ready, seq: seq))
         applied += 1
     }
 
@@ -264,7 +261,7 @@ struct ChangeBatch {
         guard let run else { return }
         self.run = nil
         if try !merger.applyNew(run) {
-            for change in run.changes { fresh[change.seq] = change.values }
+            for stored in run.changes { fresh[stored.seq] = stored.ready.change.values }
             touched.insert(run.key)
         }
         // Rows inserted from their runs count toward the chunk too: their conflict checks run with it.

@@ -123,14 +123,9 @@ struct Merger {
     /// no change stored here named the row and it was not waiting in the chunk being gathered.
     struct Run {
         struct Stored {
-            let group: String
-            let hlc: Int64
-            let origin: String
-            let id: String
+            let ready: ReadyChange
+            /// Its row in `change`.
             let seq: Int64
-            let values: [String: JSONValue]
-            /// The same values in the group's column order.
-            let ordered: [JSONValue]
         }
 
         let key: RowKey
@@ -167,39 +162,39 @@ struct Merger {
         guard run.isNew, run.key.rank < Self.plans.count, let plan = Self.plans[run.key.rank] else { return false }
         let table = plan.table
         var picks = [Int](repeating: -1, count: table.groups.count)
-        for (index, change) in run.changes.enumerated() {
-            guard let group = table.groups.firstIndex(where: { $0.name == change.group }),
-                  change.ordered.count == table.groups[group].columns.count else { return false }
+        for (index, stored) in run.changes.enumerated() {
+            let change = stored.ready
+            guard let group = change.groupIndex else { return false }
             if picks[group] >= 0 {
-                let held = run.changes[picks[group]]
-                if (held.hlc, held.origin, held.id) > (change.hlc, change.origin, change.id) { continue }
+                let held = run.changes[picks[group]].ready
+                if (held.change.hlc, held.change.origin, held.id) > (change.change.hlc, change.change.origin, change.id) { continue }
             }
             picks[group] = index
         }
         guard !picks.contains(-1) else { return false }
-        var values: [JSONValue] = []
-        values.reserveCapacity(table.columns.count)
-        for pick in picks { values.append(contentsOf: run.changes[pick].ordered) }
+        var row: [SQLValue] = [.text(run.key.rowID)]
+        row.reserveCapacity(1 + table.columns.count + Self.localColumns(rank: run.key.rank))
+        for pick in picks { row.append(contentsOf: run.changes[pick].ready.ordered) }
         // A reference to a row not here yet fails SQLite's own foreign-key check, which undoes the
         // insert: the row then takes the general merge and waits there. No lookup of ours repeats it.
         do {
-            try insert(rank: run.key.rank, id: run.key.rowID, values: values)
+            try insert(rank: run.key.rank, row: row)
         } catch let error as StorageError where error.isForeignKeyViolation {
             return false
         }
         insertedNew.append(InsertedRow(key: run.key, rowid: db.lastInsertRowID))
-        if let span = plan.span { noteDuration(start: values[span.start], end: values[span.end]) }
+        if let span = plan.span, case .integer(let start) = row[1 + span.start], case .integer(let end) = row[1 + span.end] {
+            maxDuration = max(maxDuration, end - start)
+        }
         return true
     }
 
-    /// Inserts a row, `values` in `table.columns` order, with its local columns set to now.
-    private mutating func insert(rank: Int, id: String, values: [JSONValue]) throws {
+    /// Inserts a row: its id, then its synced values in `table.columns` order; its local columns are set to now.
+    private mutating func insert(rank: Int, row: [SQLValue]) throws {
         let statements = try statements(rank: rank)
-        var bound: [SQLValue] = [.text(id)]
-        bound.reserveCapacity(1 + values.count + statements.localColumns)
-        for value in values { bound.append(SyncValues.sql(value)) }
-        for _ in 0..<statements.localColumns { bound.append(.integer(now)) }
-        try statements.insert.run(binding: bound)
+        var row = row
+        for _ in 0..<statements.localColumns { row.append(.integer(now)) }
+        try statements.insert.run(binding: row)
     }
 
     /// Keeps `maxDuration` up to date with an appointment just merged.
@@ -349,7 +344,7 @@ struct Merger {
                 newConflicts += 1
                 return .done
             }
-            try insert(rank: key.rank, id: key.rowID, values: table.columns.map { target[$0] ?? .null })
+            try insert(rank: key.rank, row: [.text(key.rowID)] + table.columns.map { SyncValues.sql(target[$0] ?? .null) })
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             // An update may point the row at one not here yet (a room made at a third site, relayed later
@@ -377,6 +372,11 @@ struct Merger {
     static func localColumns(_ table: String) -> [String] {
         ["appointment", "precaution", "note"].contains(table) ? ["updated_at"] : []
     }
+
+    /// How many local columns the table of that rank has, worked out once per process.
+    private static let localColumnCounts = SyncSchema.tables.map { localColumns($0.name).count }
+
+    static func localColumns(rank: Int) -> Int { rank < localColumnCounts.count ? localColumnCounts[rank] : 0 }
 
     /// Locks a note whose winning signature is here, once every row its snapshot names has arrived.
     mutating func finishSignature(noteID: String) throws -> Bool {

@@ -137,7 +137,15 @@ public struct ChangeInsert {
 
     /// Stores the change; its row is `Database.lastInsertRowID` afterwards.
     public func run(id: String, origin: String, hlc: Int64, table: String, rowID: String, group: String, values: String, previous: String?) throws {
-        try statement.run(binding: [.text(id), .text(origin), .integer(hlc), .text(table), .text(rowID), .text(group), .text(values),
-                                    previous.map(SQLValue.text) ?? .null])
+        try run(Self.row(id: id, origin: origin, hlc: hlc, table: table, rowID: rowID, group: group, values: values, previous: previous))
+    }
+
+    /// Stores a change given as its `row`, built ahead of time (an import builds it on its reading thread).
+    public func run(_ row: [SQLValue]) throws { try statement.run(binding: row) }
+
+    /// A change's row of `change`, in the order `run(_:)` binds it.
+    public static func row(id: String, origin: String, hlc: Int64, table: String, rowID: String, group: String, values: String,
+                           previous: String?) -> [SQLValue] {
+        [.text(id), .text(origin), .integer(hlc), .text(table), .text(rowID), .text(group), .text(values), previous.map(SQLValue.text) ?? .null]
     }
 }
