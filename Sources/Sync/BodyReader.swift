@@ -34,21 +34,17 @@ final class ReadChange: Sendable {
             guard let scanned = ScannedLine.scan(line) else { return try general(bytes, line: number) }
             let place = Place(id: scanned.claimedID(in: line), origin: scanned.origin, hlc: scanned.hlc, table: scanned.table,
                               row: scanned.row, group: scanned.group)
-            guard let values = scanned.values(in: line), ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row),
-                  scanned.idMatches(in: line) else {
-                // Not quite canonical: the general parse decides what it is, the scanned place still says if it was seen.
+            guard let layout = GroupLayout.of(table: scanned.table, group: scanned.group),
+                  let ordered = scanned.ordered(in: line, columns: layout.columns),
+                  ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row), scanned.idMatches(in: line) else {
+                // Not canonical, or not a change to a synced group: the general parse decides what it is,
+                // the scanned place still says if it was seen.
                 return ReadChange(place: place, outcome: Result { try general(bytes, line: number) }.flatMap(\.outcome))
             }
-            let ordered: [JSONValue]
-            do {
-                ordered = try ChangeLine.checkGroup(table: scanned.table, group: scanned.group, values: values, line: number)
-            } catch {
-                return ReadChange(place: place, outcome: .failure(error))
-            }
-            let change = Change(origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row,
-                                group: scanned.group, values: values, previous: scanned.previous)
             let text = String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self)
-            return ReadChange(place: place, outcome: .success(ReadyChange(change, id: place.id, values: text, ordered: ordered)))
+            return ReadChange(place: place, outcome: .success(ReadyChange(
+                id: place.id, origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row, group: scanned.group,
+                previous: scanned.previous, values: text, groupIndex: layout.index, ordered: ordered)))
         }
     }
 
@@ -71,9 +67,14 @@ final class ReadChange: Sendable {
 /// where it was read: the writer, busy in SQLite, only binds. A class, so runs and chunks hold it by
 /// one reference.
 final class ReadyChange: Sendable {
-    let change: Change
     /// The id the file claims for it, checked against its content.
     let id: String
+    let origin: String
+    let hlc: HLC
+    let table: String
+    let rowID: String
+    let group: String
+    let previous: String?
     /// Its values as canonical text (`change.vals`).
     let values: String
     /// The place of its group in its table's groups; nil for a deletion.
@@ -83,21 +84,63 @@ final class ReadyChange: Sendable {
     /// Its row of `change`, in `ChangeInsert.run(_:)`'s order.
     let changeRow: [SQLValue]
 
-    /// `ordered`: the values in the group's column order (`ChangeLine.checkGroup`).
-    init(_ change: Change, id: String, values: String, ordered: [JSONValue]) {
-        self.change = change
+    /// `ordered`: the values in the order of the group's columns; `values`: the same as canonical text.
+    init(id: String, origin: String, hlc: HLC, table: String, rowID: String, group: String, previous: String?, values: String,
+         groupIndex: Int?, ordered: [SQLValue]) {
         self.id = id
+        self.origin = origin
+        self.hlc = hlc
+        self.table = table
+        self.rowID = rowID
+        self.group = group
+        self.previous = previous
         self.values = values
-        groupIndex = SyncSchema.table(change.table)?.groups.firstIndex { $0.name == change.group }
-        self.ordered = ordered.map(SyncValues.sql)
-        changeRow = ChangeInsert.row(id: id, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, rowID: change.rowID,
-                                     group: change.group, values: values, previous: change.previous)
+        self.groupIndex = groupIndex
+        self.ordered = ordered
+        changeRow = ChangeInsert.row(id: id, origin: origin, hlc: hlc.rawValue, table: table, rowID: rowID, group: group, values: values,
+                                     previous: previous)
     }
 
-    /// A parsed change, its values made canonical here.
+    /// A parsed change (checked by `ChangeLine.parse`), its values made canonical here.
     convenience init(_ change: Change, id: String) {
-        self.init(change, id: id, values: JSONValue.object(change.values).canonical, ordered: ChangeLine.ordered(change))
+        self.init(id: id, origin: change.origin, hlc: change.hlc, table: change.table, rowID: change.rowID, group: change.group,
+                  previous: change.previous, values: JSONValue.object(change.values).canonical,
+                  groupIndex: GroupLayout.of(table: change.table, group: change.group)?.index,
+                  ordered: ChangeLine.ordered(change).map(SyncValues.sql))
     }
+
+    /// Its values by column, for the general merge.
+    var valuesByColumn: [String: JSONValue] {
+        guard let groupIndex, let columns = SyncSchema.table(table)?.groups[groupIndex].columns else { return [:] }
+        return Dictionary(uniqueKeysWithValues: zip(columns, ordered.map(SyncValues.json)))
+    }
+
+    /// The change itself (a quarantined change is kept as its line).
+    var change: Change {
+        Change(origin: origin, hlc: hlc, table: table, rowID: rowID, group: group, values: valuesByColumn, previous: previous)
+    }
+}
+
+/// How a group's values are laid out, for reading them by position: the group's place among its
+/// table's groups (nil for a deletion) and its columns as UTF-8, in order. Worked out once per process.
+struct GroupLayout: Sendable {
+    let index: Int?
+    let columns: [[UInt8]]
+
+    /// The layout of a synced table's group, or nil when the table or group is unknown (or a
+    /// deletion of an insert-only row): the general parse then says what is wrong.
+    static func of(table: String, group: String) -> GroupLayout? {
+        guard let groups = layouts[table] else { return nil }
+        return groups.first { $0.name == group }?.layout
+    }
+
+    private static let layouts: [String: [(name: String, layout: GroupLayout)]] = Dictionary(uniqueKeysWithValues: SyncSchema.tables.map { table in
+        var groups = table.groups.enumerated().map { index, group in
+            (group.name, GroupLayout(index: index, columns: group.columns.map { Array($0.utf8) }))
+        }
+        if table.merge == .lastWriterWins { groups.append(("_deleted", GroupLayout(index: nil, columns: []))) }
+        return (table.name, groups)
+    })
 }
 
 /// The reading half of an import, on a thread of its own: reads the body line by line, opens its

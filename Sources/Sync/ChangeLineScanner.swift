@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Models
+import Storage
 
 /// A change line read by position rather than by a general JSON parse: the canonical layout is fixed
 /// (`{"group":…,"hlc":…,"id":…,"origin":…,"prev":…,"row":…,"table":…,"values":{…}}`), so the import
@@ -61,36 +62,39 @@ struct ScannedLine {
         return true
     }
 
-    /// The values object, when it is canonical and flat (keys in byte order, integers, plain strings,
-    /// nulls); nil otherwise.
-    func values(in line: UnsafeBufferPointer<UInt8>) -> [String: JSONValue]? {
+    /// The values object in the order of `columns` (a group's columns, as UTF-8), when it is
+    /// canonical and flat (keys in byte order, integers, plain strings, nulls) and names each of
+    /// them once and nothing else; nil otherwise. No dictionary and no key string is made.
+    func ordered(in line: UnsafeBufferPointer<UInt8>, columns: [[UInt8]]) -> [SQLValue]? {
+        guard columns.count < 64 else { return nil }
         var cursor = ByteCursor(bytes: UnsafeBufferPointer(rebasing: line[valuesRange]))
         guard cursor.literal("{") else { return nil }
-        var values: [String: JSONValue] = [:]
-        values.reserveCapacity(8)
-        if cursor.literal("}") { return cursor.atEnd ? values : nil }
+        var ordered = [SQLValue](repeating: .null, count: columns.count)
+        if cursor.literal("}") { return cursor.atEnd && columns.isEmpty ? ordered : nil }
+        var seen: UInt64 = 0
         var previousKey: Range<Int>?
         while true {
-            guard cursor.literal("\"") else { return nil }
-            let keyStart = cursor.index
-            guard let key = cursor.plainString() else { return nil }
-            let keyRange = keyStart..<(cursor.index - 1)
+            guard cursor.literal("\""), let keyRange = cursor.plainBytes() else { return nil }
             if let previousKey, !cursor.precedes(previousKey, keyRange) { return nil }
             previousKey = keyRange
-            guard cursor.literal(":") else { return nil }
+            let key = UnsafeBufferPointer(rebasing: cursor.bytes[keyRange])
+            guard let column = columns.firstIndex(where: { $0.elementsEqual(key) }), seen & (1 << column) == 0, cursor.literal(":") else {
+                return nil
+            }
+            seen |= 1 << column
             if cursor.literal("null") {
-                values[key] = .null
+                ordered[column] = .null
             } else if cursor.literal("\"") {
                 guard let text = cursor.plainString() else { return nil }
-                values[key] = .string(text)
+                ordered[column] = .text(text)
             } else if let number = cursor.canonicalInteger() {
-                values[key] = .integer(number)
+                ordered[column] = .integer(number)
             } else {
                 return nil
             }
             if cursor.literal(",") { continue }
-            guard cursor.literal("}"), cursor.atEnd else { return nil }
-            return values
+            guard cursor.literal("}"), cursor.atEnd, seen == (1 << columns.count) - 1 else { return nil }
+            return ordered
         }
     }
 }
@@ -113,6 +117,18 @@ struct ByteCursor {
     /// A string's text up to its closing quote (consumed), when it has no escape or control character
     /// and is valid UTF-8: exactly what canonical JSON writes for it.
     mutating func plainString() -> String? {
+        guard let (range, ascii) = plain() else { return nil }
+        let text = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII is valid UTF-8 as it stands; the generic validating initialiser is far slower.
+        return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+    }
+
+    /// The bytes of a string up to its closing quote (consumed), when it has no escape or control
+    /// character; whether they are valid UTF-8 is not checked.
+    mutating func plainBytes() -> Range<Int>? { plain()?.range }
+
+    /// `plainBytes`, and whether the bytes are all ASCII.
+    private mutating func plain() -> (range: Range<Int>, ascii: Bool)? {
         let start = index
         var ascii = true
         while index < bytes.count {
@@ -123,11 +139,8 @@ struct ByteCursor {
             index += 1
         }
         guard index < bytes.count else { return nil }
-        let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
-        // ASCII is valid UTF-8 as it stands; the generic validating initialiser is far slower.
-        let string = ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
         index += 1
-        return string
+        return (start..<(index - 1), ascii)
     }
 
     /// An integer written as canonical JSON writes it: no plus, no leading zero, no "-0", in range,

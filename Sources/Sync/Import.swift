@@ -220,11 +220,11 @@ struct ChangeBatch {
         try store(ReadyChange(change, id: claimedID), force: force)
     }
 
-    private mutating func store(_ ready: ReadyChange, force: Bool) throws {
-        let change = ready.change, id = ready.id
+    private mutating func store(_ change: ReadyChange, force: Bool) throws {
+        let id = change.id
         if !force, change.hlc.isTooFarAhead(of: now) {
             try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           [id, change.line, change.hlc.rawValue, change.origin, from, now])
+                           [id, change.change.line, change.hlc.rawValue, change.origin, from, now])
             quarantined += 1
             return
         }
@@ -240,18 +240,18 @@ struct ChangeBatch {
             }
             run = Merger.Run(key: key, isNew: isNew)
         }
-        try insert.run(ready.changeRow)
+        try insert.run(change.changeRow)
         let seq = db.lastInsertRowID
         try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
             var others: [String] = []
             try siblings.each([change.table, change.rowID, change.group, previous, id]) { row in
-                if row.text(1) != ready.values { others.append(row.text(0)) }
+                if row.text(1) != change.values { others.append(row.text(0)) }
             }
             for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id, row: change.rowID) }
         }
         newest = max(newest, change.hlc)
-        run?.changes.append(Merger.Run.Stored(ready: ready, seq: seq))
+        run?.changes.append(Merger.Run.Stored(ready: change, seq: seq))
         applied += 1
     }
 
@@ -261,7 +261,7 @@ struct ChangeBatch {
         guard let run else { return }
         self.run = nil
         if try !merger.applyNew(run) {
-            for stored in run.changes { fresh[stored.seq] = stored.ready.change.values }
+            for stored in run.changes { fresh[stored.seq] = stored.ready.valuesByColumn }
             touched.insert(run.key)
         }
         // Rows inserted from their runs count toward the chunk too: their conflict checks run with it.

@@ -167,7 +167,7 @@ struct Merger {
             guard let group = change.groupIndex else { return false }
             if picks[group] >= 0 {
                 let held = run.changes[picks[group]].ready
-                if (held.change.hlc, held.change.origin, held.id) > (change.change.hlc, change.change.origin, change.id) { continue }
+                if (held.hlc, held.origin, held.id) > (change.hlc, change.origin, change.id) { continue }
             }
             picks[group] = index
         }
@@ -184,7 +184,7 @@ struct Merger {
         }
         insertedNew.append(InsertedRow(key: run.key, rowid: db.lastInsertRowID))
         if let span = plan.span, case .integer(let start) = row[1 + span.start], case .integer(let end) = row[1 + span.end] {
-            maxDuration = max(maxDuration, end - start)
+            noteDuration(start: start, end: end)
         }
         return true
     }
@@ -199,7 +199,11 @@ struct Merger {
 
     /// Keeps `maxDuration` up to date with an appointment just merged.
     private mutating func noteDuration(start: JSONValue?, end: JSONValue?) {
-        if let start = start?.integerValue, let end = end?.integerValue { maxDuration = max(maxDuration, end - start) }
+        noteDuration(start: start?.integerValue, end: end?.integerValue)
+    }
+
+    private mutating func noteDuration(start: Int64?, end: Int64?) {
+        if let start, let end { maxDuration = max(maxDuration, end - start) }
     }
 
     /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when

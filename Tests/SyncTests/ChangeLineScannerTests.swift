@@ -1,4 +1,5 @@
 import Models
+import Storage
 @testable import Sync
 import Testing
 
@@ -9,7 +10,10 @@ struct ChangeLineScannerTests {
                      group: "status", values: values, previous: previous).line.utf8)
     }
 
-    @Test("a canonical line gives back its fields, its values and its id")
+    /// The status group's columns as the scanner takes them.
+    let status = GroupLayout.of(table: "appointment", group: "status")!
+
+    @Test("a canonical line gives back its fields, its values in the group's column order, and its id")
     func roundTrip() throws {
         let values: [String: JSONValue] = ["status": .string("cancelled"), "late_cancel": .integer(-12), "cancel_reason": .null]
         let change = Change(origin: "MTL", hlc: HLC(physical: 1_795_392_000_000, counter: 3), table: "appointment", rowID: "a-1",
@@ -21,7 +25,9 @@ struct ChangeLineScannerTests {
             #expect(scanned.hlc == change.hlc.rawValue && scanned.previous == "p-1")
             #expect(scanned.claimedID(in: buffer) == change.id)
             #expect(scanned.idMatches(in: buffer))
-            #expect(scanned.values(in: buffer) == values)
+            let columns = try #require(SyncSchema.table("appointment")?.group(named: "status"))
+            #expect(scanned.ordered(in: buffer, columns: status.columns) == columns.map { SyncValues.sql(values[$0]!) })
+            #expect(status.index == SyncSchema.table("appointment")?.groups.firstIndex { $0.name == "status" })
         }
     }
 
@@ -49,13 +55,39 @@ struct ChangeLineScannerTests {
             let bytes = line(values)
             try bytes.withUnsafeBufferPointer { buffer in
                 let scanned = try #require(ScannedLine.scan(buffer))
-                #expect(scanned.values(in: buffer) == nil)
+                #expect(scanned.ordered(in: buffer, columns: status.columns) == nil)
             }
         }
         let reordered = Array(#"{"group":"status","hlc":1,"id":"0000000000000000000000000000000000000000000000000000000000000000","origin":"MTL","prev":null,"row":"a","table":"appointment","values":{"status":"x","late_cancel":0}}"#.utf8)
         try reordered.withUnsafeBufferPointer { buffer in
             let scanned = try #require(ScannedLine.scan(buffer))
-            #expect(scanned.values(in: buffer) == nil)
+            #expect(scanned.ordered(in: buffer, columns: status.columns) == nil)
         }
+    }
+
+    /// Values that are canonical but do not name exactly the group's columns are left to the general
+    /// parse, which refuses them with its own message.
+    @Test("values naming a column twice, a column of another group, or not every column are not read here")
+    func otherColumns() throws {
+        let cases: [[String: JSONValue]] = [
+            ["status": .string("booked"), "late_cancel": .integer(0)],
+            ["status": .string("booked"), "late_cancel": .integer(0), "cancel_reason": .null, "room_id": .string("r-1")],
+            ["status": .string("booked"), "late_cancel": .integer(0), "start_ms": .integer(5)],
+        ]
+        for values in cases {
+            let bytes = line(values)
+            try bytes.withUnsafeBufferPointer { buffer in
+                let scanned = try #require(ScannedLine.scan(buffer))
+                #expect(scanned.ordered(in: buffer, columns: status.columns) == nil)
+            }
+        }
+        let twice = Array(#"{"group":"status","hlc":1,"id":"0000000000000000000000000000000000000000000000000000000000000000","origin":"MTL","prev":null,"row":"a","table":"appointment","values":{"cancel_reason":null,"cancel_reason":null,"status":"x"}}"#.utf8)
+        try twice.withUnsafeBufferPointer { buffer in
+            let scanned = try #require(ScannedLine.scan(buffer))
+            #expect(scanned.ordered(in: buffer, columns: status.columns) == nil)
+        }
+        #expect(GroupLayout.of(table: "appointment", group: "_deleted")?.columns == [])
+        #expect(GroupLayout.of(table: "amendment", group: "_deleted") == nil)
+        #expect(GroupLayout.of(table: "nope", group: "status") == nil)
     }
 }
