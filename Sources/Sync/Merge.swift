@@ -172,13 +172,14 @@ struct Merger {
             picks[group] = index
         }
         guard !picks.contains(-1) else { return false }
+        let statements = try statements(rank: run.key.rank)
         var row: [SQLValue] = [.text(run.key.rowID)]
-        row.reserveCapacity(1 + table.columns.count + Self.localColumns(rank: run.key.rank))
+        row.reserveCapacity(1 + table.columns.count + statements.localColumns)
         for pick in picks { row.append(contentsOf: run.changes[pick].ready.ordered) }
         // A reference to a row not here yet fails SQLite's own foreign-key check, which undoes the
         // insert: the row then takes the general merge and waits there. No lookup of ours repeats it.
         do {
-            try insert(rank: run.key.rank, row: row)
+            try insert(row, with: statements)
         } catch let error as StorageError where error.isForeignKeyViolation {
             return false
         }
@@ -190,18 +191,13 @@ struct Merger {
     }
 
     /// Inserts a row: its id, then its synced values in `table.columns` order; its local columns are set to now.
-    private mutating func insert(rank: Int, row: [SQLValue]) throws {
-        let statements = try statements(rank: rank)
+    private func insert(_ row: [SQLValue], with statements: TableStatements) throws {
         var row = row
         for _ in 0..<statements.localColumns { row.append(.integer(now)) }
         try statements.insert.run(binding: row)
     }
 
     /// Keeps `maxDuration` up to date with an appointment just merged.
-    private mutating func noteDuration(start: JSONValue?, end: JSONValue?) {
-        noteDuration(start: start?.integerValue, end: end?.integerValue)
-    }
-
     private mutating func noteDuration(start: Int64?, end: Int64?) {
         if let start, let end { maxDuration = max(maxDuration, end - start) }
     }
@@ -348,7 +344,7 @@ struct Merger {
                 newConflicts += 1
                 return .done
             }
-            try insert(rank: key.rank, row: [.text(key.rowID)] + table.columns.map { SyncValues.sql(target[$0] ?? .null) })
+            try insert([.text(key.rowID)] + table.columns.map { SyncValues.sql(target[$0] ?? .null) }, with: try statements(rank: key.rank))
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
             // An update may point the row at one not here yet (a room made at a third site, relayed later
@@ -360,7 +356,7 @@ struct Merger {
                 try db.execute("UPDATE \(table.name) SET \(assignments) WHERE id = ?", changed.map { SyncValues.sql(target[$0] ?? .null) } + [key.rowID])
             }
         }
-        if table.name == "appointment" { noteDuration(start: target["start_ms"], end: target["end_ms"]) }
+        if table.name == "appointment" { noteDuration(start: target["start_ms"]?.integerValue, end: target["end_ms"]?.integerValue) }
         return signTarget ? .signPending : .done
     }
 
@@ -376,11 +372,6 @@ struct Merger {
     static func localColumns(_ table: String) -> [String] {
         ["appointment", "precaution", "note"].contains(table) ? ["updated_at"] : []
     }
-
-    /// How many local columns the table of that rank has, worked out once per process.
-    private static let localColumnCounts = SyncSchema.tables.map { localColumns($0.name).count }
-
-    static func localColumns(rank: Int) -> Int { rank < localColumnCounts.count ? localColumnCounts[rank] : 0 }
 
     /// Locks a note whose winning signature is here, once every row its snapshot names has arrived.
     mutating func finishSignature(noteID: String) throws -> Bool {
