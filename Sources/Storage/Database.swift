@@ -29,7 +29,8 @@ public final class Database {
     /// schema up to date. Refuses a database newer than this binary (`schema-too-new`).
     public init(path: String, create: Bool = true, migrate: Bool = true) throws {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
+        // ":memory:" is SQLite's name for a database that lives in memory only (no file to make).
+        let exists = path == ":memory:" || FileManager.default.fileExists(atPath: path)
         if !exists {
             guard create else {
                 throw StorageError(code: "not-initialised", resultCode: 0,

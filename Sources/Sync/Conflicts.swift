@@ -19,7 +19,11 @@ struct ConflictDetector {
     private let appointmentRows: Prepared
     /// Per table, another row holding the same key a person types (chart number, handle, slug),
     /// found from the row's id or, for a row the import just inserted, from its rowid.
-    private let sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared)]
+    private let sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared, byRange: Prepared)]
+    /// The tables whose new rows `detect` looks at: bookings, and rows with a key a person types.
+    static let checkedTables = ["appointment", "patient", "staff", "service"]
+    /// Rows per statement when checking a range of inserted rows.
+    static let sliceRows: Int64 = 8_192
 
     init(db: Database, now: Int64) throws {
         self.db = db
@@ -40,10 +44,11 @@ struct ConflictDetector {
         let notes = "SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.status = 'cancelled' AND "
         notesOnCancelled = (try db.prepare(notes + "a.rowid IN (\(chunk))"), try db.prepare(notes + "a.rowid BETWEEN ?1 AND ?2"))
         appointmentRows = try db.prepare("SELECT rowid FROM appointment WHERE id IN (\(chunk))")
-        var sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared)] = [:]
+        var sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared, byRange: Prepared)] = [:]
         for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
-            let others = "SELECT y.id FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid"
-            sameKey[table] = (kind, try db.prepare(others + " WHERE x.id = ?"), try db.prepare(others + " WHERE x.rowid = ?"))
+            let join = "FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid"
+            sameKey[table] = (kind, try db.prepare("SELECT y.id \(join) WHERE x.id = ?"), try db.prepare("SELECT y.id \(join) WHERE x.rowid = ?"),
+                              try db.prepare("SELECT x.id, y.id \(join) WHERE x.rowid BETWEEN ?1 AND ?2"))
         }
         self.sameKey = sameKey
     }
@@ -95,6 +100,28 @@ struct ConflictDetector {
             try notesOnCancelled.byList.each([rows]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
         }
         for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: "appointment", a: conflict.a, b: conflict.b) }
+    }
+
+    /// Looks for conflicts among the rows inserted above each mark (the rows an import inserted while
+    /// its checks waited), each kind in one statement over the range.
+    func detect(insertedAfter marks: [SetAsideIndexes.Mark], recorder: inout Merger) throws {
+        var found: [(kind: String, table: String, a: String, b: String)] = []
+        for mark in marks {
+            guard let end = try db.first("SELECT max(rowid) FROM \(mark.table)")?.optionalInt(0), end > mark.lastRowBefore else { continue }
+            // In slices, so what the overlap statement materialises stays the size of a chunk's.
+            var first = mark.lastRowBefore + 1
+            while first <= end {
+                let last = min(end, first + Self.sliceRows - 1)
+                defer { first = last + 1 }
+                if mark.table == "appointment" {
+                    try overlaps.byRange.each([first, recorder.maxDuration, last]) { found.append(("double-booking", "appointment", $0.text(0), $0.text(1))) }
+                    try notesOnCancelled.byRange.each([first, last]) { found.append(("note-on-cancelled", "appointment", $0.text(0), $0.text(1))) }
+                } else if let unique = sameKey[mark.table] {
+                    try unique.byRange.each([first, last]) { found.append((unique.kind, mark.table, $0.text(0), $0.text(1))) }
+                }
+            }
+        }
+        for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: conflict.table, a: conflict.a, b: conflict.b) }
     }
 
     /// Records a conflict with every other row holding the same typed key as `row`.

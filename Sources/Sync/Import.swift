@@ -10,6 +10,10 @@ public struct Importer {
     /// Touched rows per merge while importing (see `ChangeBatch`); tests make it small to exercise chunking.
     public var mergeEvery = Importer.defaultMergeEvery
     public static let defaultMergeEvery = 4_096
+    /// Rows an import inserts, and changes the rest of its file must still bring, before the bulk
+    /// tables' secondary indexes are set aside (`SetAsideIndexes`); tests make it small to exercise that path.
+    public var setAsideMinimum = Importer.defaultSetAsideMinimum
+    public static let defaultSetAsideMinimum = 1_000
     /// SQLite page cache while importing, in KiB (peak memory stays well under 200 MB).
     static let cacheKiB = 65_536
 
@@ -69,6 +73,7 @@ public struct Importer {
         return try db.write { db in
             try ChangeCapture.setApplying(db, true)
             var batch = try ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
+            batch.setAsidePlan = (trailer.count, setAsideMinimum)
             var bodySHA256: String?
             while let items = body.next() {
                 for item in items {
@@ -130,6 +135,19 @@ struct ChangeBatch {
     var touched: Set<Merger.RowKey> = []
     var merger: Merger
     let detector: ConflictDetector
+    /// The file's change count and the import's `setAsideMinimum`: once this import has inserted that
+    /// many rows from their runs, the bulk tables' indexes are set aside if the rest of the file is large
+    /// enough. Decided once; nil for a batch that never sets them aside. (Decided on rows inserted, not
+    /// on the file's size, so that a file seen before, which inserts nothing, never rebuilds an index.)
+    var setAsidePlan: (incoming: Int, minimum: Int)?
+    private var insertedRows = 0
+    /// The bulk tables' indexes, when this import set them aside; the conflict checks then wait.
+    var setAside = SetAsideIndexes()
+    /// Rows merged while the conflict checks wait (the rows inserted from their runs are found by
+    /// rowid instead); once `waitingLimit` wait, the indexes are built again, which bounds the memory.
+    var waiting: Set<Merger.RowKey> = []
+    var waitingLimit = ChangeBatch.defaultWaitingLimit
+    static let defaultWaitingLimit = 50_000
     /// Values of the changes stored since the last merge, by their row in `change`, so the merge need not parse them again.
     var fresh: [Int64: [String: JSONValue]] = [:]
     /// Per origin, what `isStored` knows of its stamps; the origin of the last change is kept
@@ -158,6 +176,16 @@ struct ChangeBatch {
         siblings = try db.prepare("SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?")
         newestForOrigin = try db.prepare("SELECT max(hlc) FROM change WHERE origin = ?")
         rowHasChanges = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? LIMIT 1")
+    }
+
+    /// Sets the bulk tables' indexes aside for the `incoming` changes still to come, when they are
+    /// enough (`SetAsideIndexes.tables`). The checks of what is merged already run first, while the
+    /// indexes are here.
+    mutating func setAsideIndexes(incoming: Int, minimum: Int) throws {
+        let tables = try SetAsideIndexes.tables(db, incoming: incoming, minimum: minimum)
+        guard !tables.isEmpty else { return }
+        try merge(final: false)
+        setAside = try SetAsideIndexes.setAside(db, tables: tables, checked: ConflictDetector.checkedTables)
     }
 
     /// True when the change is already stored here, looked up by its table, row, group and stamp.
@@ -228,6 +256,8 @@ struct ChangeBatch {
             quarantined += 1
             return
         }
+        // A deletion's foreign-key check reads the indexes of the rows that may point at it.
+        if setAside.isActive, change.group == "_deleted" { try restoreIndexes() }
         if run?.key.names(table: change.table, rowID: change.rowID) != true {
             try closeRun()
             let key = Merger.RowKey(table: change.table, rowID: change.rowID)
@@ -263,6 +293,12 @@ struct ChangeBatch {
         if try !merger.applyNew(run) {
             for stored in run.changes { fresh[stored.seq] = stored.ready.valuesByColumn }
             touched.insert(run.key)
+        } else if let plan = setAsidePlan {
+            insertedRows += 1
+            if insertedRows >= plan.minimum {
+                setAsidePlan = nil
+                try setAsideIndexes(incoming: plan.incoming - received, minimum: plan.minimum)
+            }
         }
         // Rows inserted from their runs count toward the chunk too: their conflict checks run with it.
         if touched.count + merger.appliedKeys.count + merger.insertedNew.count >= mergeEvery { try merge(final: false) }
@@ -273,12 +309,27 @@ struct ChangeBatch {
     private mutating func merge(final: Bool) throws {
         if final { try closeRun() }
         try merger.apply(touched, fresh: fresh, retryPending: final)
-        // A row inserted from its run and merged again from a later run is checked twice, to no effect
-        // (a conflict is recorded once); rows of new runs are not hashed to rule that out.
-        try detector.detect(touched: Array(touched.union(merger.appliedKeys)), inserted: merger.insertedNew, recorder: &merger)
+        if setAside.isActive {
+            waiting.formUnion(touched)
+            waiting.formUnion(merger.appliedKeys)
+            if final || waiting.count >= waitingLimit { try restoreIndexes() }
+        } else {
+            // A row inserted from its run and merged again from a later run is checked twice, to no effect
+            // (a conflict is recorded once); rows of new runs are not hashed to rule that out.
+            try detector.detect(touched: Array(touched.union(merger.appliedKeys)), inserted: merger.insertedNew, recorder: &merger)
+        }
         touched.removeAll(keepingCapacity: true)
         fresh.removeAll(keepingCapacity: true)
         merger.forgetApplied()
+    }
+
+    /// Builds the set-aside indexes again and runs the conflict checks that waited for them: on the
+    /// rows merged meanwhile and on every row inserted since the indexes went (rowids above the marks).
+    private mutating func restoreIndexes() throws {
+        try setAside.restore(db)
+        try detector.detect(touched: Array(waiting), recorder: &merger)
+        try detector.detect(insertedAfter: setAside.marks, recorder: &merger)
+        waiting.removeAll()
     }
 
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 
 @Suite("clinic init, site, staff, room and service")
@@ -24,6 +25,22 @@ struct SetupCommandTests {
         #expect(plain.status == 0)
         #expect(plain.stdout.contains("MTL"))
         #expect(plain.stdout.contains("America/Toronto"))
+    }
+
+    @Test("doctor passes a new site, and names an index the schema has and the database lacks")
+    func doctorMissingIndex() throws {
+        let sandbox = CLISandbox()
+        #expect(sandbox.runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"]).status == 0)
+        let healthy = sandbox.runClinic(["doctor", "--json"])
+        #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
+        try Database(path: sandbox.databasePath, create: false).execute("DROP INDEX appointment_staff_start")
+        let sick = sandbox.runClinic(["doctor", "--json"])
+        #expect(sick.status == 1)
+        let findings = try #require(jsonObject(sick.stdout)?["findings"] as? [[String: Any]], "\(sick.stdout)")
+        let schema = try #require(findings.first { $0["code"] as? String == "schema" })
+        #expect(schema["ok"] as? Bool == false)
+        #expect((schema["message"] as? String ?? "").hasSuffix("missing index(es): appointment_staff_start"), "\(schema)")
+        #expect(findings.filter { $0["ok"] as? Bool == false }.count == 1, "only the schema: \(findings)")
     }
 
     @Test("init names the first admin, who is listed as staff")

@@ -45,10 +45,18 @@ struct NewRowRunTests {
 
     /// Stores `changes` (from site QC) in one batch and merges them, as an import does.
     @discardableResult
-    func receive(_ db: Database, _ changes: [Change], mergeEvery: Int = Importer.defaultMergeEvery) throws -> Importer.Summary {
+    /// With `setAside`, the bulk tables' indexes are set aside as for a large file (`SetAsideIndexes`).
+    func receive(_ db: Database, _ changes: [Change], mergeEvery: Int = Importer.defaultMergeEvery, setAside: Bool = false,
+                 waitingLimit: Int = ChangeBatch.defaultWaitingLimit) throws -> Importer.Summary {
         try db.write { db in
             try ChangeCapture.setApplying(db, true)
             var batch = try ChangeBatch(db: db, from: "QC", now: Self.now, mergeEvery: mergeEvery)
+            batch.waitingLimit = waitingLimit
+            if setAside {
+                try batch.setAsideIndexes(incoming: changes.count, minimum: 0)
+                #expect(batch.setAside.isActive)
+                #expect(try Self.bulkIndexes(db).isEmpty, "set aside while the file is applied")
+            }
             for (line, change) in changes.enumerated() { try batch.receive(change, claimedID: change.id, line: line + 2) }
             let summary = try batch.finish(header: nil)
             try ChangeCapture.setApplying(db, false)
@@ -134,8 +142,9 @@ struct NewRowRunTests {
         #expect(try site.db.first("SELECT COUNT(*) FROM change WHERE row_id = 'a-orphan'")?.int(0) == 3)
     }
 
-    @Test("a new booking that overlaps one made here is listed as a double booking, whatever the chunk size", arguments: [1, 3, Importer.defaultMergeEvery])
-    func doubleBookingAcrossChunks(mergeEvery: Int) throws {
+    @Test("a new booking that overlaps one made here is listed as a double booking, whatever the chunk size, indexes set aside or not",
+          arguments: [1, 3, Importer.defaultMergeEvery], [false, true])
+    func doubleBookingAcrossChunks(mergeEvery: Int, setAside: Bool) throws {
         let site = try site()
         defer { try? FileManager.default.removeItem(at: site.folder) }
         let zone = try SiteTimeZone("America/Toronto")
@@ -149,7 +158,7 @@ struct NewRowRunTests {
         for (k, offset) in offsets.enumerated() {
             changes += appointment("a-\(k)", start: start + offset, on: site, at: Int64(k + 1))
         }
-        let summary = try receive(site.db, changes, mergeEvery: mergeEvery)
+        let summary = try receive(site.db, changes, mergeEvery: mergeEvery, setAside: setAside)
         #expect(summary.applied == 15)
         #expect(summary.conflicts == 1)
         let listed = try ConflictBook(site.db).list()
@@ -158,8 +167,9 @@ struct NewRowRunTests {
         #expect(try site.db.first("SELECT COUNT(*) FROM appointment")?.int(0) == 6)
     }
 
-    @Test("a new patient holding a chart number used here is listed as a duplicate, from its run or from the merge", arguments: [false, true])
-    func duplicateChart(split: Bool) throws {
+    @Test("a new patient holding a chart number used here is listed as a duplicate, from its run or from the merge, indexes set aside or not",
+          arguments: [false, true], [false, true])
+    func duplicateChart(split: Bool, setAside: Bool) throws {
         let site = try site()
         defer { try? FileManager.default.removeItem(at: site.folder) }
         let chart = try #require(try site.db.first("SELECT chart FROM patient")?.string(0))
@@ -170,10 +180,88 @@ struct NewRowRunTests {
         // Split by another row, the patient's two groups are two runs: the second goes through the general merge.
         let other = change("room", "r-2", "details", ["site_id": .string(site.siteID), "name": .string("Bed 2"), "kind": .string("bed"),
                                                       "created_at": .integer(Self.now)], at: 1)
-        let summary = try receive(site.db, split ? [identity, other, details] : [identity, details])
+        let summary = try receive(site.db, split ? [identity, other, details] : [identity, details], setAside: setAside)
         #expect(summary.conflicts == 1)
         let listed = try ConflictBook(site.db).list()
         #expect(listed.map(\.kind) == ["duplicate-chart"])
         #expect(Set([listed.first?.a.reference, listed.first?.b.reference]) == Set([site.patient, "p-copy"]))
+    }
+
+    /// The names and definitions of the indexes `SetAsideIndexes` may drop that this database has.
+    static func bulkIndexes(_ db: Database) throws -> [String] {
+        try db.query("""
+            SELECT name || ': ' || sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('appointment', 'patient') AND sql IS NOT NULL
+            AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name
+            """).map { $0.string(0) }
+    }
+
+    @Test("indexes set aside for a large file are built again, the same, and find what they found before")
+    func setAsideIndexesComeBack() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let before = try Self.bulkIndexes(site.db)
+        #expect(before.count == 7, "\(before)")
+        // Twenty bookings a day apart, and one more on the first one's slot.
+        var changes: [Change] = []
+        let start = Self.now + 86_400_000
+        for k in 0..<20 { changes += appointment("a-\(k)", start: start + Int64(k) * 86_400_000, on: site, at: Int64(k + 1)) }
+        changes += appointment("a-twin", start: start + 600_000, on: site, at: 21)
+        let summary = try receive(site.db, changes, setAside: true)
+        #expect(summary.applied == 63)
+        #expect(try Self.bulkIndexes(site.db) == before)
+        #expect(try site.db.query("PRAGMA integrity_check").map { $0.string(0) } == ["ok"])
+        #expect(try Doctor(site.db).examine().first { $0.code == "schema" }?.ok == true)
+        let listed = try ConflictBook(site.db).list()
+        #expect(listed.map(\.kind) == ["double-booking"])
+        #expect(Set([listed.first?.a.reference, listed.first?.b.reference]) == Set(["a-0", "a-twin"]))
+        // The query that lists a practitioner's day reads the rebuilt index.
+        let plan = try site.db.query("EXPLAIN QUERY PLAN SELECT id FROM appointment WHERE staff_id = ? AND start_ms >= ?", [site.staff, start])
+        #expect(plan.contains { $0.string(3).contains("appointment_staff_start") })
+    }
+
+    @Test("a deletion in a large file brings the set-aside indexes back before it is applied")
+    func deletionRestoresIndexes() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let start = Self.now + 86_400_000
+        try receive(site.db, appointment("a-old", start: start, on: site, at: 1))
+        try site.db.write { db in
+            try ChangeCapture.setApplying(db, true)
+            var batch = try ChangeBatch(db: db, from: "QC", now: Self.now)
+            try batch.setAsideIndexes(incoming: 100, minimum: 0)
+            #expect(batch.setAside.isActive)
+            for change in appointment("a-new", start: start + 600_000, on: site, at: 2) { try batch.receive(change, claimedID: change.id, line: 2) }
+            #expect(batch.setAside.isActive, "new rows leave them aside")
+            let deletion = change("appointment", "a-old", "_deleted", [:], at: 3)
+            try batch.receive(deletion, claimedID: deletion.id, line: 3)
+            #expect(!batch.setAside.isActive)
+            #expect(try Self.bulkIndexes(db).count == 7)
+            let summary = try batch.finish(header: nil)
+            try ChangeCapture.setApplying(db, false)
+            #expect(summary.applied == 4)
+        }
+        #expect(try site.db.query("SELECT id FROM appointment ORDER BY id").map { $0.string(0) } == ["a-new"])
+        // a-new overlapped a-old, which is gone: nothing is listed.
+        #expect(try ConflictBook(site.db).list().isEmpty)
+    }
+
+    @Test("rows merged while the indexes are aside are checked when too many wait, and the rest of the file as usual")
+    func waitingLimitRestoresEarly() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        let start = Self.now + 86_400_000
+        // Each booking's groups split by another row's change: every booking takes the general merge.
+        var changes: [Change] = []
+        for k in 0..<6 {
+            let groups = appointment("a-\(k)", start: start + Int64(k) * 600_000, on: site, at: Int64(k + 1))
+            changes += [groups[0], change("room", "r-\(k)", "details", ["site_id": .string(site.siteID), "name": .string("Bed x\(k)"), "kind": .string("bed"),
+                                                                         "created_at": .integer(Self.now)], at: Int64(k + 1)), groups[1], groups[2]]
+        }
+        let summary = try receive(site.db, changes, mergeEvery: 2, setAside: true, waitingLimit: 2)
+        #expect(summary.applied == 24)
+        #expect(try Self.bulkIndexes(site.db).count == 7)
+        // Bookings 10 minutes apart, 30 minutes long: each overlaps the next two.
+        let pairs = try ConflictBook(site.db).list().map { [$0.a.reference, $0.b.reference].sorted().joined(separator: "+") }.sorted()
+        #expect(pairs == ["a-0+a-1", "a-0+a-2", "a-1+a-2", "a-1+a-3", "a-2+a-3", "a-2+a-4", "a-3+a-4", "a-3+a-5", "a-4+a-5"])
     }
 }

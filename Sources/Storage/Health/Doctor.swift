@@ -23,8 +23,10 @@ public struct Doctor {
         findings.append(Finding(code: "foreign-keys", ok: dangling == 0,
                                 message: dangling == 0 ? "every reference resolves" : "\(dangling) row(s) reference missing rows"))
         let version = try db.schemaVersion()
-        findings.append(Finding(code: "schema", ok: version == Migrations.latest,
-                                message: "schema version \(version) (this clinic writes \(Migrations.latest))"))
+        let missing = version == Migrations.latest ? try missingIndexes() : []
+        findings.append(Finding(code: "schema", ok: version == Migrations.latest && missing.isEmpty,
+                                message: "schema version \(version) (this clinic writes \(Migrations.latest))"
+                                    + (missing.isEmpty ? "" : "; missing index(es): \(missing.joined(separator: ", "))")))
         var tampered = 0, amendments = 0, signed = 0
         for row in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let note = try Notes.load(db, id: row.string(0))
@@ -41,6 +43,14 @@ public struct Doctor {
                                 message: broken.isEmpty ? "the audit log's hash chain is unbroken"
                                                         : "the audit chain breaks at entr\(broken.count == 1 ? "y" : "ies") \(broken.prefix(5).map(String.init).joined(separator: ", "))"))
         return findings
+    }
+
+    /// Indexes a database of this schema version has and this one lacks (an import sets some aside
+    /// while it runs and builds them again before it commits), found by making a fresh one in memory.
+    func missingIndexes() throws -> [String] {
+        let names = "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+        let present = Set(try db.query(names).map { $0.string(0) })
+        return try Database(path: ":memory:").query(names + " ORDER BY name").map { $0.string(0) }.filter { !present.contains($0) }
     }
 
     /// The database and its WAL and shared-memory files must be readable by their owner only.
