@@ -264,4 +264,42 @@ struct NewRowRunTests {
         let pairs = try ConflictBook(site.db).list().map { [$0.a.reference, $0.b.reference].sorted().joined(separator: "+") }.sorted()
         #expect(pairs == ["a-0+a-1", "a-0+a-2", "a-1+a-2", "a-1+a-3", "a-2+a-3", "a-2+a-4", "a-3+a-4", "a-3+a-5", "a-4+a-5"])
     }
+
+    @Test("the indexes are set aside once an import has inserted enough rows, and never for changes already here")
+    func setAsideOnceRowsAreInserted() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        var changes: [Change] = []
+        for k in 0..<10 { changes += appointment("a-\(k)", start: Self.now + Int64(k + 1) * 86_400_000, on: site, at: Int64(k + 1)) }
+        for (pass, expected) in [(1, true), (2, false)] {
+            try site.db.write { db in
+                try ChangeCapture.setApplying(db, true)
+                var batch = try ChangeBatch(db: db, from: "QC", now: Self.now)
+                batch.setAsidePlan = (changes.count, 2)
+                for (line, change) in changes.enumerated() {
+                    try batch.receive(change, claimedID: change.id, line: line + 2)
+                    // Two rows are in once the third begins (7 changes): the other 23 are more than twice the 2 bookings here.
+                    if line == 5 { #expect(!batch.setAside.isActive, "pass \(pass): one row inserted") }
+                }
+                #expect(batch.setAside.isActive == expected, "pass \(pass)")
+                #expect(try Self.bulkIndexes(db).isEmpty == expected, "pass \(pass)")
+                let summary = try batch.finish(header: nil)
+                try ChangeCapture.setApplying(db, false)
+                #expect(summary.alreadySeen == (expected ? 0 : 30))
+            }
+            #expect(try Self.bulkIndexes(site.db).count == 7)
+        }
+    }
+
+    @Test("which tables' indexes the rest of a file sets aside: enough changes, and twice the rows each table holds")
+    func setAsideRule() throws {
+        let site = try site()
+        defer { try? FileManager.default.removeItem(at: site.folder) }
+        try receive(site.db, (0..<3).flatMap { appointment("a-\($0)", start: Self.now + Int64($0 + 1) * 86_400_000, on: site, at: Int64($0 + 1)) })
+        // Here: 3 bookings and 1 patient.
+        #expect(try SetAsideIndexes.tables(site.db, incoming: 5, minimum: 6) == [])
+        #expect(try SetAsideIndexes.tables(site.db, incoming: 5, minimum: 0) == ["patient"])
+        #expect(try SetAsideIndexes.tables(site.db, incoming: 6, minimum: 6) == ["appointment", "patient"])
+        #expect(try SetAsideIndexes.tables(site.db, incoming: 1, minimum: 0) == [])
+    }
 }
