@@ -1,8 +1,9 @@
 import Storage
 
 /// Secondary indexes dropped for the rest of an import that brings more rows than their tables hold
-/// (decided once it has inserted `Importer.setAsideMinimum` rows), and built again once, by sorting, when it ends: updating the five indexes of a booking row by row, at twenty
-/// places at once, is most of what SQLite does for it.
+/// (decided once it has inserted `Importer.setAsideMinimum` rows), and built again once, by sorting,
+/// when it ends: updating the five indexes of a booking row by row, at twenty places at once, is most
+/// of what SQLite does for it.
 ///
 /// It happens inside the import's transaction, so a failed or killed import leaves them as they
 /// were. While they are set aside, the statements of an import that read them wait for them: the
