@@ -90,10 +90,7 @@ struct ConflictDetector {
         }
         // Conflicts are recorded after the reading ends: recording writes, which a statement still stepping must not see.
         var found: [(kind: String, a: String, b: String)] = []
-        if let range {
-            try overlaps.byRange.each([range.lowerBound, recorder.maxDuration, range.upperBound]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
-            try notesOnCancelled.byRange.each([range.lowerBound, range.upperBound]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
-        }
+        if let range { found += try bookingConflicts(range, maxDuration: recorder.maxDuration) }
         if !appointmentRows.isEmpty {
             let rows = "[" + appointmentRows.map(String.init).joined(separator: ",") + "]"
             try overlaps.byList.each([rows, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
@@ -114,14 +111,21 @@ struct ConflictDetector {
                 let last = min(end, first + Self.sliceRows - 1)
                 defer { first = last + 1 }
                 if mark.table == "appointment" {
-                    try overlaps.byRange.each([first, recorder.maxDuration, last]) { found.append(("double-booking", "appointment", $0.text(0), $0.text(1))) }
-                    try notesOnCancelled.byRange.each([first, last]) { found.append(("note-on-cancelled", "appointment", $0.text(0), $0.text(1))) }
+                    found += try bookingConflicts(first...last, maxDuration: recorder.maxDuration).map { ($0.kind, "appointment", $0.a, $0.b) }
                 } else if let unique = sameKey[mark.table] {
                     try unique.byRange.each([first, last]) { found.append((unique.kind, mark.table, $0.text(0), $0.text(1))) }
                 }
             }
         }
         for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: conflict.table, a: conflict.a, b: conflict.b) }
+    }
+
+    /// Double bookings and notes on cancelled bookings among the bookings of a range of rowids.
+    private func bookingConflicts(_ rows: ClosedRange<Int64>, maxDuration: Int64) throws -> [(kind: String, a: String, b: String)] {
+        var found: [(kind: String, a: String, b: String)] = []
+        try overlaps.byRange.each([rows.lowerBound, maxDuration, rows.upperBound]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
+        try notesOnCancelled.byRange.each([rows.lowerBound, rows.upperBound]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+        return found
     }
 
     /// Records a conflict with every other row holding the same typed key as `row`.

@@ -268,11 +268,7 @@ struct Merger {
 
     /// True when a row of the table exists (remembered once seen).
     mutating func exists(_ tableName: String, id: String) throws -> Bool {
-        try exists(rank: SyncSchema.rank(tableName), id: id)
-    }
-
-    /// `exists` for the table of that rank in `SyncSchema.tables`.
-    mutating func exists(rank: Int, id: String) throws -> Bool {
+        let rank = SyncSchema.rank(tableName)
         guard rank < known.count else { return false }
         if known[rank].contains(id) { return true }
         guard try statements(rank: rank).exists.exists([id]) else { return false }
