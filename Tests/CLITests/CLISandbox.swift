@@ -50,6 +50,8 @@ final class CLISandbox: Sendable {
         var environment = ProcessInfo.processInfo.environment
         for key in ["CLINIC_DB", "CLINIC_ACTOR", "CLINIC_NOW"] { environment[key] = nil }
         environment["CLINIC_NOW"] = Self.now
+        // Every command needs an actor: the site's admin unless a test names another (or "" for none).
+        environment["CLINIC_ACTOR"] = ClinicProcess.defaultActor
         environment["XDG_DATA_HOME"] = directory.appendingPathComponent("xdg").path
         environment.merge(env) { _, new in new }
 

@@ -26,6 +26,8 @@ struct ClinicProcess {
 
     let database: String
     var now = "2026-11-23T14:00:00Z"
+    /// The acting handle of commands that name none (`--as` on the command line overrides it).
+    var actor = ClinicProcess.defaultActor
 
     /// One folder for every database of this test run, removed when the test process exits.
     static let runFolder: URL = {
@@ -55,6 +57,9 @@ struct ClinicProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
+    /// The actor of commands that name none: the admin `init` and `demo` create.
+    static let defaultActor = "admin"
+
     /// Starts `clinic` with `--db` and the fixed clock, without waiting.
     func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
@@ -63,7 +68,8 @@ struct ClinicProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["CLINIC_NOW"] = now
         environment.removeValue(forKey: "CLINIC_DB")
-        environment.removeValue(forKey: "CLINIC_ACTOR")
+        // Every command needs an actor: the site's admin unless a test names another (or "" for none).
+        environment["CLINIC_ACTOR"] = actor
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = Pipe(), err = Pipe()

@@ -107,7 +107,7 @@ struct ClinicalCLITests {
         #expect(forbidden.status == 1 && forbidden.errorCode == "forbidden")
         #expect(!forbidden.stderr.contains("Épicondylalgie"))
         #expect(try clinic.run(["search", "gachette", "--as", "desk", "--json"]).errorCode == "forbidden")
-        let missingActor = try clinic.run(["note", "show", note, "--json"])
+        let missingActor = try clinic.run(["note", "show", note, "--as", "", "--json"])
         #expect(missingActor.status == 64 && missingActor.errorCode == "actor-required")
 
         let hits = try clinic.ok(["search", "GACHETTE epicondylalgie", "--as", "lchen"])["results"] as? [[String: Any]] ?? []
@@ -117,9 +117,10 @@ struct ClinicalCLITests {
         try clinic.ok(["note", "show", note, "--as", "lchen"])
         let audit = try clinic.ok(["audit", "--patient", "MTL-000001", "--as", "admin"])["entries"] as? [[String: Any]] ?? []
         let summary = audit.map { "\($0["actor"] as? String ?? "") \($0["action"] as? String ?? "") \($0["outcome"] as? String ?? "")" }
-        #expect(summary.contains("lchen note-read ok"))
-        #expect(summary.contains("desk note-read refused:forbidden"))
-        #expect(summary.contains("jdoe note-edit ok"))
+        #expect(summary.contains("lchen note-read done"))
+        #expect(summary.contains("desk note-read forbidden"))
+        #expect(summary.contains("jdoe note-edit done"))
+        #expect(summary.contains("- note-read actor-required"), "\(summary)")
         let history = try clinic.run(["notes", "--patient", "MTL-000001", "--as", "jdoe"])
         #expect(history.status == 0 && history.stdout.contains("draft"))
     }

@@ -48,7 +48,7 @@ struct InteropFHIRTests {
         #expect(!text.contains("Secret neck story"), "SOAP text is not part of the structured export")
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let audit = try clinic.ok(["audit", "--patient", "MTL-000001", "--as", "jdoe"])
+        let audit = try clinic.ok(["audit", "--patient", "MTL-000001", "--as", "admin"])
         let actions = (audit["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
         #expect(actions.contains("fhir-export"))
     }
@@ -66,7 +66,8 @@ struct InteropFHIRTests {
 
     @Test("refusals: front desk, no actor, unknown chart, both or neither selector; no file is written", arguments: [
         (["--patient", "MTL-000001", "--as", "desk"], Int32(1), "forbidden"),
-        (["--patient", "MTL-000001"], 64, "actor-required"),
+        (["--patient", "MTL-000001", "--as", ""], 64, "actor-required"),
+        (["--patient", "MTL-000001", "--as", "admin"], 1, "forbidden"),
         (["--patient", "MTL-000099", "--as", "jdoe"], 1, "not-found"),
         (["--patient", "MTL-000001", "--all", "--as", "jdoe"], 64, "usage"),
         (["--as", "jdoe"], 64, "usage"),
@@ -85,8 +86,9 @@ struct InteropFHIRTests {
     func refusalAudited() throws {
         let (clinic, _, _) = try clinicalSite()
         _ = try clinic.run(["export", "fhir", "--patient", "MTL-000001", "--to", scratchFile(clinic, "x.json"), "--as", "desk"])
-        let audit = try clinic.ok(["audit", "--patient", "MTL-000001", "--as", "jdoe"])
-        let outcomes = (audit["entries"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "fhir-export" }.compactMap { $0["outcome"] as? String }
-        #expect(outcomes == ["refused:forbidden"])
+        let audit = try clinic.ok(["audit", "--as", "admin"])
+        let outcomes = (audit["entries"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "fhir-export" && $0["actor"] as? String == "desk" }
+            .compactMap { $0["outcome"] as? String }
+        #expect(outcomes == ["forbidden"])
     }
 }

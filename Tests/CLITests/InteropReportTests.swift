@@ -67,7 +67,7 @@ struct InteropReportTests {
         let outcomes = rows(try clinic.ok(["report", "outcomes", "--as", "lchen"] + week), "outcomes")
         #expect(outcomes["dry-needling"]?["mean_nprs_change"] as? Double == 4 && outcomes["dry-needling"]?["share_reaching_mcid"] as? Double == 1)
         #expect(outcomes["acupuncture"]?["mean_nprs_change"] as? Double == 1 && outcomes["acupuncture"]?["share_reaching_mcid"] as? Double == 0)
-        let audit = try clinic.ok(["audit", "--as", "jdoe"])
+        let audit = try clinic.ok(["audit", "--as", "admin"])
         #expect((audit["entries"] as? [[String: Any]] ?? []).contains { $0["action"] as? String == "report-outcomes" })
     }
 
@@ -88,9 +88,10 @@ struct InteropReportTests {
         #expect(bars.stdout.contains("No-shows") && bars.stdout.contains("█"))
     }
 
-    @Test("refusals: clinical reports need a clinician or admin; bad ranges; --csv with --json", arguments: [
+    @Test("refusals: clinical reports need a clinician; no actor; bad ranges; --csv with --json", arguments: [
         (["report", "outcomes", "--as", "desk"], Int32(1), "forbidden"),
-        (["report", "modalities"], 64, "actor-required"),
+        (["report", "modalities", "--as", "admin"], 1, "forbidden"),
+        (["report", "modalities", "--as", ""], 64, "actor-required"),
         (["report", "utilization", "--from", "2026-11-30", "--until", "2026-11-23"], 64, "invalid-range"),
         (["report", "utilization", "--from", "2026-02-30"], 64, "invalid-date"),
         (["report", "noshows", "--csv"], 64, "usage"),

@@ -49,7 +49,7 @@ struct SetupCommandTests {
         let created = sandbox.runClinic(["init", "--site-code", "QC2", "--site-name", "Québec", "--timezone", "America/Toronto",
                                          "--admin", "nbergeron"])
         #expect(created.status == 0, "\(created.stderr)")
-        let staff = sandbox.runClinic(["staff", "list", "--json"])
+        let staff = sandbox.runClinic(["staff", "list", "--json", "--as", "nbergeron"])
         let members = try #require(jsonObject(staff.stdout)?["staff"] as? [[String: Any]])
         #expect(members.map { $0["handle"] as? String } == ["nbergeron"])
         #expect(members.first?["role"] as? String == "admin")

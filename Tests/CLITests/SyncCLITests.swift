@@ -95,6 +95,7 @@ func intValue(_ value: Any?) -> Int? {
 func syncSite(code: String, name: String, admin: String, now: String? = nil) throws -> SyncSite {
     var clinic = ClinicProcess()
     if let now { clinic.now = now }
+    clinic.actor = admin
     try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", "America/Toronto", "--admin", admin])
     return SyncSite(clinic: clinic, code: code, admin: admin)
 }
@@ -359,6 +360,17 @@ struct SyncCLITests {
             lists.append(open.compactMap { $0["id"] as? String }.sorted())
         }
         #expect(Set(lists).count == 1, "the same conflicts at every site: \(lists)")
+
+        // The late plan's text is clinical: the clinician sees it in the conflict, the desk and the admin do not.
+        try a.clinic.ok(["staff", "add", "desk", "--name", "Front Desk", "--role", "front-desk"])
+        let asClinician = try a.clinic.run(["sync", "conflicts", "--json", "--as", "jdoe"])
+        #expect(asClinician.status == 0 && asClinician.stdout.contains("Home stretches"), "\(asClinician.stderr)")
+        for handle in ["desk", "admin"] {
+            let listed = try a.clinic.run(["sync", "conflicts", "--json", "--as", handle])
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(!listed.stdout.contains("Home stretches") && !listed.stdout.contains("trapezius"), "\(handle) sees clinical values: \(listed.stdout)")
+            #expect(listed.stdout.contains("edit-after-sign"))
+        }
     }
 
     @Test("refused files: untrusted, revoked, bad signature, other recipient, truncated, edited, newer format; digest unchanged")

@@ -6,7 +6,7 @@ import Testing
 private func source() throws -> FHIRSource {
     let site = Site(id: "01900000-0000-7000-8000-000000000001", code: "MTL", name: "Montréal", timeZone: "America/Toronto")
     let room = Room(id: "01900000-0000-7000-8000-000000000002", name: "Bed 1", kind: .bed)
-    let jdoe = Practitioner(id: "01900000-0000-7000-8000-000000000003", handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, role: .clinician)
+    let jdoe = Practitioner(id: "01900000-0000-7000-8000-000000000003", handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, roles: [.clinician])
     let service = Service(id: "01900000-0000-7000-8000-000000000004", slug: "dn-30", name: "Dry needling", durationMinutes: 30,
                           discipline: .physiotherapy, requires: .dryNeedling)
     let patient = Patient(id: "01900000-0000-7000-8000-000000000005", chart: "MTL-000001", first: "Ana", last: "Silva",

@@ -13,7 +13,7 @@ struct BookingRecordTests {
         let file = TemporaryDatabase()
         let db = try file.openWithSite()
         try db.write { db in
-            try StaffRepository(db).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, role: .clinician, now: testNow)
+            try StaffRepository(db).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, roles: [.clinician], now: testNow)
             for weekday in 1...7 {
                 try AvailabilityRepository(db).addHours(handle: "jdoe", hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: testNow)
             }

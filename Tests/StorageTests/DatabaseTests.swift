@@ -79,7 +79,7 @@ struct DatabaseTests {
         struct Abandon: Error {}
         #expect(throws: Abandon.self) {
             try db.write { db in
-                try StaffRepository(db).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, role: .clinician, now: testNow)
+                try StaffRepository(db).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, roles: [.clinician], now: testNow)
                 #expect(try StaffRepository(db).find("jdoe") != nil)
                 throw Abandon()
             }

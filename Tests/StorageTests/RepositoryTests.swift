@@ -79,9 +79,9 @@ struct RepositoryTests {
     func duplicateStaff() throws {
         let file = TemporaryDatabase()
         let db = try file.openWithSite()
-        _ = try db.write { try StaffRepository($0).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, role: .clinician, now: testNow) }
+        _ = try db.write { try StaffRepository($0).add(handle: "jdoe", name: "Jane Doe", discipline: .physiotherapy, roles: [.clinician], now: testNow) }
         let code = errorCode {
-            _ = try db.write { try StaffRepository($0).add(handle: "jdoe", name: "John Doe", discipline: .osteopathy, role: .clinician, now: testNow + 1) }
+            _ = try db.write { try StaffRepository($0).add(handle: "jdoe", name: "John Doe", discipline: .osteopathy, roles: [.clinician], now: testNow + 1) }
         }
         #expect(code == "duplicate")
         let staff = try StaffRepository(file.open()).all()
@@ -95,10 +95,10 @@ struct RepositoryTests {
         let file = TemporaryDatabase()
         let db = try file.openWithSite()
         let staff = StaffRepository(db)
-        #expect(errorCode { try staff.add(handle: "J Doe", name: "Jane", discipline: .physiotherapy, role: .clinician, now: testNow) } == "invalid-handle")
-        #expect(errorCode { try staff.add(handle: "jdoe", name: "Jane", discipline: nil, role: .clinician, now: testNow) } == "discipline-required")
-        #expect(errorCode { try staff.add(handle: "jdoe", name: " ", discipline: .physiotherapy, role: .clinician, now: testNow) } == "invalid-name")
-        try staff.add(handle: "accueil", name: "Sophie Gagnon", discipline: nil, role: .frontDesk, now: testNow)
+        #expect(errorCode { try staff.add(handle: "J Doe", name: "Jane", discipline: .physiotherapy, roles: [.clinician], now: testNow) } == "invalid-handle")
+        #expect(errorCode { try staff.add(handle: "jdoe", name: "Jane", discipline: nil, roles: [.clinician], now: testNow) } == "discipline-required")
+        #expect(errorCode { try staff.add(handle: "jdoe", name: " ", discipline: .physiotherapy, roles: [.clinician], now: testNow) } == "invalid-name")
+        try staff.add(handle: "accueil", name: "Sophie Gagnon", discipline: nil, roles: [.frontDesk], now: testNow)
         let credential = Credential(scope: .dryNeedling, regulator: "OPPQ", number: "1", expires: nil)
         #expect(errorCode { try staff.addCredential(handle: "accueil", credential: credential, now: testNow) } == "invalid-role")
         #expect(errorCode { try staff.addCredential(handle: "nobody", credential: credential, now: testNow) } == "not-found")

@@ -42,7 +42,7 @@ final class Network {
             db.clock = ClinicClock(fixed: Instant.date(now))
             _ = try db.write { db in
                 _ = try SiteRepository(db).createLocal(code: code, name: "Site \(code)", timeZone: "America/Toronto", now: now)
-                try StaffRepository(db).add(handle: "admin\(code.lowercased())", name: "Admin", discipline: nil, role: .admin, now: now)
+                try StaffRepository(db).add(handle: "admin\(code.lowercased())", name: "Admin", discipline: nil, roles: [.admin], now: now)
             }
             sites.append(db)
             codes.append(code)
@@ -57,7 +57,7 @@ final class Network {
         try first.write { db in
             let staff = StaffRepository(db), hours = AvailabilityRepository(db)
             for handle in ["jdoe", "mroy", "lchen"] {
-                try staff.add(handle: handle, name: "Clinician \(handle)", discipline: .physiotherapy, role: .clinician, now: now)
+                try staff.add(handle: handle, name: "Clinician \(handle)", discipline: .physiotherapy, roles: [.clinician], now: now)
                 for weekday in 1...7 { try hours.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: now) }
             }
             for room in ["Bed 1", "Bed 2"] { try RoomRepository(db).add(name: room, kind: .bed, now: now) }
@@ -135,7 +135,7 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
     case 70..<95:
         guard !appointments.isEmpty, let record = try? scheduler.record(id: appointments[random.below(appointments.count)]),
               let actor = try? StaffRepository(db).require(record.practitionerHandle) else { return }
-        let notes = Notes(AuditedSession(db: db, actor: actor, now: now))
+        let notes = Notes(AuditedSession(db: db, handle: actor.handle, now: now))
         let existing = try? db.first("SELECT id FROM note WHERE appointment_id = ? ORDER BY rowid LIMIT 1", [record.id])?.string(0)
         guard let noteID = existing ?? (try? notes.start(appointment: record.id))?.id else { return }
         var edit = Notes.Edit()

@@ -23,7 +23,7 @@ final class HostilePair {
             db.clock = ClinicClock(fixed: Instant.date(now))
             _ = try db.write { db in
                 _ = try SiteRepository(db).createLocal(code: code, name: code, timeZone: "America/Toronto", now: now)
-                try StaffRepository(db).add(handle: "admin\(code.lowercased())", name: "Admin", discipline: nil, role: .admin, now: now)
+                try StaffRepository(db).add(handle: "admin\(code.lowercased())", name: "Admin", discipline: nil, roles: [.admin], now: now)
             }
             return db
         }
@@ -33,7 +33,7 @@ final class HostilePair {
         _ = try TrustStore(receiver).trust(code: "MTL", line: senderKeys.publicLine, now: now)
         _ = try TrustStore(sender).trust(code: "QC", line: try SiteKeys.ensure(receiver).publicLine, now: now)
         try sender.write { db in
-            try StaffRepository(db).add(handle: "jdoe", name: "Jane", discipline: .physiotherapy, role: .clinician, now: now)
+            try StaffRepository(db).add(handle: "jdoe", name: "Jane", discipline: .physiotherapy, roles: [.clinician], now: now)
             try AvailabilityRepository(db).addHours(handle: "jdoe", hours: WorkingHours(weekday: 2, startMinute: 480, endMinute: 960), now: now)
             try RoomRepository(db).add(name: "Bed 1", kind: .bed, now: now)
             try ServiceRepository(db).add(slug: "physio-30", name: "Physio", durationMinutes: 30, discipline: .physiotherapy, requires: nil, now: now)

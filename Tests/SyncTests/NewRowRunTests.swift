@@ -29,7 +29,7 @@ struct NewRowRunTests {
         db.clock = ClinicClock(fixed: Instant.date(Self.now))
         try db.write { db in
             _ = try SiteRepository(db).createLocal(code: "MTL", name: "Site MTL", timeZone: "America/Toronto", now: Self.now)
-            try StaffRepository(db).add(handle: "jdoe", name: "Clinician", discipline: .physiotherapy, role: .clinician, now: Self.now)
+            try StaffRepository(db).add(handle: "jdoe", name: "Clinician", discipline: .physiotherapy, roles: [.clinician], now: Self.now)
             for weekday in 1...7 {
                 try AvailabilityRepository(db).addHours(handle: "jdoe", hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: Self.now)
             }

@@ -11,6 +11,24 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable {
     case clinician
     case frontDesk = "front-desk"
     case admin
+
+    /// Roles in the table's order, comma-separated, as stored and shown.
+    public static func list(_ roles: Set<StaffRole>) -> String {
+        allCases.filter(roles.contains).map(\.rawValue).joined(separator: ",")
+    }
+
+    /// Parses `clinician`, `front-desk,admin`, …; an unknown role is a usage error naming the allowed ones.
+    public static func parseList(_ text: String) throws -> Set<StaffRole> {
+        var roles: Set<StaffRole> = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let role = StaffRole(rawValue: name) else {
+                throw ClinicError.usage("invalid-role", "unknown role '\(name)': use clinician, front-desk or admin, comma-separated for several")
+            }
+            roles.insert(role)
+        }
+        return roles
+    }
 }
 
 /// Regulated techniques a clinician must hold a valid credential for.
@@ -27,15 +45,25 @@ public struct Practitioner: Sendable, Equatable, Codable {
     public var handle: String
     public var name: String
     public var discipline: Discipline?
-    public var role: StaffRole
+    /// Every role held: an owner may be an admin and a physiotherapist at once.
+    public var roles: Set<StaffRole>
+    /// False once deactivated: the member keeps their history but may do nothing.
+    public var active: Bool
 
-    public init(id: String, handle: String, name: String, discipline: Discipline?, role: StaffRole) {
+    public init(id: String, handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>, active: Bool = true) {
         self.id = id
         self.handle = handle
         self.name = name
         self.discipline = discipline
-        self.role = role
+        self.roles = roles
+        self.active = active
     }
+
+    /// Whether this member treats patients (and so may be booked and write notes).
+    public var isClinician: Bool { roles.contains(.clinician) }
+
+    /// The roles in the table's order, comma-separated: `clinician,admin`.
+    public var roleList: String { StaffRole.list(roles) }
 
     /// Handles are 2–32 lower-case letters, digits, dots, dashes or underscores.
     public static func validate(handle: String) throws {
@@ -46,8 +74,9 @@ public struct Practitioner: Sendable, Equatable, Codable {
     }
 
     /// Clinicians need a discipline; front desk and admin may have none.
-    public static func validate(role: StaffRole, discipline: Discipline?) throws {
-        if role == .clinician, discipline == nil {
+    public static func validate(roles: Set<StaffRole>, discipline: Discipline?) throws {
+        guard !roles.isEmpty else { throw ClinicError.usage("invalid-role", "--role needs at least one role") }
+        if roles.contains(.clinician), discipline == nil {
             throw ClinicError.usage("discipline-required", "--discipline is required for clinicians")
         }
     }

@@ -37,7 +37,8 @@ public enum SyncSchema {
         SyncedTable(name: "site", merge: .lastWriterWins,
                     groups: [("details", ["code", "name", "timezone", "created_at"])], references: []),
         SyncedTable(name: "staff", merge: .lastWriterWins,
-                    groups: [("details", ["handle", "name", "discipline", "role", "created_at"])], references: []),
+                    groups: [("details", ["handle", "name", "discipline", "role", "created_at"]), ("access", ["roles", "active"])],
+                    references: []),
         SyncedTable(name: "credential", merge: .insertOnly,
                     groups: [("details", ["staff_id", "scope", "regulator", "number", "expires", "created_at"])],
                     references: [("staff_id", "staff")]),
@@ -95,5 +96,8 @@ public enum SyncSchema {
     public static func rank(_ name: String) -> Int { byName[name]?.rank ?? tables.count }
 
     /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
+    /// Tables holding clinical content, which only clinicians may read (in conflicts too).
+    public static let clinicalTables: Set<String> = ["note", "needling", "adverse_event", "amendment", "consent", "precaution"]
+
     public static let noteContentGroups = ["subjective", "objective", "assessment", "plan", "measures", "needles"]
 }

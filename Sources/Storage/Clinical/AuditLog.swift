@@ -79,15 +79,18 @@ public struct AuditLog {
     }
 }
 
-/// Runs clinical use-cases as one actor, writing an audit entry for each success and each refusal.
+/// One command's acting staff member, named by handle and proven against the database: every use
+/// case in Storage and Sync runs through `run` or `read`, which resolve the actor, check the
+/// permission table and write the audit entry, so no caller of the library can skip them.
 public struct AuditedSession {
     public let db: Database
-    public let actor: Practitioner
     public let now: Int64
+    /// The handle the command names (`--as`, `$CLINIC_ACTOR`); nil when none was given.
+    public let handle: String?
 
-    public init(db: Database, actor: Practitioner, now: Int64) {
+    public init(db: Database, handle: String?, now: Int64) {
         self.db = db
-        self.actor = actor
+        self.handle = handle
         self.now = now
     }
 
@@ -97,23 +100,87 @@ public struct AuditedSession {
         public var patientID: String?
     }
 
-    /// Runs `body` in one write transaction with an `ok` audit entry; on a refusal, rolls back and
-    /// records `refused:<code>` in its own transaction before rethrowing.
-    public func run<T>(_ action: String, entity: String, _ body: (Database, inout Subject) throws -> T) throws -> T {
+    /// The actor allowed to do `action`: no handle → `actor-required`; unknown, deactivated or not
+    /// allowed by the table → `forbidden`. Each refusal is audited before it is thrown.
+    public func actor(for action: Action, entity: String) throws -> Actor {
+        do {
+            guard let handle else {
+                throw ClinicError.usage("actor-required", "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member")
+            }
+            let actor = try StaffRepository(db).actor(handle)
+            try actor.require(action)
+            return actor
+        } catch let error as ClinicError {
+            try audit(action, entity: entity, subject: Subject(), outcome: error.code)
+            throw error
+        }
+    }
+
+    /// Runs `body` as the checked actor in one write transaction with a `done` audit entry; on a
+    /// refusal, rolls back and records the refusal's code in its own transaction before rethrowing.
+    public func run<T>(_ action: Action, entity: String, _ body: (Database, Actor, inout Subject) throws -> T) throws -> T {
+        let actor = try self.actor(for: action, entity: entity)
         var subject = Subject()
         do {
             return try db.write { db in
-                let value = try body(db, &subject)
-                try AuditLog(db).append(at: now, actor: actor.handle, action: action, entity: entity, entityID: subject.entityID,
-                                        patientID: subject.patientID, outcome: "ok")
+                let value = try body(db, actor, &subject)
+                try AuditLog(db).append(at: now, actor: actor.handle, action: action.rawValue, entity: entity, entityID: subject.entityID,
+                                        patientID: subject.patientID, outcome: Self.done)
                 return value
             }
         } catch let error as ClinicError {
-            try db.write { db in
-                try AuditLog(db).append(at: now, actor: actor.handle, action: action, entity: entity, entityID: subject.entityID,
-                                        patientID: subject.patientID, outcome: "refused:\(error.code)")
-            }
+            try audit(action, entity: entity, subject: subject, outcome: error.code)
             throw error
+        }
+    }
+
+    /// Runs a read the table allows without an entry when it succeeds (schedule, slots, set-up lists);
+    /// a refusal is audited like any other.
+    public func read<T>(_ action: Action, entity: String, _ body: (Database, Actor) throws -> T) throws -> T {
+        let actor = try self.actor(for: action, entity: entity)
+        do {
+            return try body(db, actor)
+        } catch let error as ClinicError {
+            try audit(action, entity: entity, subject: Subject(), outcome: error.code)
+            throw error
+        }
+    }
+
+    /// The audit log, newest last, optionally for one patient or one actor (admin only; the reading
+    /// is itself recorded).
+    public func auditEntries(patientChart: String?, actor: String?, limit: Int) throws -> [AuditLog.Entry] {
+        try run(.auditRead, entity: "audit") { db, _, subject in
+            let patient = try patientChart.map { try PatientRepository(db).require(chart: $0) }
+            subject.patientID = patient?.id
+            return try AuditLog(db).entries(patientID: patient?.id, actor: actor, limit: limit)
+        }
+    }
+
+    /// Runs work that manages its own transactions (a sync import, an export streaming a file) as the
+    /// checked actor, then records its outcome in an entry of its own: `done`, or the refusal's code.
+    public func perform<T>(_ action: Action, entity: String, target: String? = nil, _ body: (Actor) throws -> T) throws -> T {
+        let actor = try self.actor(for: action, entity: entity)
+        let subject = Subject(entityID: target, patientID: nil)
+        do {
+            let value = try body(actor)
+            try audit(action, entity: entity, subject: subject, outcome: Self.done)
+            return value
+        } catch let error as ClinicError {
+            try audit(action, entity: entity, subject: subject, outcome: error.code)
+            throw error
+        }
+    }
+
+    /// The outcome written for an act that was carried out.
+    public static let done = "done"
+
+    /// Appends one entry in its own transaction; the actor is the handle given when it is a well-formed
+    /// handle (an arbitrary string typed after `--as` could be anything, even a patient's name).
+    func audit(_ action: Action, entity: String, subject: Subject, outcome: String) throws {
+        let who = handle.flatMap { (try? Practitioner.validate(handle: $0)) != nil ? $0 : nil } ?? (handle == nil ? "-" : "?")
+        try db.write { db in
+            try AuditLog(db).append(at: now, actor: who, action: action.rawValue, entity: entity, entityID: subject.entityID,
+                                    patientID: subject.patientID, outcome: outcome)
         }
     }
 }

@@ -45,11 +45,10 @@ extension Notes {
 
     /// Every session of a patient in date order, as a clinician reads before the next one (audited).
     public func history(chart: String) throws -> [NoteRecord] {
-        try session.run("notes-read", entity: "patient") { db, subject in
+        try session.run(.notesRead, entity: "patient") { db, _, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             subject.entityID = patient.id
-            try ClinicalAccess.requireRead(actor)
             return try db.query("SELECT id FROM note WHERE patient_id = ? ORDER BY session_date, created_at", [patient.id])
                 .map { try Self.load(db, id: $0.string(0)) }
         }
@@ -69,8 +68,7 @@ extension Notes {
         let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
         guard !words.isEmpty else { throw ClinicError.usage("empty-search", "give words to search for") }
         let query = words.map { "\"\($0)\"" }.joined(separator: " ")
-        return try session.run("search", entity: "note") { db, _ in
-            try ClinicalAccess.requireRead(actor)
+        return try session.run(.search, entity: "note") { db, _, _ in
             // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
             // The rank is `clinic_rank` (see `NoteRank`), called in `ORDER BY` rather than set as `rank`: FTS5
             // (before 3.45) answers `rank` by sorting every match in a nested statement, while the outer sorter

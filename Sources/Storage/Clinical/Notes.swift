@@ -7,12 +7,9 @@ public struct Notes {
 
     public init(_ session: AuditedSession) { self.session = session }
 
-    var actor: Practitioner { session.actor }
-
     /// Starts the draft note of one of the actor's own appointments that is not cancelled.
     public func start(appointment text: String) throws -> NoteRecord {
-        try session.run("note-start", entity: "note") { db, subject in
-            try ClinicalAccess.requireClinicalWriter(actor)
+        try session.run(.noteStart, entity: "note") { db, actor, subject in
             let appointment = try Scheduler(db).resolve(text)
             subject.patientID = appointment.appointment.patientID
             try ClinicalAccess.requireAuthor(actor, authorID: appointment.appointment.practitionerID)
@@ -52,7 +49,7 @@ public struct Notes {
 
     /// Changes a draft's SOAP text and measures; a signed note is refused (`note-signed`).
     public func edit(_ text: String, _ edit: Edit) throws -> NoteRecord {
-        try writeDraft(text, action: "note-edit") { db, note in
+        try writeDraft(text, action: .noteEdit) { db, _, note in
             for (section, value) in edit.sections {
                 try db.execute("UPDATE note SET \(section.rawValue) = ?, updated_at = ? WHERE id = ?", [value, session.now, note.id])
             }
@@ -71,7 +68,7 @@ public struct Notes {
     /// Adds one needle site; refuses `not-qualified` when the author lacks the scope on the session date.
     public func needle(_ text: String, _ entry: NeedlingEntry) throws -> NoteRecord {
         try entry.validate()
-        return try writeDraft(text, action: "note-needle") { db, note in
+        return try writeDraft(text, action: .noteNeedle) { db, actor, note in
             let credentials = try StaffRepository(db).credentials(staffID: actor.id)
             for scope in entry.requiredScopes {
                 try BookingRules.requireScope(scope, handle: actor.handle, credentials: credentials, on: note.sessionDate)
@@ -90,7 +87,7 @@ public struct Notes {
     /// Sets the total of needles removed (not an increment).
     public func needlesRemoved(_ text: String, count: Int) throws -> NoteRecord {
         guard (0...1000).contains(count) else { throw ClinicError.usage("out-of-range", "--count must be 0–1000") }
-        return try writeDraft(text, action: "note-needles-removed") { db, note in
+        return try writeDraft(text, action: .noteNeedlesRemoved) { db, _, note in
             try db.execute("UPDATE note SET needles_removed = ?, updated_at = ? WHERE id = ?", [count, session.now, note.id])
         }
     }
@@ -100,7 +97,7 @@ public struct Notes {
         guard !detail.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("detail-required", "--detail must describe the event")
         }
-        return try writeDraft(text, action: "note-adverse") { db, note in
+        return try writeDraft(text, action: .noteAdverse) { db, _, note in
             try db.execute("INSERT INTO adverse_event (id, note_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)",
                            [UUIDv7.string(at: Instant.date(session.now)), note.id, kind.rawValue, detail, session.now])
         }
@@ -108,7 +105,7 @@ public struct Notes {
 
     /// Signs a draft when consent, needle counts, scope and contraindications allow; locks it with its hash.
     public func sign(_ text: String, acknowledge: Set<String>) throws -> NoteRecord {
-        try writeDraft(text, action: "note-sign") { db, note in
+        try writeDraft(text, action: .noteSign) { db, actor, note in
             guard let patient = try PatientRepository(db).byID(note.patientID) else { throw ClinicError.notFound("patient") }
             let context = SigningContext(
                 sessionDate: note.sessionDate, dateOfBirth: patient.dateOfBirth, entries: note.needling.map(\.entry),
@@ -137,8 +134,7 @@ public struct Notes {
         guard !amendment.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("text-required", "--text must hold the amendment")
         }
-        return try session.run("note-amend", entity: "note") { db, subject in
-            try ClinicalAccess.requireClinicalWriter(actor)
+        return try session.run(.noteAmend, entity: "note") { db, actor, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID
@@ -155,21 +151,19 @@ public struct Notes {
         }
     }
 
-    /// Reads a note (audited); the front desk is refused (`forbidden`).
+    /// Reads a note (audited); only clinicians read clinical content (`forbidden`).
     public func show(_ text: String) throws -> NoteRecord {
-        try session.run("note-read", entity: "note") { db, subject in
+        try session.run(.noteRead, entity: "note") { db, _, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID
-            try ClinicalAccess.requireRead(actor)
             return note
         }
     }
 
     /// Runs a change on a draft the actor wrote, refusing a signed note with `note-signed`.
-    func writeDraft(_ text: String, action: String, _ change: (Database, NoteRecord) throws -> Void) throws -> NoteRecord {
-        try session.run(action, entity: "note") { db, subject in
-            try ClinicalAccess.requireClinicalWriter(actor)
+    func writeDraft(_ text: String, action: Action, _ change: (Database, Actor, NoteRecord) throws -> Void) throws -> NoteRecord {
+        try session.run(action, entity: "note") { db, actor, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID
@@ -177,7 +171,7 @@ public struct Notes {
             guard note.status == .draft else {
                 throw ClinicError.refused("note-signed", "this note is signed and cannot be changed; use 'note amend'")
             }
-            try change(db, note)
+            try change(db, actor, note)
             return try Self.load(db, id: note.id)
         }
     }

@@ -8,8 +8,7 @@ public struct PatientRecords {
 
     /// Adds or removes a precaution (`pregnancy`, `lymphoedema:left-arm`…); returns the active list.
     public func setPrecaution(chart: String, precaution: Precaution, active: Bool) throws -> [Precaution] {
-        try session.run(active ? "precaution-add" : "precaution-remove", entity: "precaution") { db, subject in
-            try ClinicalAccess.requireClinicalWriter(session.actor, allowAdmin: true)
+        try session.run(.precautionRecord, entity: "precaution") { db, actor, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             let current = try Self.precautions(db, patientID: patient.id)
@@ -17,7 +16,7 @@ public struct PatientRecords {
                 let id = UUIDv7.string(at: Instant.date(session.now))
                 subject.entityID = id
                 try db.execute("INSERT INTO precaution (id, patient_id, code, active, recorded_by, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
-                               [id, patient.id, precaution.code, session.actor.id, session.now, session.now])
+                               [id, patient.id, precaution.code, actor.id, session.now, session.now])
             } else if !active {
                 guard current.contains(precaution) else {
                     throw ClinicError.notFound("active precaution \(precaution.code)")
@@ -36,8 +35,7 @@ public struct PatientRecords {
 
     /// Records consent given for an intervention, with the risks explained and a guardian for a minor.
     public func recordConsent(chart: String, intervention: Intervention, risks: String, guardian: String?, date: CivilDate) throws -> String {
-        try session.run("consent-record", entity: "consent") { db, subject in
-            try ClinicalAccess.requireClinicalWriter(session.actor, allowAdmin: true)
+        try session.run(.consentRecord, entity: "consent") { db, actor, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             try ConsentRules.validateRecord(on: date, dateOfBirth: patient.dateOfBirth, guardian: guardian, risks: risks)
@@ -46,15 +44,14 @@ public struct PatientRecords {
             try db.execute("""
                 INSERT INTO consent (id, patient_id, intervention, action, date, guardian, risks, recorded_by, created_at)
                 VALUES (?, ?, ?, 'given', ?, ?, ?, ?, ?)
-                """, [id, patient.id, intervention.rawValue, date.description, guardian, risks, session.actor.id, session.now])
+                """, [id, patient.id, intervention.rawValue, date.description, guardian, risks, actor.id, session.now])
             return id
         }
     }
 
     /// Records a withdrawal; the consent it ends stays on file.
     public func withdrawConsent(chart: String, intervention: Intervention, date: CivilDate) throws -> String {
-        try session.run("consent-withdraw", entity: "consent") { db, subject in
-            try ClinicalAccess.requireClinicalWriter(session.actor, allowAdmin: true)
+        try session.run(.consentWithdraw, entity: "consent") { db, actor, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             let events = try Self.consents(db, patientID: patient.id)
@@ -66,7 +63,7 @@ public struct PatientRecords {
             try db.execute("""
                 INSERT INTO consent (id, patient_id, intervention, action, date, recorded_by, created_at)
                 VALUES (?, ?, ?, 'withdrawn', ?, ?, ?)
-                """, [id, patient.id, intervention.rawValue, date.description, session.actor.id, session.now])
+                """, [id, patient.id, intervention.rawValue, date.description, actor.id, session.now])
             return id
         }
     }

@@ -4,15 +4,13 @@ extension DemoSite {
     /// Signed notes for the demo's completed visits: SOAP text, pain before and after, structured
     /// needling for dry-needling and acupuncture sessions, consent first, one amendment.
     static func writeNotes(in db: Database, zone: SiteTimeZone, now: Int64) throws -> Int {
-        let staff = StaffRepository(db)
         let completed = try db.query(AppointmentRecord.select + " WHERE a.status = 'completed' ORDER BY a.start_ms").map(AppointmentRecord.init)
         var consented = Set<String>()
         var written = 0
         var random = DemoRandom(seed: 7)
         try precautions(in: db, now: now)
         for record in completed {
-            let practitioner = try staff.require(record.practitionerHandle)
-            let session = AuditedSession(db: db, actor: practitioner, now: now)
+            let session = AuditedSession(db: db, handle: record.practitionerHandle, now: now)
             let notes = Notes(session)
             let note = try notes.start(appointment: record.id)
             let template = templates[record.serviceSlug] ?? templates["physio-30"]
@@ -59,8 +57,8 @@ extension DemoSite {
     }
 
     static func precautions(in db: Database, now: Int64) throws {
-        guard let admin = try StaffRepository(db).find("admin") else { return }
-        let records = PatientRecords(AuditedSession(db: db, actor: admin, now: now))
+        guard let clinician = try StaffRepository(db).find("mtremblay") else { return }
+        let records = PatientRecords(AuditedSession(db: db, handle: clinician.handle, now: now))
         _ = try records.setPrecaution(chart: ChartNumber(siteCode: siteCode, sequence: 6).description, precaution: try Precaution.parse("pregnancy"), active: true)
         _ = try records.setPrecaution(chart: ChartNumber(siteCode: siteCode, sequence: 11).description, precaution: try Precaution.parse("anticoagulants"), active: true)
         _ = try records.setPrecaution(chart: ChartNumber(siteCode: siteCode, sequence: 14).description, precaution: try Precaution.parse("lymphoedema:left-arm"), active: true)

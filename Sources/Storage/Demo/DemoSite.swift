@@ -12,7 +12,7 @@ public enum DemoSite {
             let zone = try SiteTimeZone(site.timeZone)
             let staff = StaffRepository(db)
             for member in members {
-                try staff.add(handle: member.handle, name: member.name, discipline: member.discipline, role: member.role, now: now)
+                try staff.add(handle: member.handle, name: member.name, discipline: member.discipline, roles: [member.role], now: now)
                 for (scope, regulator, number) in member.credentials {
                     try staff.addCredential(handle: member.handle,
                                             credential: Credential(scope: scope, regulator: regulator, number: number,

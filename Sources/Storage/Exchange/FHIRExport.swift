@@ -9,7 +9,7 @@ public struct FHIRExport {
 
     /// One patient's bundle source (by chart number), or every patient's when `chart` is nil.
     public func source(chart: String?) throws -> FHIRSource {
-        try session.run("fhir-export", entity: chart == nil ? "site" : "patient") { db, subject in
+        try session.run(.fhirExport, entity: chart == nil ? "site" : "patient") { db, actor, subject in
             let patients: [Patient]
             if let chart {
                 let patient = try PatientRepository(db).require(chart: chart)
@@ -19,11 +19,10 @@ public struct FHIRExport {
             } else {
                 patients = try db.query("SELECT \(PatientRepository.columns) FROM patient ORDER BY chart").map(PatientRepository.patient)
             }
-            try ClinicalAccess.requireRead(session.actor)
             if chart == nil {
                 for patient in patients {
-                    try AuditLog(db).append(at: session.now, actor: session.actor.handle, action: "fhir-export", entity: "patient",
-                                            entityID: patient.id, patientID: patient.id, outcome: "ok")
+                    try AuditLog(db).append(at: session.now, actor: actor.handle, action: Action.fhirExport.rawValue, entity: "patient",
+                                            entityID: patient.id, patientID: patient.id, outcome: AuditedSession.done)
                 }
             }
             return try load(db, patients: patients, all: chart == nil)
@@ -56,7 +55,7 @@ public struct FHIRExport {
         }
         let staffRepository = StaffRepository(db)
         let referencedStaff = Set(appointments.map(\.practitionerID) + sessions.map(\.authorID))
-        let staff = try staffRepository.all().filter { all ? $0.role == .clinician || referencedStaff.contains($0.id) : referencedStaff.contains($0.id) }
+        let staff = try staffRepository.all().filter { all ? $0.isClinician || referencedStaff.contains($0.id) : referencedStaff.contains($0.id) }
             .map { FHIRSource.StaffMember(practitioner: $0, credentials: try staffRepository.credentials(staffID: $0.id)) }
         let serviceIDs = Set(appointments.map(\.serviceID))
         let services = try db.query("SELECT \(ServiceRepository.columns) FROM service ORDER BY slug").map(ServiceRepository.service)

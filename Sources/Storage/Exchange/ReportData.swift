@@ -19,7 +19,7 @@ public struct ReportData {
     /// Every clinician's weekly hours and the time off that overlaps `[from, to)`, by handle.
     public func availability(from: Int64, to: Int64) throws -> [ReportAvailability] {
         let hours = AvailabilityRepository(db)
-        return try StaffRepository(db).all().filter { $0.role == .clinician }.map {
+        return try StaffRepository(db).all().filter(\.isClinician).map {
             ReportAvailability(practitioner: $0.handle, hours: try hours.hours(staffID: $0.id),
                                timeOff: try hours.timeOff(staffID: $0.id, from: from, to: to))
         }
@@ -30,9 +30,8 @@ public struct ReportData {
 
     /// Sessions in `[from, to)` (visits completed or checked in, or with a signed note) and what
     /// their signed notes recorded. Reads clinical data: audited, and refused to the front desk.
-    public static func sessions(_ session: AuditedSession, from: Int64, to: Int64, report: String) throws -> [ReportSession] {
-        try session.run("report-\(report)", entity: "report") { db, _ in
-            try ClinicalAccess.requireRead(session.actor)
+    public static func sessions(_ session: AuditedSession, from: Int64, to: Int64, report: Action) throws -> [ReportSession] {
+        try session.run(report, entity: "report") { db, _, _ in
             var seen = Set<String>()
             return try db.query("""
                 SELECT a.id, a.patient_id, a.start_ms, n.pain_before, n.pain_after,

@@ -6,19 +6,21 @@ public struct StaffRepository {
 
     public init(_ db: Database) { self.db = db }
 
-    static let columns = "id, handle, name, discipline, role"
+    static let columns = "id, handle, name, discipline, role, roles, active"
 
     static func practitioner(_ row: Row) -> Practitioner {
-        Practitioner(id: row.string(0), handle: row.string(1), name: row.string(2),
-                     discipline: row.optionalString(3).flatMap(Discipline.init(rawValue:)),
-                     role: StaffRole(rawValue: row.string(4)) ?? .clinician)
+        let listed = row.optionalString(5).map { (try? StaffRole.parseList($0)) ?? [] }
+        return Practitioner(id: row.string(0), handle: row.string(1), name: row.string(2),
+                            discipline: row.optionalString(3).flatMap(Discipline.init(rawValue:)),
+                            roles: listed ?? StaffRole(rawValue: row.string(4)).map { [$0] } ?? [],
+                            active: row.int(6) != 0)
     }
 
     /// Adds a staff member; refuses a handle already taken (`duplicate`).
     @discardableResult
-    public func add(handle: String, name: String, discipline: Discipline?, role: StaffRole, now: Int64) throws -> Practitioner {
+    public func add(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>, now: Int64) throws -> Practitioner {
         try Practitioner.validate(handle: handle)
-        try Practitioner.validate(role: role, discipline: discipline)
+        try Practitioner.validate(roles: roles, discipline: discipline)
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("invalid-name", "--name must not be empty")
         }
@@ -26,10 +28,41 @@ public struct StaffRepository {
             throw ClinicError.refused("duplicate", "staff handle '\(handle)' is already taken")
         }
         let staff = Practitioner(id: UUIDv7.string(at: Instant.date(now)), handle: handle, name: name,
-                                 discipline: discipline, role: role)
-        try db.execute("INSERT INTO staff (id, handle, name, discipline, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       [staff.id, staff.handle, staff.name, staff.discipline?.rawValue, staff.role.rawValue, now])
+                                 discipline: discipline, roles: roles)
+        try db.execute("INSERT INTO staff (id, handle, name, discipline, role, roles, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [staff.id, staff.handle, staff.name, staff.discipline?.rawValue, Self.primary(roles).rawValue, staff.roleList, now])
         return staff
+    }
+
+    /// The single role the older `role` column keeps: the first held, in the table's order.
+    static func primary(_ roles: Set<StaffRole>) -> StaffRole {
+        StaffRole.allCases.first(where: roles.contains) ?? .clinician
+    }
+
+    /// Changes a member's roles and, for a clinician, their discipline; synced like any edit.
+    public func setRoles(handle: String, roles: Set<StaffRole>, discipline: Discipline?) throws -> Practitioner {
+        let staff = try require(handle)
+        let discipline = discipline ?? staff.discipline
+        try Practitioner.validate(roles: roles, discipline: discipline)
+        try db.execute("UPDATE staff SET role = ?, roles = ?, discipline = ? WHERE id = ?",
+                       [Self.primary(roles).rawValue, StaffRole.list(roles), discipline?.rawValue, staff.id])
+        return try require(handle)
+    }
+
+    /// Deactivates a member: their history stays, but they may no longer act at any site.
+    public func deactivate(handle: String) throws -> Practitioner {
+        let staff = try require(handle)
+        guard staff.active else { throw ClinicError.refused("invalid-transition", "'\(handle)' is already deactivated") }
+        try db.execute("UPDATE staff SET active = 0 WHERE id = ?", [staff.id])
+        return try require(handle)
+    }
+
+    /// The acting member behind a handle: an unknown or deactivated handle may do nothing (`forbidden`).
+    public func actor(_ handle: String) throws -> Actor {
+        guard let staff = try find(handle), staff.active else {
+            throw ClinicError.refused("forbidden", "'\(handle)' is not an active staff member of this clinic")
+        }
+        return Actor(staff)
     }
 
     public func find(_ handle: String) throws -> Practitioner? {
@@ -53,8 +86,8 @@ public struct StaffRepository {
     /// Records a credential for a scope; a clinician may hold several (renewals, regulators).
     public func addCredential(handle: String, credential: Credential, now: Int64) throws {
         let staff = try require(handle)
-        guard staff.role != .frontDesk else {
-            throw ClinicError.refused("invalid-role", "front-desk staff cannot hold clinical credentials")
+        guard staff.isClinician else {
+            throw ClinicError.refused("invalid-role", "only clinicians hold clinical credentials")
         }
         guard !credential.regulator.isEmpty, !credential.number.isEmpty else {
             throw ClinicError.usage("invalid-credential", "--regulator and --number must not be empty")

@@ -9,8 +9,8 @@ public struct AvailabilityRepository {
     /// Adds a working range on a weekday; refuses one that overlaps a range already set that day.
     public func addHours(handle: String, hours: WorkingHours, now: Int64) throws {
         let staff = try StaffRepository(db).require(handle)
-        guard staff.role != .frontDesk else {
-            throw ClinicError.refused("invalid-role", "working hours are for clinicians; '\(handle)' is front desk")
+        guard staff.isClinician else {
+            throw ClinicError.refused("invalid-role", "working hours are for clinicians; '\(handle)' is not one")
         }
         let existing = try self.hours(staffID: staff.id).filter { $0.weekday == hours.weekday }
         if existing.contains(where: { $0.startMinute < hours.endMinute && hours.startMinute < $0.endMinute }) {

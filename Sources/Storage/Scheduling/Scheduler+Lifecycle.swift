@@ -14,8 +14,8 @@ extension Scheduler {
                 throw ClinicError.notFound("appointment's patient or service")
             }
             let practitioner = try StaffRepository(db).require(practitionerHandle ?? current.practitionerHandle)
-            guard practitioner.role == .clinician else {
-                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not a clinician and cannot be booked")
+            guard practitioner.isClinician, practitioner.active else {
+                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not an active clinician and cannot be booked")
             }
             let span = TimeSpan(start: start, end: start + current.appointment.span.durationMillis)
             let rooms = RoomRepository(db)

@@ -21,7 +21,7 @@ extension Scheduler {
             if let practitionerHandle {
                 practitioners = [try staff.require(practitionerHandle)]
             } else {
-                practitioners = try staff.all().filter { $0.role == .clinician && $0.discipline == service.discipline }
+                practitioners = try staff.all().filter { $0.isClinician && $0.discipline == service.discipline }
             }
             let dayList = (0..<days).map { from.adding(days: $0) }
             let windowStart = zone.startOfDay(from)

@@ -35,8 +35,8 @@ public struct Scheduler {
             let zone = try SiteRepository(db).zone()
             let patient = try PatientRepository(db).require(chart: request.patientChart)
             let practitioner = try StaffRepository(db).require(request.practitionerHandle)
-            guard practitioner.role == .clinician else {
-                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not a clinician and cannot be booked")
+            guard practitioner.isClinician, practitioner.active else {
+                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not an active clinician and cannot be booked")
             }
             let service = try ServiceRepository(db).require(request.serviceSlug)
             let fixedRoom = try request.roomName.map { try RoomRepository(db).require($0) }

@@ -37,10 +37,9 @@ struct Book: ParsableCommand {
             let end: RepeatEnd = try until.map { .until(try CivilDate.parseOption($0, option: "--until")) } ?? .count(count ?? 1)
             recurrence = Recurrence(rule: repeatRule, end: end)
         }
-        let records = try Scheduler(session.db).book(
+        let records = try session.acting.book(
             .init(patientChart: patient, practitionerHandle: practitioner, serviceSlug: service, start: start,
-                  roomName: room, durationMinutes: minutes, recurrence: recurrence),
-            now: session.now)
+                  roomName: room, durationMinutes: minutes, recurrence: recurrence))
         let inPast = start < session.now
         try session.emit(AppointmentList(records, zone: zone)) {
             let head = records.count == 1 ? "Booked:" : "Booked a series of \(records.count):"

@@ -18,9 +18,8 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let actor = try session.requireActor()
             let day = try date.map { try CivilDate.parseOption($0, option: "--date") } ?? session.today()
-            let id = try PatientRecords(AuditedSession(db: session.db, actor: actor, now: session.now))
+            let id = try PatientRecords(session.acting)
                 .recordConsent(chart: chart, intervention: intervention, risks: risks, guardian: guardian, date: day)
             struct View: Encodable { let id: String, patient: String, intervention: String, date: String, action: String }
             try session.emit(View(id: id, patient: chart.uppercased(), intervention: intervention.rawValue, date: day.description, action: "given")) {
@@ -38,9 +37,8 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let actor = try session.requireActor()
             let day = try date.map { try CivilDate.parseOption($0, option: "--date") } ?? session.today()
-            let id = try PatientRecords(AuditedSession(db: session.db, actor: actor, now: session.now))
+            let id = try PatientRecords(session.acting)
                 .withdrawConsent(chart: chart, intervention: intervention, date: day)
             struct View: Encodable { let id: String, patient: String, intervention: String, date: String, action: String }
             try session.emit(View(id: id, patient: chart.uppercased(), intervention: intervention.rawValue, date: day.description, action: "withdrawn")) {
@@ -67,8 +65,7 @@ struct PrecautionCommand: ParsableCommand {
     func run() throws {
         let precaution = try Precaution.parse(add ?? remove ?? "")
         let session = try global.open()
-        let actor = try session.requireActor()
-        let list = try PatientRecords(AuditedSession(db: session.db, actor: actor, now: session.now))
+        let list = try PatientRecords(session.acting)
             .setPrecaution(chart: chart, precaution: precaution, active: add != nil)
         try session.emit(["precautions": list.map(\.code)]) {
             "Precautions of \(chart.uppercased()): " + (list.isEmpty ? "none" : list.map(\.code).joined(separator: ", "))

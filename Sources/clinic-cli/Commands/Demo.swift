@@ -19,9 +19,9 @@ struct Demo: ParsableCommand {
             """
             Demo clinic \(summary.site.code) — \(summary.site.name) (\(summary.site.timeZone)) created in \(global.databasePath)
             \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients · \(summary.appointments) appointments · \(summary.signedNotes) signed notes
-            Try:  clinic --db \(global.databasePath) staff list
-                  clinic --db \(global.databasePath) patient find helene
-                  clinic --db \(global.databasePath) schedule --week \(try session.today())
+            Try:  clinic --db \(global.databasePath) --as admin staff list
+                  clinic --db \(global.databasePath) --as accueil patient find helene
+                  clinic --db \(global.databasePath) --as accueil schedule --week \(try session.today())
                   clinic --db \(global.databasePath) --as lchen notes --patient MTL-000002
             """
         }

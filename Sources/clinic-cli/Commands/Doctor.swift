@@ -11,7 +11,7 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let findings = try Doctor(session.db).examine()
+        let findings = try session.acting.examine()
         struct View: Encodable { let code: String, ok: Bool, message: String }
         struct Report: Encodable { let ok: Bool, findings: [View] }
         let report = Report(ok: findings.allSatisfy(\.ok), findings: findings.map { View(code: $0.code, ok: $0.ok, message: $0.message) })

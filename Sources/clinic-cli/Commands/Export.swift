@@ -26,8 +26,7 @@ struct ExportCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let actor = try session.requireActor()
-            let source = try FHIRExport(AuditedSession(db: session.db, actor: actor, now: session.now)).source(chart: all ? nil : patient)
+            let source = try FHIRExport(session.acting).source(chart: all ? nil : patient)
             let bundle = FHIRBundle(source).build(now: session.now)
             try ExportFile.write(bundle.canonical + "\n", to: to)
             var counts: [String: Int] = [:]
@@ -77,7 +76,7 @@ struct ExportCommand: ParsableCommand {
             let owner: CalendarFeed.Owner = practitioner.map { .practitioner($0) } ?? .room(room ?? "")
             let start = firstDay.map { zone.startOfDay($0) } ?? Int64.min / 2
             let end = lastDay.map { zone.startOfDay($0.adding(days: 1)) } ?? Int64.max / 2
-            let appointments = try CalendarFeed(session.db).appointments(for: owner, from: start, to: end)
+            let appointments = try session.acting.calendar(for: owner, from: start, to: end)
             let name = "\(site.code) · " + (practitioner ?? room ?? "")
             let text = ICalendarExport(zone: zone, siteName: site.name, calendarName: name).render(appointments)
             try ExportFile.write(text, to: to)

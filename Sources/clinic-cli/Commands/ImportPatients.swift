@@ -36,7 +36,7 @@ struct ImportCommand: ParsableCommand {
             let data = try Self.read(csv)
             let session = try global.open()
             let policy: PatientImport.DuplicatePolicy = skipDuplicates ? .skip : allowDuplicates ? .allow : .refuse
-            let outcome = try PatientImport(session.db).run(data, dateFormat: dateFormat, policy: policy, now: session.now, today: try session.today())
+            let outcome = try session.acting.importPatients(data, dateFormat: dateFormat, policy: policy, today: try session.today())
             struct Duplicate: Encodable { let line: Int, existing: String?, repeats_line: Int? }
             struct View: Encodable {
                 let imported: Int, first_chart: String?, last_chart: String?, duplicates: [Duplicate], duplicates_policy: String, ignored_columns: [String]

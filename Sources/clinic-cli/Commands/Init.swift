@@ -32,7 +32,7 @@ struct Initialise: ParsableCommand {
         let session = try global.open(create: true)
         let site = try session.db.write { db -> Site in
             let site = try SiteRepository(db).createLocal(code: siteCode, name: siteName, timeZone: timezone, now: session.now)
-            try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, role: .admin, now: session.now)
+            try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, roles: [.admin], now: session.now)
             return site
         }
         _ = try SiteKeys.ensure(session.db)

@@ -14,8 +14,8 @@ struct Reschedule: ParsableCommand {
     func run() throws {
         let session = try global.open()
         let zone = try session.zone()
-        let record = try Scheduler(session.db).reschedule(appointment, start: try zone.parseTime(at), practitionerHandle: practitioner,
-                                                          roomName: room, now: session.now)
+        let record = try session.acting.reschedule(appointment, start: try zone.parseTime(at), practitionerHandle: practitioner,
+                                                   roomName: room)
         try session.emit(AppointmentList([record], zone: zone)) { "Moved:\n" + appointmentTable([record], zone: zone) }
     }
 }
@@ -31,7 +31,7 @@ struct Cancel: ParsableCommand {
     func run() throws {
         let session = try global.open()
         let zone = try session.zone()
-        let records = try Scheduler(session.db).cancel(appointment, reason: reason, series: series, now: session.now)
+        let records = try session.acting.cancel(appointment, reason: reason, series: series)
         try session.emit(AppointmentList(records, zone: zone)) { "Cancelled:\n" + appointmentTable(records, zone: zone) }
     }
 }
@@ -41,7 +41,7 @@ struct StatusChange {
     static func run(_ global: GlobalOptions, _ appointment: String, to status: AppointmentStatus, verb: String) throws {
         let session = try global.open()
         let zone = try session.zone()
-        let record = try Scheduler(session.db).setStatus(appointment, to: status, now: session.now)
+        let record = try session.acting.setStatus(appointment, to: status)
         try session.emit(AppointmentList([record], zone: zone)) { "\(verb):\n" + appointmentTable([record], zone: zone) }
     }
 }

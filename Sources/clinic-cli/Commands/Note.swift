@@ -164,8 +164,7 @@ struct NoteCommand: ParsableCommand {
 enum NoteOutput {
     static func run(_ global: GlobalOptions, _ body: (Notes) throws -> NoteRecord, human: (NoteView, SiteTimeZone) -> String) throws {
         let session = try global.open()
-        let actor = try session.requireActor()
-        let note = try body(Notes(AuditedSession(db: session.db, actor: actor, now: session.now)))
+        let note = try body(Notes(session.acting))
         let view = try NoteView(note, db: session.db)
         let zone = try session.zone()
         try session.emit(view) { human(view, zone) }

@@ -11,8 +11,7 @@ struct NotesHistory: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let actor = try session.requireActor()
-        let notes = try Notes(AuditedSession(db: session.db, actor: actor, now: session.now)).history(chart: patient)
+        let notes = try Notes(session.acting).history(chart: patient)
         let views = try notes.map { try NoteView($0, db: session.db) }
         try session.emit(["notes": views]) {
             guard !views.isEmpty else { return "No session notes for \(patient.uppercased())." }
@@ -38,8 +37,7 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let actor = try session.requireActor()
-        let hits = try Notes(AuditedSession(db: session.db, actor: actor, now: session.now)).search(text, limit: max(1, min(limit, 500)))
+        let hits = try Notes(session.acting).search(text, limit: max(1, min(limit, 500)))
         struct View: Encodable { let note: String, patient: String, session_date: String, source: String, snippet: String }
         try session.emit(["results": hits.map { View(note: $0.noteID, patient: $0.patientChart, session_date: $0.sessionDate, source: $0.source, snippet: $0.snippet) }]) {
             guard !hits.isEmpty else { return "No note matches." }
@@ -60,16 +58,16 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let acting = try session.requireActor()
-        try ClinicalAccess.requireAuditReader(acting)
-        let patientRecord = try patient.map { try PatientRepository(session.db).require(chart: $0) }
-        let entries = try AuditLog(session.db).entries(patientID: patientRecord?.id, actor: actor, limit: max(1, limit))
+        let entries = try session.acting.auditEntries(patientChart: patient, actor: actor, limit: max(1, limit))
         let zone = try session.zone()
-        struct View: Encodable { let seq: Int64, at: String, actor: String, action: String, entity: String, entity_id: String?, patient: String?, outcome: String }
+        struct View: Encodable {
+            let seq: Int64, at: String, actor: String, action: String, entity: String, entity_id: String?, target: String, patient: String?
+            let outcome: String
+        }
         let patients = PatientRepository(session.db)
         let views = try entries.map {
             View(seq: $0.seq, at: Instant.iso($0.at), actor: $0.actor, action: $0.action, entity: $0.entity, entity_id: $0.entityID,
-                 patient: try $0.patientID.flatMap { try patients.byID($0)?.chart }, outcome: $0.outcome)
+                 target: $0.entityID ?? $0.entity, patient: try $0.patientID.flatMap { try patients.byID($0)?.chart }, outcome: $0.outcome)
         }
         try session.emit(["entries": views]) {
             var table = TextTable("#", "WHEN", "ACTOR", "ACTION", "ON", "PATIENT", "OUTCOME")

@@ -19,9 +19,8 @@ struct PatientCommand: ParsableCommand {
         func run() throws {
             let birth = try CivilDate.parseOption(dob, option: "--dob")
             let session = try global.open()
-            let patient = try PatientRepository(session.db).add(
-                .init(first: first, last: last, dateOfBirth: birth, phone: phone, email: email),
-                now: session.now, today: try session.today())
+            let patient = try session.acting.addPatient(.init(first: first, last: last, dateOfBirth: birth, phone: phone, email: email),
+                                                        today: try session.today())
             try session.emit(PatientView(patient)) { "Registered \(patient.chart)" }
         }
     }
@@ -34,7 +33,7 @@ struct PatientCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let patients = try PatientRepository(session.db).find(text, limit: max(1, limit))
+            let patients = try session.acting.findPatients(text, limit: max(1, limit))
             try session.emit(["patients": patients.map(PatientView.init)]) {
                 guard !patients.isEmpty else { return "No patient matches." }
                 var table = TextTable("CHART", "NAME", "BORN", "PHONE")
@@ -51,7 +50,7 @@ struct PatientCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let patient = try PatientRepository(session.db).require(chart: chart)
+            let patient = try session.acting.patient(chart: chart)
             let age = patient.dateOfBirth.age(on: try session.today())
             try session.emit(PatientView(patient)) {
                 """

@@ -5,9 +5,8 @@ import Storage
 
 extension ReportCommand {
     /// The sessions of the range, read as an audited clinical read (needs `--as`; not front desk).
-    static func sessions(_ session: Session, range: ReportRange, report: String) throws -> [ReportSession] {
-        let actor = try session.requireActor()
-        return try ReportData.sessions(AuditedSession(db: session.db, actor: actor, now: session.now), from: range.start, to: range.end, report: report)
+    static func sessions(_ session: Session, range: ReportRange, report: Action) throws -> [ReportSession] {
+        return try ReportData.sessions(session.acting, from: range.start, to: range.end, report: report)
     }
 
     struct Modalities: ParsableCommand {
@@ -22,7 +21,7 @@ extension ReportCommand {
         func run() throws {
             let session = try global.open()
             let range = try options.range(session)
-            let rows = TreatmentReport.modalities(try ReportCommand.sessions(session, range: range, report: "modalities"))
+            let rows = TreatmentReport.modalities(try ReportCommand.sessions(session, range: range, report: .reportModalities))
             if options.csv {
                 print("modality,sessions,share,needles,needles_per_session")
                 for r in rows {
@@ -57,7 +56,7 @@ extension ReportCommand {
         func run() throws {
             let session = try global.open()
             let range = try options.range(session)
-            let rows = TreatmentReport.outcomes(try ReportCommand.sessions(session, range: range, report: "outcomes"))
+            let rows = TreatmentReport.outcomes(try ReportCommand.sessions(session, range: range, report: .reportOutcomes))
             if options.csv {
                 print("modality,scored_sessions,mean_nprs_change,patients,patients_reaching_mcid,share_reaching_mcid")
                 for r in rows {

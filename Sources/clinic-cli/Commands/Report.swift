@@ -60,11 +60,10 @@ struct ReportCommand: ParsableCommand {
             let session = try global.open()
             let range = try options.range(session)
             let zone = try session.zone()
-            let data = ReportData(session.db)
-            let appointments = try data.appointments(from: range.start, to: range.end)
-            let availability = try data.availability(from: range.start, to: range.end)
+            let data = try session.acting.schedulingReport(.reportUtilization, from: range.start, to: range.end)
+            let appointments = data.appointments, availability = data.availability
             let practitioners = UtilizationReport.byPractitioner(availability, appointments: appointments, days: range.days, zone: zone)
-            let rooms = UtilizationReport.byRoom(try data.rooms(), availability: availability, appointments: appointments, days: range.days, zone: zone)
+            let rooms = UtilizationReport.byRoom(data.rooms, availability: availability, appointments: appointments, days: range.days, zone: zone)
             struct Row: Encodable { let name: String, booked_minutes: Int, available_minutes: Int, ratio: Double? }
             struct View: Encodable { let from: String, until: String, practitioners: [Row], rooms: [Row] }
             func rows(_ list: [UtilizationRow]) -> [Row] {
@@ -105,9 +104,9 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             let session = try global.open()
             let range = try options.range(session)
-            let data = ReportData(session.db)
-            let appointments = try data.appointments(from: range.start, to: range.end)
-            let names = try data.availability(from: range.start, to: range.end).map(\.practitioner)
+            let data = try session.acting.schedulingReport(.reportNoShows, from: range.start, to: range.end)
+            let appointments = data.appointments
+            let names = data.availability.map(\.practitioner)
             let extra = Set(appointments.map(\.practitioner)).subtracting(names).sorted()
             let rows = AttendanceReport.rows(appointments, practitioners: names + extra)
             struct Row: Encodable {

@@ -15,7 +15,7 @@ struct RoomCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let room = try session.db.write { try RoomRepository($0).add(name: name, kind: kind, now: session.now) }
+            let room = try session.acting.addRoom(name: name, kind: kind)
             try session.emit(room) { "Added room '\(room.name)' (\(room.kind.rawValue))" }
         }
     }
@@ -26,7 +26,7 @@ struct RoomCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let rooms = try RoomRepository(session.db).all()
+            let rooms = try session.acting.rooms()
             try session.emit(["rooms": rooms]) {
                 var table = TextTable("ROOM", "KIND")
                 for room in rooms { table.add(room.name, room.kind.rawValue) }

@@ -20,10 +20,8 @@ struct ServiceCommand: ParsableCommand {
         func run() throws {
             let minutes = try DurationText.minutes(duration)
             let session = try global.open()
-            let service = try session.db.write {
-                try ServiceRepository($0).add(slug: slug, name: name, durationMinutes: minutes, discipline: discipline,
-                                              requires: requires, now: session.now)
-            }
+            let service = try session.acting.addService(slug: slug, name: name, durationMinutes: minutes, discipline: discipline,
+                                                        requires: requires)
             try session.emit(ServiceView(service)) {
                 "Added service \(service.slug) — \(service.name), \(DurationText.format(minutes: minutes))"
             }
@@ -36,7 +34,7 @@ struct ServiceCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let services = try ServiceRepository(session.db).all()
+            let services = try session.acting.services()
             try session.emit(["services": services.map(ServiceView.init)]) {
                 var table = TextTable("SLUG", "NAME", "DURATION", "DISCIPLINE", "REQUIRES")
                 for s in services {

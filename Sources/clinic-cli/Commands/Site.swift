@@ -19,12 +19,13 @@ struct SiteCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let db = session.db
-            let site = try SiteRepository(db).local()
-            let view = View(code: site.code, name: site.name, timezone: site.timeZone, id: site.id, database: db.path,
+            let view = try session.acting.read(.siteShow, entity: "site") { db, _ in
+                let site = try SiteRepository(db).local()
+                return View(code: site.code, name: site.name, timezone: site.timeZone, id: site.id, database: db.path,
                             rooms: try RoomRepository(db).all().count, staff: try StaffRepository(db).all().count,
                             services: try ServiceRepository(db).all().count, patients: try PatientRepository(db).count(),
                             schema_version: try db.schemaVersion())
+            }
             try session.emit(view) {
                 """
                 Site       \(view.code) — \(view.name)

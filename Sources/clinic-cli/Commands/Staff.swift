@@ -6,7 +6,7 @@ import Storage
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "Manage staff: clinicians, front desk and admins.",
-        subcommands: [Add.self, List.self, CredentialCommand.self, Hours.self, TimeOff.self])
+        subcommands: [Add.self, List.self, Edit.self, Deactivate.self, CredentialCommand.self, Hours.self, TimeOff.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a staff member under a unique handle.")
@@ -14,18 +14,49 @@ struct StaffCommand: ParsableCommand {
         @Argument(help: "Short handle used everywhere, e.g. jdoe.") var handle: String
         @Option(help: "Full name.") var name: String
         @Option(help: "Discipline (required for clinicians).") var discipline: Discipline?
-        @Option(help: "Role: clinician, front-desk or admin.") var role: StaffRole = .clinician
+        @Option(help: ArgumentHelp("Roles: clinician, front-desk or admin; several comma-separated (admin,clinician).", valueName: "roles"))
+        var role = "clinician"
 
         func run() throws {
+            let roles = try StaffRole.parseList(role)
             try Practitioner.validate(handle: handle)
-            try Practitioner.validate(role: role, discipline: discipline)
+            try Practitioner.validate(roles: roles, discipline: discipline)
             let session = try global.open()
-            let staff = try session.db.write {
-                try StaffRepository($0).add(handle: handle, name: name, discipline: discipline, role: role, now: session.now)
-            }
+            let staff = try session.acting.addStaff(handle: handle, name: name, discipline: discipline, roles: roles)
             try session.emit(StaffView(staff, credentials: [])) {
-                "Added \(staff.role.rawValue) '\(staff.handle)'" + (staff.discipline.map { " (\($0.rawValue))" } ?? "")
+                "Added \(staff.roleList) '\(staff.handle)'" + (staff.discipline.map { " (\($0.rawValue))" } ?? "")
             }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Change a staff member's roles (admin only).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff handle.") var handle: String
+        @Option(help: ArgumentHelp("New roles, replacing the old: clinician, front-desk or admin, comma-separated.", valueName: "roles"))
+        var role: String
+        @Option(help: "Discipline (needed when the member becomes a clinician without one).") var discipline: Discipline?
+
+        func run() throws {
+            let roles = try StaffRole.parseList(role)
+            let session = try global.open()
+            let staff = try session.acting.setRoles(handle: handle, roles: roles, discipline: discipline)
+            try session.emit(StaffView(staff, credentials: [])) { "'\(staff.handle)' is now \(staff.roleList)" }
+        }
+    }
+
+    struct Deactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "deactivate",
+            abstract: "Stop a staff member acting at every site (admin only); their history and bookings stay.",
+            discussion: "Deactivation is a synced change: once other sites import it, the handle is refused there too.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff handle.") var handle: String
+
+        func run() throws {
+            let session = try global.open()
+            let staff = try session.acting.deactivateStaff(handle: handle)
+            try session.emit(StaffView(staff, credentials: [])) { "Deactivated '\(staff.handle)'" }
         }
     }
 
@@ -35,13 +66,12 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let repository = StaffRepository(session.db)
-            let views = try repository.all().map { StaffView($0, credentials: try repository.credentials(staffID: $0.id)) }
+            let views = try session.acting.staffList().map { StaffView($0.staff, credentials: $0.credentials) }
             try session.emit(["staff": views]) {
                 var table = TextTable("HANDLE", "NAME", "ROLE", "DISCIPLINE", "SCOPES")
                 for v in views {
                     let scopes = v.credentials.map { $0.scope + ($0.expires.map { " (to \($0))" } ?? "") }.joined(separator: ", ")
-                    table.add(v.handle, v.name, v.role, v.discipline ?? "—", scopes.isEmpty ? "—" : scopes)
+                    table.add(v.handle, v.name, v.active ? v.role : v.role + " (deactivated)", v.discipline ?? "—", scopes.isEmpty ? "—" : scopes)
                 }
                 return table.render()
             }
@@ -62,7 +92,7 @@ struct StaffCommand: ParsableCommand {
             let expiry = try expires.map { try CivilDate.parseOption($0, option: "--expires") }
             let session = try global.open()
             let credential = Credential(scope: scope, regulator: regulator, number: number, expires: expiry)
-            try session.db.write { try StaffRepository($0).addCredential(handle: handle, credential: credential, now: session.now) }
+            try session.acting.addCredential(handle: handle, credential: credential)
             try session.emit(CredentialView(credential)) {
                 "Recorded \(scope.rawValue) credential for '\(handle)'" + (expiry.map { ", valid to \($0)" } ?? "")
             }
@@ -80,18 +110,17 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let repository = AvailabilityRepository(session.db)
             if clear {
                 guard let weekday = Weekday.parse(day) else {
                     throw ClinicError.usage("invalid-day", "--day must be one of mon, tue, wed, thu, fri, sat, sun")
                 }
-                try session.db.write { _ in try repository.clearHours(handle: handle, weekday: weekday) }
+                try session.acting.clearHours(handle: handle, weekday: weekday)
                 try session.emit(["cleared": Weekday.name(weekday)]) { "Cleared \(Weekday.name(weekday)) for '\(handle)'" }
                 return
             }
             guard let from, let to else { throw ValidationError("--from and --to are required unless --clear is given") }
             let hours = try WorkingHours.parse(day: day, from: from, to: to)
-            try session.db.write { _ in try repository.addHours(handle: handle, hours: hours, now: session.now) }
+            try session.acting.addHours(handle: handle, hours: hours)
             try session.emit(hours) {
                 "'\(handle)' works \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute))"
             }
@@ -111,7 +140,7 @@ struct StaffCommand: ParsableCommand {
             let session = try global.open()
             let zone = try session.zone()
             let span = TimeSpan(start: try zone.parseTime(from, option: "--from"), end: try zone.parseTime(to, option: "--to"))
-            try session.db.write { try AvailabilityRepository($0).addTimeOff(handle: handle, interval: span, reason: reason, now: session.now) }
+            try session.acting.addTimeOff(handle: handle, interval: span, reason: reason)
             struct View: Encodable { let staff: String, from: String, to: String }
             try session.emit(View(staff: handle, from: Instant.iso(span.start), to: Instant.iso(span.end))) {
                 "'\(handle)' is off from \(zone.format(span.start)) to \(zone.format(span.end))"
@@ -122,13 +151,15 @@ struct StaffCommand: ParsableCommand {
 
 /// A staff member as JSON shows it.
 struct StaffView: Encodable {
-    let handle: String, name: String, role: String, discipline: String?, id: String
+    let handle: String, name: String, role: String, roles: [String], active: Bool, discipline: String?, id: String
     let credentials: [CredentialView]
 
     init(_ staff: Practitioner, credentials: [Credential]) {
         handle = staff.handle
         name = staff.name
-        role = staff.role.rawValue
+        role = staff.roleList
+        roles = StaffRole.allCases.filter(staff.roles.contains).map(\.rawValue)
+        active = staff.active
         discipline = staff.discipline?.rawValue
         id = staff.id
         self.credentials = credentials.map(CredentialView.init)

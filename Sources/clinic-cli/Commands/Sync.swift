@@ -26,7 +26,7 @@ struct SyncExport: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let summary = try Exporter(session.db).export(to: to, recipient: recipient, full: full, plaintext: plaintext)
+        let summary = try session.acting.exportLog(to: to, recipient: recipient, full: full, plaintext: plaintext)
         struct View: Encodable { let file: String, changes: Int, recipient: String?, body_sha256: String, vector: [String: Int64] }
         try session.emit(View(file: to, changes: summary.changes, recipient: summary.recipient, body_sha256: summary.bodySHA256, vector: summary.vector)) {
             "Wrote \(summary.changes) change\(summary.changes == 1 ? "" : "s")" + (summary.recipient.map { " for \($0)" } ?? "") + " to \(to)"
@@ -42,7 +42,7 @@ struct SyncImport: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let summary = try Importer(session.db).importFile(file)
+        let summary = try session.acting.importLog(file)
         struct View: Encodable { let from: String, applied: Int, already_seen: Int, conflicts: Int, quarantined: Int, pending: Int }
         try session.emit(View(from: summary.from, applied: summary.applied, already_seen: summary.alreadySeen, conflicts: summary.conflicts,
                               quarantined: summary.quarantined, pending: summary.pending)) {
@@ -58,7 +58,7 @@ struct SyncStatusCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let status = try SyncStatus.read(session.db)
+        let status = try session.acting.syncStatus()
         struct PeerView: Encodable {
             let site: String, sent: [String: Int64], acknowledged: [String: Int64], last_export: String?, last_import: String?
             let exported_changes: Int, imported_changes: Int, unacknowledged_changes: Int
@@ -125,14 +125,11 @@ struct SyncConflicts: ParsableCommand {
     func run() throws {
         let session = try global.open()
         if let resolve, let keep {
-            let actor = try session.optionalActor()
-            try SyncAdministration.requireResolver(actor)
-            let by = try actor?.handle ?? "site:\(SiteRepository(session.db).local().code)"
-            let entry = try ConflictBook(session.db).resolve(id: resolve, keep: keep, by: by, now: session.now)
+            let entry = try session.acting.resolveConflict(id: resolve, keep: keep)
             try session.emit(View(entry)) { "Resolved \(entry.id.prefix(12)) (\(entry.kind)): kept \(keep)" }
             return
         }
-        let entries = try ConflictBook(session.db).list(includeResolved: all)
+        let entries = try session.acting.conflicts(includeResolved: all)
         try session.emit(["conflicts": entries.map(View.init)]) {
             guard !entries.isEmpty else { return "No conflicts." }
             var table = TextTable("ID", "KIND", "A", "B", "RESOLVED")
@@ -164,18 +161,17 @@ struct SyncQuarantine: ParsableCommand {
     func run() throws {
         let session = try global.open()
         if accept != nil || all {
-            try SyncAdministration.requireAdmin(try session.optionalActor(), to: "accept quarantined changes")
-            let summary = try QuarantineDesk(session.db).accept(id: all ? nil : accept)
+            let summary = try session.acting.acceptQuarantined(id: all ? nil : accept)
             struct View: Encodable { let applied: Int, conflicts: Int }
             try session.emit(View(applied: summary.applied, conflicts: summary.conflicts)) { "Applied \(summary.applied) quarantined change(s)." }
             return
         }
-        let status = try SyncStatus.read(session.db)
+        let quarantine = try session.acting.quarantined()
         struct View: Encodable { let id: String, origin: String, stamped: String, received_from: String }
-        try session.emit(["quarantine": status.quarantine.map { View(id: $0.id, origin: $0.origin, stamped: Instant.iso($0.hlc.physical), received_from: $0.receivedFrom) }]) {
-            guard !status.quarantine.isEmpty else { return "Nothing in quarantine." }
+        try session.emit(["quarantine": quarantine.map { View(id: $0.id, origin: $0.origin, stamped: Instant.iso($0.hlc.physical), received_from: $0.receivedFrom) }]) {
+            guard !quarantine.isEmpty else { return "Nothing in quarantine." }
             var table = TextTable("ID", "ORIGIN", "STAMPED", "FROM")
-            for q in status.quarantine { table.add(String(q.id.prefix(12)), q.origin, Instant.iso(q.hlc.physical), q.receivedFrom) }
+            for q in quarantine { table.add(String(q.id.prefix(12)), q.origin, Instant.iso(q.hlc.physical), q.receivedFrom) }
             return table.render()
         }
     }
@@ -188,7 +184,7 @@ struct SyncDigest: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let digest = try Digest.compute(session.db)
+        let digest = try session.acting.digest()
         try session.emit(["digest": digest]) { digest }
     }
 }
@@ -200,7 +196,7 @@ struct SyncKey: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let keys = try SiteKeys.ensure(session.db)
+        let keys = try session.acting.siteKeys()
         try session.emit(["site": keys.code, "key": keys.publicLine, "key_id": keys.keyID]) { keys.publicLine }
     }
 }
@@ -224,18 +220,16 @@ struct SyncTrust: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        try SyncAdministration.requireAdmin(try session.optionalActor(), to: "change or list trusted sites")
-        let store = TrustStore(session.db)
         if let site, let key {
-            let trusted = try store.trust(code: site, line: key, now: session.now)
+            let trusted = try session.acting.trust(site: site, keyLine: key)
             try session.emit(View(site: trusted.code, key_id: trusted.keyID, trusted_at: Instant.iso(trusted.trustedAt), revoked_at: nil)) {
                 "Trusted site \(trusted.code) (key \(trusted.keyID))"
             }
         } else if let revoke {
-            try store.revoke(code: revoke, now: session.now)
+            try session.acting.revokeTrust(site: revoke)
             try session.emit(["revoked": revoke]) { "Revoked site \(revoke): its change logs are refused from now on" }
         } else {
-            let sites = try store.all()
+            let sites = try session.acting.trustedSites()
             try session.emit(["trusted": sites.map { View(site: $0.code, key_id: $0.keyID, trusted_at: Instant.iso($0.trustedAt), revoked_at: $0.revokedAt.map(Instant.iso)) }]) {
                 guard !sites.isEmpty else { return "No trusted sites." }
                 var table = TextTable("SITE", "KEY ID", "TRUSTED", "REVOKED")

@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Database file. Default: $CLINIC_DB, else $XDG_DATA_HOME/clinic/clinic.sqlite (~/.local/share/clinic/clinic.sqlite).", valueName: "path"))
     var db: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Acting staff handle. Default: $CLINIC_ACTOR. Required for clinical data.", valueName: "handle"))
+    @Option(name: .customLong("as"), help: ArgumentHelp("Acting staff handle. Default: $CLINIC_ACTOR. Every command but init and demo needs one.", valueName: "handle"))
     var actor: String?
 
     @Flag(name: .long, help: "Print one JSON document on stdout; errors as JSON on stderr.")
@@ -48,9 +48,9 @@ struct GlobalOptions: ParsableArguments {
         return (base as NSString).appendingPathComponent("clinic/clinic.sqlite")
     }
 
-    /// The acting handle from `--as` or `$CLINIC_ACTOR`, if any.
+    /// The acting handle from `--as` or `$CLINIC_ACTOR`, if any; an explicit `--as ""` names nobody.
     var actorHandle: String? {
-        if let actor, !actor.isEmpty { return actor }
+        if let actor { return actor.isEmpty ? nil : actor }
         return ProcessInfo.processInfo.environment["CLINIC_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
@@ -78,20 +78,9 @@ struct Session {
 
     func zone() throws -> SiteTimeZone { try SiteRepository(db).zone() }
 
-    /// The acting staff member, required for clinical data (`actor-required`, exit 64).
-    func requireActor() throws -> Practitioner {
-        guard let handle = options.actorHandle else {
-            throw ClinicError.usage("actor-required", "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member")
-        }
-        return try StaffRepository(db).require(handle)
-    }
-
-    /// The acting staff member when one is named; site administration (trust, quarantine,
-    /// resolving conflicts) may also be run by the site's operator without `--as`.
-    func optionalActor() throws -> Practitioner? {
-        guard let handle = options.actorHandle else { return nil }
-        return try StaffRepository(db).require(handle)
-    }
+    /// The acting staff member named by `--as` or `$CLINIC_ACTOR`, as every use case takes it: the use
+    /// case resolves the handle, checks the permission table and audits the attempt.
+    var acting: AuditedSession { AuditedSession(db: db, handle: options.actorHandle, now: now) }
 
     /// Prints `value` as JSON with `--json`, else the human text.
     func emit<T: Encodable>(_ value: T, human: () throws -> String) throws {

@@ -44,7 +44,7 @@ enum NoteBenchmarks {
         var perQuery = [[Double]](repeating: [], count: queries.count)
         var hits = 0
         for index in 0..<samples {
-            let session = AuditedSession(db: clinic.db, actor: practitioner, now: Clinic.setupNow)
+            let session = AuditedSession(db: clinic.db, handle: practitioner.handle, now: Clinic.setupNow)
             let time = try Timing.seconds { hits += try Notes(session).search(queries[index % queries.count], limit: 20).count }
             times.append(time)
             perQuery[index % queries.count].append(time)

@@ -41,10 +41,10 @@ struct Clinic {
         try db.write { db in
             let site = try SiteRepository(db).createLocal(code: code, name: "Bench \(code)", timeZone: "America/Toronto", now: now)
             let staff = StaffRepository(db), hours = AvailabilityRepository(db), rooms = RoomRepository(db)
-            admin = try staff.add(handle: "admin", name: "Admin", discipline: nil, role: .admin, now: now)
+            admin = try staff.add(handle: "admin", name: "Admin", discipline: nil, roles: [.admin], now: now)
             for index in 0..<practitionerCount {
                 let handle = "p\(index)"
-                practitioners.append(try staff.add(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, role: .clinician, now: now))
+                practitioners.append(try staff.add(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, roles: [.clinician], now: now))
                 for weekday in 1...7 {
                     try hours.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute), now: now)
                 }

@@ -1,0 +1,135 @@
+import Models
+
+/// The front desk's use cases as the acting staff member: each checks the permission table and
+/// leaves one audit entry (the appointment or patient it touched, and its outcome).
+extension AuditedSession {
+    /// Books one appointment or a whole series, all or nothing.
+    public func book(_ request: Scheduler.BookingRequest) throws -> [AppointmentRecord] {
+        try run(.book, entity: "appointment") { db, _, subject in
+            let records = try Scheduler(db).book(request, now: now)
+            subject.entityID = records.first?.id
+            subject.patientID = records.first?.appointment.patientID
+            return records
+        }
+    }
+
+    /// Moves an appointment with the same checks as a booking.
+    public func reschedule(_ appointment: String, start: Int64, practitionerHandle: String?, roomName: String?) throws -> AppointmentRecord {
+        try run(.reschedule, entity: "appointment") { db, _, subject in
+            try touching(db, appointment, &subject)
+            return try Scheduler(db).reschedule(appointment, start: start, practitionerHandle: practitionerHandle, roomName: roomName, now: now)
+        }
+    }
+
+    /// Cancels an appointment (and, with `series`, the later ones of its series).
+    public func cancel(_ appointment: String, reason: String?, series: Bool) throws -> [AppointmentRecord] {
+        try run(.cancel, entity: "appointment") { db, _, subject in
+            try touching(db, appointment, &subject)
+            return try Scheduler(db).cancel(appointment, reason: reason, series: series, now: now)
+        }
+    }
+
+    /// Checks in, records a no-show or completes an appointment.
+    public func setStatus(_ appointment: String, to status: AppointmentStatus) throws -> AppointmentRecord {
+        let action: Action = switch status {
+        case .checkedIn: .checkIn
+        case .noShow: .noShow
+        default: .complete
+        }
+        return try run(action, entity: "appointment") { db, _, subject in
+            try touching(db, appointment, &subject)
+            return try Scheduler(db).setStatus(appointment, to: status, now: now)
+        }
+    }
+
+    /// The appointments starting in `[from, to)`, for one practitioner or room or all (quiet read).
+    public func schedule(from: Int64, to: Int64, practitionerHandle: String?, roomName: String?) throws -> [AppointmentRecord] {
+        try read(.schedule, entity: "appointment") { db, _ in
+            let staffID = try practitionerHandle.map { try StaffRepository(db).require($0).id }
+            let roomID = try roomName.map { try RoomRepository(db).require($0).id }
+            return try Scheduler(db).appointments(from: from, to: to, practitionerID: staffID, roomID: roomID)
+        }
+    }
+
+    /// Free slots for a service (quiet read).
+    public func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int) throws -> [Scheduler.FreeSlot] {
+        try read(.slots, entity: "appointment") { db, _ in
+            try Scheduler(db).slots(serviceSlug: serviceSlug, practitionerHandle: practitionerHandle, from: from, days: days, limit: limit,
+                                    now: now)
+        }
+    }
+
+    /// Fills in the audit subject from an appointment named by id or suffix, before the change.
+    private func touching(_ db: Database, _ appointment: String, _ subject: inout Subject) throws {
+        let record = try Scheduler(db).resolve(appointment)
+        subject.entityID = record.id
+        subject.patientID = record.appointment.patientID
+    }
+
+    /// Registers a patient under the next chart number of this site.
+    public func addPatient(_ new: PatientRepository.NewPatient, today: CivilDate) throws -> Patient {
+        try run(.patientAdd, entity: "patient") { db, _, subject in
+            let patient = try PatientRepository(db).add(new, now: now, today: today)
+            subject.entityID = patient.id
+            subject.patientID = patient.id
+            return patient
+        }
+    }
+
+    /// One patient's record (an audited read of their demographics).
+    public func patient(chart: String) throws -> Patient {
+        try run(.patientShow, entity: "patient") { db, _, subject in
+            let patient = try PatientRepository(db).require(chart: chart)
+            subject.entityID = patient.id
+            subject.patientID = patient.id
+            return patient
+        }
+    }
+
+    /// Patients matching a name, chart number or phone.
+    public func findPatients(_ text: String, limit: Int) throws -> [Patient] {
+        try read(.patientFind, entity: "patient") { db, _ in try PatientRepository(db).find(text, limit: limit) }
+    }
+
+    /// Corrects a patient's phone or e-mail.
+    public func updateContact(chart: String, phone: String?, email: String?, today: CivilDate) throws -> Patient {
+        try run(.patientAdd, entity: "patient") { db, _, subject in
+            let patient = try PatientRepository(db).updateContact(chart: chart, phone: phone, email: email, today: today)
+            subject.entityID = patient.id
+            subject.patientID = patient.id
+            return patient
+        }
+    }
+
+    /// Imports a CSV file of patients, all rows or none.
+    public func importPatients(_ data: [UInt8], dateFormat: CSVDateFormat, policy: PatientImport.DuplicatePolicy,
+                               today: CivilDate) throws -> PatientImport.Outcome {
+        try run(.patientImport, entity: "patient") { db, _, _ in
+            try PatientImport(db).run(data, dateFormat: dateFormat, policy: policy, now: now, today: today)
+        }
+    }
+
+    /// Adds a weekly working range for a clinician.
+    public func addHours(handle: String, hours: WorkingHours) throws {
+        try run(.hoursSet, entity: "staff") { db, _, subject in
+            subject.entityID = try StaffRepository(db).require(handle).id
+            try AvailabilityRepository(db).addHours(handle: handle, hours: hours, now: now)
+        }
+    }
+
+    /// Clears a clinician's working ranges on one weekday.
+    public func clearHours(handle: String, weekday: Int) throws {
+        try run(.hoursSet, entity: "staff") { db, _, subject in
+            subject.entityID = try StaffRepository(db).require(handle).id
+            try AvailabilityRepository(db).clearHours(handle: handle, weekday: weekday)
+        }
+    }
+
+    /// Records time off for a clinician.
+    public func addTimeOff(handle: String, interval: TimeSpan, reason: String?) throws {
+        try run(.timeOffAdd, entity: "staff") { db, _, subject in
+            subject.entityID = try StaffRepository(db).require(handle).id
+            try AvailabilityRepository(db).addTimeOff(handle: handle, interval: interval, reason: reason, now: now)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Models
+
+/// Site administration as the acting staff member: staff, credentials, services and rooms are
+/// admin-only in the permission table, and every attempt is audited.
+extension AuditedSession {
+    /// Adds a staff member with one or several roles.
+    public func addStaff(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>) throws -> Practitioner {
+        try run(.staffAdd, entity: "staff") { db, _, subject in
+            let staff = try StaffRepository(db).add(handle: handle, name: name, discipline: discipline, roles: roles, now: now)
+            subject.entityID = staff.id
+            return staff
+        }
+    }
+
+    /// Changes a member's roles (and discipline); the last active admin cannot give up the role.
+    public func setRoles(handle: String, roles: Set<StaffRole>, discipline: Discipline?) throws -> Practitioner {
+        try run(.staffEdit, entity: "staff") { db, _, subject in
+            let repository = StaffRepository(db)
+            let current = try repository.require(handle)
+            subject.entityID = current.id
+            if current.roles.contains(.admin), !roles.contains(.admin) { try requireAnotherAdmin(db, besides: current) }
+            return try repository.setRoles(handle: handle, roles: roles, discipline: discipline)
+        }
+    }
+
+    /// Deactivates a member at every site (a synced change); the last active admin cannot be.
+    public func deactivateStaff(handle: String) throws -> Practitioner {
+        try run(.staffDeactivate, entity: "staff") { db, _, subject in
+            let repository = StaffRepository(db)
+            let current = try repository.require(handle)
+            subject.entityID = current.id
+            if current.roles.contains(.admin) { try requireAnotherAdmin(db, besides: current) }
+            return try repository.deactivate(handle: handle)
+        }
+    }
+
+    /// A site always keeps one active admin, or nobody could administer it through clinic again.
+    private func requireAnotherAdmin(_ db: Database, besides staff: Practitioner) throws {
+        let others = try StaffRepository(db).all().filter { $0.id != staff.id && $0.active && $0.roles.contains(.admin) }
+        guard !others.isEmpty else {
+            throw ClinicError.refused("last-admin", "'\(staff.handle)' is the only active admin; add another admin first")
+        }
+    }
+
+    /// Records a regulator's credential for a clinician.
+    public func addCredential(handle: String, credential: Credential) throws {
+        try run(.credentialAdd, entity: "credential") { db, _, subject in
+            subject.entityID = try StaffRepository(db).require(handle).id
+            try StaffRepository(db).addCredential(handle: handle, credential: credential, now: now)
+        }
+    }
+
+    /// Adds a service to the catalogue.
+    public func addService(slug: String, name: String, durationMinutes: Int, discipline: Discipline, requires: Scope?) throws -> Service {
+        try run(.serviceAdd, entity: "service") { db, _, subject in
+            let service = try ServiceRepository(db).add(slug: slug, name: name, durationMinutes: durationMinutes, discipline: discipline,
+                                                        requires: requires, now: now)
+            subject.entityID = service.id
+            return service
+        }
+    }
+
+    /// Adds a room of this site.
+    public func addRoom(name: String, kind: RoomKind) throws -> Room {
+        try run(.roomAdd, entity: "room") { db, _, subject in
+            let room = try RoomRepository(db).add(name: name, kind: kind, now: now)
+            subject.entityID = room.id
+            return room
+        }
+    }
+}
+
+/// The set-up lists every role reads (quiet: no audit entry unless refused).
+extension AuditedSession {
+    /// Every staff member with their credentials, by handle.
+    public func staffList() throws -> [(staff: Practitioner, credentials: [Credential])] {
+        try read(.staffList, entity: "staff") { db, _ in
+            let repository = StaffRepository(db)
+            return try repository.all().map { ($0, try repository.credentials(staffID: $0.id)) }
+        }
+    }
+
+    /// The rooms of this site.
+    public func rooms() throws -> [Room] {
+        try read(.roomList, entity: "room") { db, _ in try RoomRepository(db).all() }
+    }
+
+    /// The service catalogue.
+    public func services() throws -> [Service] {
+        try read(.serviceList, entity: "service") { db, _ in try ServiceRepository(db).all() }
+    }
+}
+
+extension AuditedSession {
+    /// Runs every health check of the database (admin only; audited).
+    public func examine() throws -> [Doctor.Finding] {
+        try perform(.doctor, entity: "site") { _ in try Doctor(db).examine() }
+    }
+}
