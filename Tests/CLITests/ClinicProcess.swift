@@ -27,7 +27,7 @@ struct ClinicProcess {
     let database: String
     var now = "2026-11-23T14:00:00Z"
     /// The acting handle of commands that name none (`--as` on the command line overrides it).
-    var actor = ClinicProcess.defaultActor
+    var actor: String
 
     /// One folder for every database of this test run, removed when the test process exits.
     static let runFolder: URL = {
@@ -37,8 +37,9 @@ struct ClinicProcess {
         return folder
     }()
 
-    /// A fresh database path in its own temporary folder.
-    init() {
+    /// A fresh database path in its own temporary folder, used by `actor` unless a command names another.
+    init(actor: String = ClinicProcess.defaultActor) {
+        self.actor = actor
         let folder = Self.runFolder.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("clinic.sqlite").path

@@ -362,7 +362,6 @@ struct SyncCLITests {
         #expect(Set(lists).count == 1, "the same conflicts at every site: \(lists)")
 
         // The late plan's text is clinical: the clinician sees it in the conflict, the desk and the admin do not.
-        try a.clinic.ok(["staff", "add", "desk", "--name", "Front Desk", "--role", "front-desk"])
         let asClinician = try a.clinic.run(["sync", "conflicts", "--json", "--as", "jdoe"])
         #expect(asClinician.status == 0 && asClinician.stdout.contains("Home stretches"), "\(asClinician.stderr)")
         for handle in ["desk", "admin"] {
@@ -586,7 +585,7 @@ struct SyncCLITests {
             let edited = a.newFile("padding-\(label.replacingOccurrences(of: " ", with: "-"))")
             try writeBytes(joinLines(allLines), to: edited)
             #expect(try readBytes(edited) != original)
-            let copy = SyncSite(clinic: ClinicProcess(), code: "QC", admin: "qcadmin")
+            let copy = SyncSite(clinic: ClinicProcess(actor: "qcadmin"), code: "QC", admin: "qcadmin")
             try copyDatabase(from: pristine, to: copy.clinic.database)
             let result = try copy.clinic.run(["sync", "import", edited, "--json"])
             #expect(result.status == 1 || result.status == 65,
@@ -627,7 +626,7 @@ struct SyncCLITests {
         #expect((listed["quarantine"] as? [Any])?.count == file.changes)
 
         // A copy of QC that waits instead of accepting.
-        var waiting = SyncSite(clinic: ClinicProcess(), code: "QC", admin: "qcadmin")
+        var waiting = SyncSite(clinic: ClinicProcess(actor: "qcadmin"), code: "QC", admin: "qcadmin")
         try copyDatabase(from: b.clinic.database, to: waiting.clinic.database)
 
         // Front desk may not accept; the admin accepts all.
@@ -678,7 +677,7 @@ struct SyncCLITests {
         let pristine = ClinicProcess().database
         try copyDatabase(from: target.clinic.database, to: pristine)
         let beforeDigest = try target.digest()
-        let complete = SyncSite(clinic: ClinicProcess(), code: "QC", admin: "qcadmin")
+        let complete = SyncSite(clinic: ClinicProcess(actor: "qcadmin"), code: "QC", admin: "qcadmin")
         try copyDatabase(from: pristine, to: complete.clinic.database)
         let started = Date()
         let full = try complete.importFile(log.file)

@@ -15,16 +15,14 @@ extension AuditedSession {
 
     /// Moves an appointment with the same checks as a booking.
     public func reschedule(_ appointment: String, start: Int64, practitionerHandle: String?, roomName: String?) throws -> AppointmentRecord {
-        try run(.reschedule, entity: "appointment") { db, _, subject in
-            try touching(db, appointment, &subject)
+        try run(.reschedule, entity: "appointment", locate: Subject.appointment(appointment)) { db, _, _ in
             return try Scheduler(db).reschedule(appointment, start: start, practitionerHandle: practitionerHandle, roomName: roomName, now: now)
         }
     }
 
     /// Cancels an appointment (and, with `series`, the later ones of its series).
     public func cancel(_ appointment: String, reason: String?, series: Bool) throws -> [AppointmentRecord] {
-        try run(.cancel, entity: "appointment") { db, _, subject in
-            try touching(db, appointment, &subject)
+        try run(.cancel, entity: "appointment", locate: Subject.appointment(appointment)) { db, _, _ in
             return try Scheduler(db).cancel(appointment, reason: reason, series: series, now: now)
         }
     }
@@ -36,8 +34,7 @@ extension AuditedSession {
         case .noShow: .noShow
         default: .complete
         }
-        return try run(action, entity: "appointment") { db, _, subject in
-            try touching(db, appointment, &subject)
+        return try run(action, entity: "appointment", locate: Subject.appointment(appointment)) { db, _, _ in
             return try Scheduler(db).setStatus(appointment, to: status, now: now)
         }
     }
@@ -59,13 +56,6 @@ extension AuditedSession {
         }
     }
 
-    /// Fills in the audit subject from an appointment named by id or suffix, before the change.
-    private func touching(_ db: Database, _ appointment: String, _ subject: inout Subject) throws {
-        let record = try Scheduler(db).resolve(appointment)
-        subject.entityID = record.id
-        subject.patientID = record.appointment.patientID
-    }
-
     /// Registers a patient under the next chart number of this site.
     public func addPatient(_ new: PatientRepository.NewPatient, today: CivilDate) throws -> Patient {
         try run(.patientAdd, entity: "patient") { db, _, subject in
@@ -78,11 +68,8 @@ extension AuditedSession {
 
     /// One patient's record (an audited read of their demographics).
     public func patient(chart: String) throws -> Patient {
-        try run(.patientShow, entity: "patient") { db, _, subject in
-            let patient = try PatientRepository(db).require(chart: chart)
-            subject.entityID = patient.id
-            subject.patientID = patient.id
-            return patient
+        try run(.patientShow, entity: "patient", locate: Subject.patient(chart: chart)) { db, _, _ in
+            try PatientRepository(db).require(chart: chart)
         }
     }
 

@@ -98,11 +98,16 @@ public struct AuditedSession {
     public struct Subject {
         public var entityID: String?
         public var patientID: String?
+
+        public init(entityID: String? = nil, patientID: String? = nil) {
+            self.entityID = entityID
+            self.patientID = patientID
+        }
     }
 
     /// The actor allowed to do `action`: no handle → `actor-required`; unknown, deactivated or not
     /// allowed by the table → `forbidden`. Each refusal is audited before it is thrown.
-    public func actor(for action: Action, entity: String) throws -> Actor {
+    public func actor(for action: Action, entity: String, subject: Subject = Subject()) throws -> Actor {
         do {
             guard let handle else {
                 throw ClinicError.usage("actor-required", "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member")
@@ -111,16 +116,20 @@ public struct AuditedSession {
             try actor.require(action)
             return actor
         } catch let error as ClinicError {
-            try audit(action, entity: entity, subject: Subject(), outcome: error.code)
+            try audit(action, entity: entity, subject: subject, outcome: error.code)
             throw error
         }
     }
 
     /// Runs `body` as the checked actor in one write transaction with a `done` audit entry; on a
     /// refusal, rolls back and records the refusal's code in its own transaction before rethrowing.
-    public func run<T>(_ action: Action, entity: String, _ body: (Database, Actor, inout Subject) throws -> T) throws -> T {
-        let actor = try self.actor(for: action, entity: entity)
-        var subject = Subject()
+    ///
+    /// `locate` names what the command is about (a note, a patient) before anything is checked, so a
+    /// refused attempt is on record against the patient too; it only reads, and a failure leaves it blank.
+    public func run<T>(_ action: Action, entity: String, locate: ((Database) throws -> Subject)? = nil,
+                       _ body: (Database, Actor, inout Subject) throws -> T) throws -> T {
+        var subject = locate.flatMap { try? $0(db) } ?? Subject()
+        let actor = try self.actor(for: action, entity: entity, subject: subject)
         do {
             return try db.write { db in
                 let value = try body(db, actor, &subject)
@@ -181,6 +190,32 @@ public struct AuditedSession {
         try db.write { db in
             try AuditLog(db).append(at: now, actor: who, action: action.rawValue, entity: entity, entityID: subject.entityID,
                                     patientID: subject.patientID, outcome: outcome)
+        }
+    }
+}
+
+extension AuditedSession.Subject {
+    /// The note named by id or suffix, and its patient.
+    static func note(_ text: String) -> (Database) throws -> Self {
+        { db in
+            let id = try db.resolveID(table: "note", text, what: "note")
+            return Self(entityID: id, patientID: try db.first("SELECT patient_id FROM note WHERE id = ?", [id])?.string(0))
+        }
+    }
+
+    /// The appointment named by id or suffix, and its patient.
+    static func appointment(_ text: String) -> (Database) throws -> Self {
+        { db in
+            let id = try db.resolveID(table: "appointment", text, what: "appointment")
+            return Self(entityID: id, patientID: try db.first("SELECT patient_id FROM appointment WHERE id = ?", [id])?.string(0))
+        }
+    }
+
+    /// The patient with this chart number.
+    static func patient(chart: String) -> (Database) throws -> Self {
+        { db in
+            let patient = try PatientRepository(db).require(chart: chart)
+            return Self(entityID: patient.id, patientID: patient.id)
         }
     }
 }

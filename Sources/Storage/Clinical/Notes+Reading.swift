@@ -45,7 +45,7 @@ extension Notes {
 
     /// Every session of a patient in date order, as a clinician reads before the next one (audited).
     public func history(chart: String) throws -> [NoteRecord] {
-        try session.run(.notesRead, entity: "patient") { db, _, subject in
+        try session.run(.notesRead, entity: "patient", locate: AuditedSession.Subject.patient(chart: chart)) { db, _, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             subject.entityID = patient.id

@@ -9,7 +9,7 @@ public struct Notes {
 
     /// Starts the draft note of one of the actor's own appointments that is not cancelled.
     public func start(appointment text: String) throws -> NoteRecord {
-        try session.run(.noteStart, entity: "note") { db, actor, subject in
+        try session.run(.noteStart, entity: "note", locate: AuditedSession.Subject.appointment(text)) { db, actor, subject in
             let appointment = try Scheduler(db).resolve(text)
             subject.patientID = appointment.appointment.patientID
             try ClinicalAccess.requireAuthor(actor, authorID: appointment.appointment.practitionerID)
@@ -134,7 +134,7 @@ public struct Notes {
         guard !amendment.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("text-required", "--text must hold the amendment")
         }
-        return try session.run(.noteAmend, entity: "note") { db, actor, subject in
+        return try session.run(.noteAmend, entity: "note", locate: AuditedSession.Subject.note(text)) { db, actor, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID
@@ -153,7 +153,7 @@ public struct Notes {
 
     /// Reads a note (audited); only clinicians read clinical content (`forbidden`).
     public func show(_ text: String) throws -> NoteRecord {
-        try session.run(.noteRead, entity: "note") { db, _, subject in
+        try session.run(.noteRead, entity: "note", locate: AuditedSession.Subject.note(text)) { db, _, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID
@@ -163,7 +163,7 @@ public struct Notes {
 
     /// Runs a change on a draft the actor wrote, refusing a signed note with `note-signed`.
     func writeDraft(_ text: String, action: Action, _ change: (Database, Actor, NoteRecord) throws -> Void) throws -> NoteRecord {
-        try session.run(action, entity: "note") { db, actor, subject in
+        try session.run(action, entity: "note", locate: AuditedSession.Subject.note(text)) { db, actor, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID

@@ -8,7 +8,7 @@ public struct PatientRecords {
 
     /// Adds or removes a precaution (`pregnancy`, `lymphoedema:left-arm`…); returns the active list.
     public func setPrecaution(chart: String, precaution: Precaution, active: Bool) throws -> [Precaution] {
-        try session.run(.precautionRecord, entity: "precaution") { db, actor, subject in
+        try session.run(.precautionRecord, entity: "precaution", locate: AuditedSession.Subject.patient(chart: chart)) { db, actor, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             let current = try Self.precautions(db, patientID: patient.id)
@@ -35,7 +35,7 @@ public struct PatientRecords {
 
     /// Records consent given for an intervention, with the risks explained and a guardian for a minor.
     public func recordConsent(chart: String, intervention: Intervention, risks: String, guardian: String?, date: CivilDate) throws -> String {
-        try session.run(.consentRecord, entity: "consent") { db, actor, subject in
+        try session.run(.consentRecord, entity: "consent", locate: AuditedSession.Subject.patient(chart: chart)) { db, actor, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             try ConsentRules.validateRecord(on: date, dateOfBirth: patient.dateOfBirth, guardian: guardian, risks: risks)
@@ -51,7 +51,7 @@ public struct PatientRecords {
 
     /// Records a withdrawal; the consent it ends stays on file.
     public func withdrawConsent(chart: String, intervention: Intervention, date: CivilDate) throws -> String {
-        try session.run(.consentWithdraw, entity: "consent") { db, actor, subject in
+        try session.run(.consentWithdraw, entity: "consent", locate: AuditedSession.Subject.patient(chart: chart)) { db, actor, subject in
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             let events = try Self.consents(db, patientID: patient.id)

@@ -9,7 +9,7 @@ public struct FHIRExport {
 
     /// One patient's bundle source (by chart number), or every patient's when `chart` is nil.
     public func source(chart: String?) throws -> FHIRSource {
-        try session.run(.fhirExport, entity: chart == nil ? "site" : "patient") { db, actor, subject in
+        try session.run(.fhirExport, entity: chart == nil ? "site" : "patient", locate: chart.map(AuditedSession.Subject.patient(chart:))) { db, actor, subject in
             let patients: [Patient]
             if let chart {
                 let patient = try PatientRepository(db).require(chart: chart)

@@ -6,6 +6,13 @@ enum Migrations {
     static let all: [String] = [Schema.v1Foundation, Schema.v2Scheduling, Schema.v3Clinical, Schema.v4Sync, Schema.v5Interop, Schema.v6Keys, Schema.v7ChangeKey, Schema.v8CaptureFunction,
                                   Schema.v9ChangesByRow, Schema.v10ChangesByRowID, Schema.v11StaffAccess]
 
+    /// Columns a migration adds before its script runs, by the version it brings. Added only where
+    /// missing: SQLite has no `ADD COLUMN IF NOT EXISTS`, and a database can be at an older version
+    /// number with a newer column (a site's version set back to repeat a later migration).
+    static let addedColumns: [Int: [(table: String, column: String, definition: String)]] = [
+        11: [("staff", "roles", "TEXT"), ("staff", "active", "INTEGER NOT NULL DEFAULT 1")],
+    ]
+
     /// The first schema version with change capture.
     static let captureVersion = 4
 
@@ -21,6 +28,12 @@ enum Migrations {
             let version = try db.schemaVersion()
             if version > latest { throw schemaTooNew(version) }
             for index in version..<latest {
+                for added in addedColumns[index + 1] ?? [] {
+                    let present = try db.query("SELECT name FROM pragma_table_info(?)", [added.table]).map { $0.string(0) }
+                    if !present.contains(added.column) {
+                        try db.executeScript("ALTER TABLE \(added.table) ADD COLUMN \(added.column) \(added.definition)")
+                    }
+                }
                 try db.executeScript(all[index])
                 try db.executeScript("PRAGMA user_version = \(index + 1)")
             }
