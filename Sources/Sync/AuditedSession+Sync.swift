@@ -24,13 +24,15 @@ extension AuditedSession {
     /// Resolves a conflict, keeping side A or B; recorded under the actor's handle.
     public func resolveConflict(id: String, keep: String) throws -> ConflictBook.Entry {
         try perform(.conflictResolve, entity: "conflict", target: id) { actor in
-            try ConflictBook(db).resolve(id: id, keep: keep, by: actor.handle, now: now)
+            let entry = try ConflictBook(db).resolve(id: id, keep: keep, by: actor.handle, now: now)
+            return actor.may(.clinicalRead) ? entry : entry.withoutClinicalContent()
         }
     }
 
-    /// Lists conflicts; clinical values (SOAP text, needling, consents) only to clinicians.
+    /// Lists conflicts; clinical values (SOAP text, needling, consents) only to clinicians. Audited:
+    /// the list can hold clinical values and names the rows two sites disagree on.
     public func conflicts(includeResolved: Bool) throws -> [ConflictBook.Entry] {
-        try read(.syncConflicts, entity: "conflict") { db, actor in
+        try perform(.syncConflicts, entity: "conflict") { actor in
             let entries = try ConflictBook(db).list(includeResolved: includeResolved)
             return actor.may(.clinicalRead) ? entries : entries.map { $0.withoutClinicalContent() }
         }

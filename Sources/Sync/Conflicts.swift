@@ -160,7 +160,7 @@ public struct ConflictBook {
 
     /// Conflicts that still hold (a double booking whose bookings no longer overlap is gone), with
     /// their resolution if one was recorded. The same at every site once they have exchanged everything.
-    public func list(includeResolved: Bool = false) throws -> [Entry] {
+    package func list(includeResolved: Bool = false) throws -> [Entry] {
         var entries: [Entry] = []
         var rows = try db.query("SELECT id, kind, tbl, a_ref, b_ref, row_id FROM conflict").map { row -> Listed in
             // Both sides of a concurrent edit are changes to one row of the conflict's table.
@@ -307,7 +307,7 @@ public struct ConflictBook {
 
     /// Records a person's decision as a synced change. Keeping one side of a double booking cancels
     /// the other; keeping the older side of a concurrent edit writes its values again so it wins.
-    public func resolve(id text: String, keep: String, by handle: String, now: Int64) throws -> Entry {
+    package func resolve(id text: String, keep: String, by handle: String, now: Int64) throws -> Entry {
         try db.write { db in
             let all = try ConflictBook(db).list(includeResolved: true)
             let matches = all.filter { $0.id == text || $0.id.hasPrefix(text.lowercased()) }

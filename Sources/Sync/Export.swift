@@ -17,7 +17,7 @@ public struct Exporter {
 
     /// Streams the log to `path` (written beside it, then renamed, so a crash never leaves half a file).
     /// Every log is signed with this site's key; unless `plaintext`, the body is sealed for the recipient.
-    public func export(to path: String, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
+    package func export(to path: String, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
         let local = try SiteRepository(db).local()
         if let recipient {
             guard recipient != local.code else { throw ClinicError.usage("invalid-site", "--for names this site itself") }

@@ -31,7 +31,7 @@ public struct Importer {
     /// Checks, in CLI.md's order: unparseable, truncated or newer (65 `bad-file`); unknown or revoked
     /// signer (1 `untrusted-site`); signature (1 `bad-signature`); another recipient (1
     /// `not-for-this-site`); then, while applying in one transaction, each chunk and the body hash (65).
-    public func importFile(_ path: String) throws -> Summary {
+    package func importFile(_ path: String) throws -> Summary {
         let reader = try LineReader(path: path)
         guard let first = try reader.next() else { throw SyncError.badFile("the file is empty") }
         guard first.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: 1) }

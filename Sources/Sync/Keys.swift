@@ -71,7 +71,7 @@ public struct TrustStore {
     public init(_ db: Database) { self.db = db }
 
     /// Records (or replaces) a site's keys; the code in the key line must match `--site`.
-    public func trust(code: String, line: String, now: Int64) throws -> TrustedSite {
+    package func trust(code: String, line: String, now: Int64) throws -> TrustedSite {
         let parsed = try TrustedSite.parse(line: line)
         guard parsed.code == code else {
             throw ClinicError.usage("invalid-key", "that key belongs to site \(parsed.code), not \(code)")
@@ -92,7 +92,7 @@ public struct TrustStore {
     }
 
     /// Stops accepting a site's logs (kept on file, marked revoked).
-    public func revoke(code: String, now: Int64) throws {
+    package func revoke(code: String, now: Int64) throws {
         try db.write { db in
             try db.execute("UPDATE trusted_site SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL", [now, code])
             guard db.changes == 1 else { throw ClinicError.notFound("trusted site \(code)") }

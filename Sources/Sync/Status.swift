@@ -67,7 +67,7 @@ public struct QuarantineDesk {
     public init(_ db: Database) { self.db = db }
 
     /// Applies one quarantined change (by id prefix) or all of them now.
-    public func accept(id: String?) throws -> Importer.Summary {
+    package func accept(id: String?) throws -> Importer.Summary {
         try db.write { db in
             try ChangeCapture.setApplying(db, true)
             let rows = try db.query("SELECT change_id, line FROM quarantine ORDER BY hlc")

@@ -68,8 +68,7 @@ public enum Action: String, CaseIterable, Sendable {
     /// Refusals are audited whatever the action.
     public var isQuietRead: Bool {
         switch self {
-        case .siteShow, .staffList, .roomList, .serviceList, .patientFind, .slots, .schedule, .syncStatus, .syncDigest, .syncConflicts,
-             .syncQuarantine:
+        case .siteShow, .staffList, .roomList, .serviceList, .slots, .schedule, .syncStatus, .syncDigest, .syncQuarantine:
             return true
         default:
             return false

@@ -73,19 +73,10 @@ extension AuditedSession {
         }
     }
 
-    /// Patients matching a name, chart number or phone.
+    /// Patients matching a name, chart number or phone (audited: a list of demographics; the words
+    /// searched for are not recorded, they may be a name).
     public func findPatients(_ text: String, limit: Int) throws -> [Patient] {
-        try read(.patientFind, entity: "patient") { db, _ in try PatientRepository(db).find(text, limit: limit) }
-    }
-
-    /// Corrects a patient's phone or e-mail.
-    public func updateContact(chart: String, phone: String?, email: String?, today: CivilDate) throws -> Patient {
-        try run(.patientAdd, entity: "patient") { db, _, subject in
-            let patient = try PatientRepository(db).updateContact(chart: chart, phone: phone, email: email, today: today)
-            subject.entityID = patient.id
-            subject.patientID = patient.id
-            return patient
-        }
+        try run(.patientFind, entity: "patient") { db, _, _ in try PatientRepository(db).find(text, limit: limit) }
     }
 
     /// Imports a CSV file of patients, all rows or none.

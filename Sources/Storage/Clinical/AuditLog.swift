@@ -24,7 +24,7 @@ public struct AuditLog {
     static let genesis = String(repeating: "0", count: 64)
 
     /// Appends an entry chained to the last one.
-    public func append(at: Int64, actor: String, action: String, entity: String, entityID: String?, patientID: String?, outcome: String) throws {
+    package func append(at: Int64, actor: String, action: String, entity: String, entityID: String?, patientID: String?, outcome: String) throws {
         let previous = try db.first("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")?.string(0) ?? Self.genesis
         let hash = Self.hash(previous: previous, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
                              patientID: patientID, outcome: outcome)
@@ -107,7 +107,7 @@ public struct AuditedSession {
 
     /// The actor allowed to do `action`: no handle → `actor-required`; unknown, deactivated or not
     /// allowed by the table → `forbidden`. Each refusal is audited before it is thrown.
-    public func actor(for action: Action, entity: String, subject: Subject = Subject()) throws -> Actor {
+    package func actor(for action: Action, entity: String, subject: Subject = Subject()) throws -> Actor {
         do {
             guard let handle else {
                 throw ClinicError.usage("actor-required", "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member")
@@ -115,8 +115,8 @@ public struct AuditedSession {
             let actor = try StaffRepository(db).actor(handle)
             try actor.require(action)
             return actor
-        } catch let error as ClinicError {
-            try audit(action, entity: entity, subject: subject, outcome: error.code)
+        } catch {
+            try audit(action, entity: entity, subject: subject, outcome: Self.outcome(of: error))
             throw error
         }
     }
@@ -126,7 +126,7 @@ public struct AuditedSession {
     ///
     /// `locate` names what the command is about (a note, a patient) before anything is checked, so a
     /// refused attempt is on record against the patient too; it only reads, and a failure leaves it blank.
-    public func run<T>(_ action: Action, entity: String, locate: ((Database) throws -> Subject)? = nil,
+    package func run<T>(_ action: Action, entity: String, locate: ((Database) throws -> Subject)? = nil,
                        _ body: (Database, Actor, inout Subject) throws -> T) throws -> T {
         var subject = locate.flatMap { try? $0(db) } ?? Subject()
         let actor = try self.actor(for: action, entity: entity, subject: subject)
@@ -137,20 +137,20 @@ public struct AuditedSession {
                                         patientID: subject.patientID, outcome: Self.done)
                 return value
             }
-        } catch let error as ClinicError {
-            try audit(action, entity: entity, subject: subject, outcome: error.code)
+        } catch {
+            try audit(action, entity: entity, subject: subject, outcome: Self.outcome(of: error))
             throw error
         }
     }
 
     /// Runs a read the table allows without an entry when it succeeds (schedule, slots, set-up lists);
     /// a refusal is audited like any other.
-    public func read<T>(_ action: Action, entity: String, _ body: (Database, Actor) throws -> T) throws -> T {
+    package func read<T>(_ action: Action, entity: String, _ body: (Database, Actor) throws -> T) throws -> T {
         let actor = try self.actor(for: action, entity: entity)
         do {
             return try body(db, actor)
-        } catch let error as ClinicError {
-            try audit(action, entity: entity, subject: Subject(), outcome: error.code)
+        } catch {
+            try audit(action, entity: entity, subject: Subject(), outcome: Self.outcome(of: error))
             throw error
         }
     }
@@ -167,16 +167,26 @@ public struct AuditedSession {
 
     /// Runs work that manages its own transactions (a sync import, an export streaming a file) as the
     /// checked actor, then records its outcome in an entry of its own: `done`, or the refusal's code.
-    public func perform<T>(_ action: Action, entity: String, target: String? = nil, _ body: (Actor) throws -> T) throws -> T {
+    package func perform<T>(_ action: Action, entity: String, target: String? = nil, _ body: (Actor) throws -> T) throws -> T {
         let actor = try self.actor(for: action, entity: entity)
         let subject = Subject(entityID: target, patientID: nil)
         do {
             let value = try body(actor)
             try audit(action, entity: entity, subject: subject, outcome: Self.done)
             return value
-        } catch let error as ClinicError {
-            try audit(action, entity: entity, subject: subject, outcome: error.code)
+        } catch {
+            try audit(action, entity: entity, subject: subject, outcome: Self.outcome(of: error))
             throw error
+        }
+    }
+
+    /// The outcome recorded for a failed attempt: the refusal's code, the database's (`constraint`,
+    /// `locked`), or `failed` for anything else; never a message, which could name what was typed.
+    static func outcome(of error: any Error) -> String {
+        switch error {
+        case let error as ClinicError: return error.code
+        case let error as StorageError: return error.code
+        default: return "failed"
         }
     }
 

@@ -25,7 +25,7 @@ public struct CalendarFeed {
 
     /// Appointments starting in `[from, to)` for `owner`, plus all members of their series
     /// (flagged unselected when they belong to someone else); read in one snapshot.
-    public func appointments(for owner: Owner, from: Int64, to: Int64) throws -> [CalendarAppointment] {
+    package func appointments(for owner: Owner, from: Int64, to: Int64) throws -> [CalendarAppointment] {
         try db.read { db in
             let column: String, id: String
             switch owner {

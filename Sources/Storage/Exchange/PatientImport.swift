@@ -29,7 +29,7 @@ public struct PatientImport {
 
     /// Imports a file's bytes. Bad content refuses the file with exit 65 (`bad-file`), each problem
     /// named by line and column; duplicates follow `policy`.
-    public func run(_ data: [UInt8], dateFormat: CSVDateFormat, policy: DuplicatePolicy, now: Int64, today: CivilDate) throws -> Outcome {
+    package func run(_ data: [UInt8], dateFormat: CSVDateFormat, policy: DuplicatePolicy, now: Int64, today: CivilDate) throws -> Outcome {
         let parsed: (patients: [ImportedPatient], problems: [FileProblem], ignoredColumns: [String])
         do {
             parsed = try PatientCSV.rows(try CSVReader.records(data), dateFormat: dateFormat, today: today)

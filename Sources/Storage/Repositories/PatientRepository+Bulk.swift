@@ -15,7 +15,7 @@ extension PatientRepository {
 
     /// Registers many checked patients with consecutive chart numbers through one cached insert.
     /// Run inside `write`: the caller's transaction makes the batch all or nothing.
-    public func addMany(_ patients: [ImportedPatient], now: Int64) throws -> [Patient] {
+    package func addMany(_ patients: [ImportedPatient], now: Int64) throws -> [Patient] {
         let site = try SiteRepository(db).local()
         let highest = try db.first("SELECT MAX(chart_seq) FROM patient WHERE site_id = ?", [site.id])?.optionalInt(0).map(Int.init) ?? 0
         let stamp = Instant.date(now)

@@ -26,7 +26,7 @@ public struct PatientRepository {
     /// Adds a patient and allocates the next chart number of the local site. Run inside `write`
     /// so two terminals never allocate the same number.
     @discardableResult
-    public func add(_ new: NewPatient, now: Int64, today: CivilDate) throws -> Patient {
+    package func add(_ new: NewPatient, now: Int64, today: CivilDate) throws -> Patient {
         let first = new.first.trimmingCharacters(in: .whitespaces)
         let last = new.last.trimmingCharacters(in: .whitespaces)
         let phone = new.phone.flatMap { $0.isEmpty ? nil : $0 }
@@ -84,7 +84,7 @@ public struct PatientRepository {
 
     /// Changes a patient's phone and e-mail (nil leaves a field as it is).
     @discardableResult
-    public func updateContact(chart: String, phone: String?, email: String?, today: CivilDate) throws -> Patient {
+    package func updateContact(chart: String, phone: String?, email: String?, today: CivilDate) throws -> Patient {
         try db.write { db in
             var patient = try require(chart: chart)
             if let phone { patient.phone = phone.isEmpty ? nil : phone }

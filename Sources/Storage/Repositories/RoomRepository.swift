@@ -8,7 +8,7 @@ public struct RoomRepository {
 
     /// Adds a room; names are unique per site (`duplicate`).
     @discardableResult
-    public func add(name: String, kind: RoomKind, now: Int64) throws -> Room {
+    package func add(name: String, kind: RoomKind, now: Int64) throws -> Room {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 60 else {
             throw ClinicError.usage("invalid-name", "room name must be 1–60 characters")

@@ -8,7 +8,7 @@ public struct ServiceRepository {
 
     /// Adds a service; slugs are unique (`duplicate`).
     @discardableResult
-    public func add(slug: String, name: String, durationMinutes: Int, discipline: Discipline, requires: Scope?, now: Int64) throws -> Service {
+    package func add(slug: String, name: String, durationMinutes: Int, discipline: Discipline, requires: Scope?, now: Int64) throws -> Service {
         try Service.validate(slug: slug)
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("invalid-name", "--name must not be empty")

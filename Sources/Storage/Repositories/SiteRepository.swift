@@ -19,8 +19,20 @@ public struct SiteRepository {
         try db.first("SELECT 1 FROM site WHERE is_local = 1") != nil
     }
 
+    /// `clinic init`: the local site and its first admin, in one transaction. The only act that needs
+    /// no actor, and only on a database that holds no site yet (`already-initialised`).
+    public func initialise(code: String, name: String, timeZone: String, admin: String, adminName: String, now: Int64) throws -> Site {
+        try db.write { db in
+            let site = try SiteRepository(db).createLocal(code: code, name: name, timeZone: timeZone, now: now)
+            try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, roles: [.admin], now: now)
+            try AuditLog(db).append(at: now, actor: admin, action: "site-init", entity: "site", entityID: site.id, patientID: nil,
+                                    outcome: AuditedSession.done)
+            return site
+        }
+    }
+
     /// Creates the local site; refuses a second `init` (`already-initialised`).
-    public func createLocal(code: String, name: String, timeZone: String, now: Int64) throws -> Site {
+    package func createLocal(code: String, name: String, timeZone: String, now: Int64) throws -> Site {
         try Site.validate(code: code, name: name, timeZone: timeZone)
         if try isInitialised() {
             throw ClinicError.refused("already-initialised", "this database already holds a site; nothing was changed")

@@ -18,7 +18,7 @@ public struct StaffRepository {
 
     /// Adds a staff member; refuses a handle already taken (`duplicate`).
     @discardableResult
-    public func add(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>, now: Int64) throws -> Practitioner {
+    package func add(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>, now: Int64) throws -> Practitioner {
         try Practitioner.validate(handle: handle)
         try Practitioner.validate(roles: roles, discipline: discipline)
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -40,7 +40,7 @@ public struct StaffRepository {
     }
 
     /// Changes a member's roles and, for a clinician, their discipline; synced like any edit.
-    public func setRoles(handle: String, roles: Set<StaffRole>, discipline: Discipline?) throws -> Practitioner {
+    package func setRoles(handle: String, roles: Set<StaffRole>, discipline: Discipline?) throws -> Practitioner {
         let staff = try require(handle)
         let discipline = discipline ?? staff.discipline
         try Practitioner.validate(roles: roles, discipline: discipline)
@@ -50,7 +50,7 @@ public struct StaffRepository {
     }
 
     /// Deactivates a member: their history stays, but they may no longer act at any site.
-    public func deactivate(handle: String) throws -> Practitioner {
+    package func deactivate(handle: String) throws -> Practitioner {
         let staff = try require(handle)
         guard staff.active else { throw ClinicError.refused("invalid-transition", "'\(handle)' is already deactivated") }
         try db.execute("UPDATE staff SET active = 0 WHERE id = ?", [staff.id])
@@ -84,7 +84,7 @@ public struct StaffRepository {
     }
 
     /// Records a credential for a scope; a clinician may hold several (renewals, regulators).
-    public func addCredential(handle: String, credential: Credential, now: Int64) throws {
+    package func addCredential(handle: String, credential: Credential, now: Int64) throws {
         let staff = try require(handle)
         guard staff.isClinician else {
             throw ClinicError.refused("invalid-role", "only clinicians hold clinical credentials")

@@ -7,7 +7,7 @@ public struct AvailabilityRepository {
     public init(_ db: Database) { self.db = db }
 
     /// Adds a working range on a weekday; refuses one that overlaps a range already set that day.
-    public func addHours(handle: String, hours: WorkingHours, now: Int64) throws {
+    package func addHours(handle: String, hours: WorkingHours, now: Int64) throws {
         let staff = try StaffRepository(db).require(handle)
         guard staff.isClinician else {
             throw ClinicError.refused("invalid-role", "working hours are for clinicians; '\(handle)' is not one")
@@ -21,7 +21,7 @@ public struct AvailabilityRepository {
     }
 
     /// Removes every working range on a weekday.
-    public func clearHours(handle: String, weekday: Int) throws {
+    package func clearHours(handle: String, weekday: Int) throws {
         let staff = try StaffRepository(db).require(handle)
         try db.execute("DELETE FROM working_hours WHERE staff_id = ? AND weekday = ?", [staff.id, weekday])
     }
@@ -32,7 +32,7 @@ public struct AvailabilityRepository {
     }
 
     /// Records time off between two instants.
-    public func addTimeOff(handle: String, interval: TimeSpan, reason: String?, now: Int64) throws {
+    package func addTimeOff(handle: String, interval: TimeSpan, reason: String?, now: Int64) throws {
         let staff = try StaffRepository(db).require(handle)
         guard interval.end > interval.start else {
             throw ClinicError.usage("invalid-range", "--to must be after --from")

@@ -2,7 +2,7 @@ import Models
 
 extension Scheduler {
     /// Moves an appointment, running every booking rule again while ignoring the appointment itself.
-    public func reschedule(_ text: String, start: Int64, practitionerHandle: String?, roomName: String?, now: Int64) throws -> AppointmentRecord {
+    package func reschedule(_ text: String, start: Int64, practitionerHandle: String?, roomName: String?, now: Int64) throws -> AppointmentRecord {
         try db.write { db in
             let current = try resolve(text)
             guard current.appointment.status == .booked else {
@@ -38,7 +38,7 @@ extension Scheduler {
 
     /// Cancels (kept as a status with its reason; late when under 24 h notice). With `series`,
     /// also cancels every later occurrence of the same series that is still booked.
-    public func cancel(_ text: String, reason: String?, series: Bool, now: Int64) throws -> [AppointmentRecord] {
+    package func cancel(_ text: String, reason: String?, series: Bool, now: Int64) throws -> [AppointmentRecord] {
         try db.write { db in
             let current = try resolve(text)
             _ = try current.appointment.status.transition(to: .cancelled)
@@ -60,7 +60,7 @@ extension Scheduler {
     }
 
     /// Check-in, no-show or complete, refusing illegal moves (`invalid-transition`).
-    public func setStatus(_ text: String, to next: AppointmentStatus, now: Int64) throws -> AppointmentRecord {
+    package func setStatus(_ text: String, to next: AppointmentStatus, now: Int64) throws -> AppointmentRecord {
         try db.write { db in
             let current = try resolve(text)
             let status = try current.appointment.status.transition(to: next)

@@ -11,7 +11,7 @@ extension Scheduler {
 
     /// The next free starts for a service from a date, for one practitioner or every clinician of the
     /// service's discipline who holds its scope, on a 15-minute grid, sorted by time.
-    public func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int,
+    package func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int,
                       now: Int64, gridMinutes: Int = 15) throws -> [FreeSlot] {
         try db.read { db in
             let zone = try SiteRepository(db).zone()

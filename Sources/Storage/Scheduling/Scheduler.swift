@@ -30,7 +30,7 @@ public struct Scheduler {
     }
 
     /// Books one appointment or a whole series, all or nothing.
-    public func book(_ request: BookingRequest, now: Int64) throws -> [AppointmentRecord] {
+    package func book(_ request: BookingRequest, now: Int64) throws -> [AppointmentRecord] {
         try db.write { db in
             let zone = try SiteRepository(db).zone()
             let patient = try PatientRepository(db).require(chart: request.patientChart)

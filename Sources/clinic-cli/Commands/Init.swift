@@ -30,11 +30,8 @@ struct Initialise: ParsableCommand {
         try Site.validate(code: siteCode, name: siteName, timeZone: timezone)
         try Practitioner.validate(handle: admin)
         let session = try global.open(create: true)
-        let site = try session.db.write { db -> Site in
-            let site = try SiteRepository(db).createLocal(code: siteCode, name: siteName, timeZone: timezone, now: session.now)
-            try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, roles: [.admin], now: session.now)
-            return site
-        }
+        let site = try SiteRepository(session.db).initialise(code: siteCode, name: siteName, timeZone: timezone, admin: admin,
+                                                            adminName: adminName, now: session.now)
         _ = try SiteKeys.ensure(session.db)
         try session.emit(SiteView(site: site, database: global.databasePath)) {
             "Created site \(site.code) (\(site.name), \(site.timeZone)) with admin '\(admin)' in \(global.databasePath)"

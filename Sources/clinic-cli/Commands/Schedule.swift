@@ -29,10 +29,9 @@ struct Schedule: ParsableCommand {
             days = [try date.map { try CivilDate.parseOption($0, option: "--date") } ?? session.today()]
         }
         guard let firstDay = days.first, let lastDay = days.last else { return }
-        let roomRecord = try room.map { try RoomRepository(session.db).require($0) }
         let records = try session.acting.schedule(from: zone.startOfDay(firstDay), to: zone.startOfDay(lastDay.adding(days: 1)),
                                                   practitionerHandle: practitioner, roomName: room)
-        let columnsByRoom = byRoom || roomRecord != nil
+        let columnsByRoom = byRoom || room != nil
         try session.emit(AppointmentList(records, zone: zone)) {
             var sections: [String] = []
             for day in days {

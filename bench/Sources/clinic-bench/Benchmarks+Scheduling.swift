@@ -51,16 +51,16 @@ enum SchedulingBenchmarks {
     static func conflict(path: String, present: Int, samples: Int) throws {
         let clinic = try Clinic.create(path: path)
         let freeDay = try clinic.bulkAppointments(present)
-        let scheduler = Scheduler(clinic.db)
+        let desk = AuditedSession(db: clinic.db, handle: "admin", now: Clinic.setupNow)
         var booked: [Double] = [], refused: [Double] = [], plain: [Double] = []
         for (k, request) in requests(clinic, from: freeDay, count: samples).enumerated() {
-            booked.append(try Timing.seconds { _ = try scheduler.book(request, now: Clinic.setupNow) })
+            booked.append(try Timing.seconds { _ = try desk.book(request) })
             // Issue 4's baseline, interleaved: the same insert without checks, far from any other booking.
             let start = Clinic.setupNow - Int64(k + 1) * 86_400_000 * 400
             plain.append(try Timing.seconds { try insertAppointment(clinic, index: k, practitioner: k % clinic.practitioners.count, start: start, salt: 7) })
             var clash = request
             clash.patientChart = clinic.patientCharts[(clinic.patientCharts.count - 1)]
-            refused.append(Timing.seconds { _ = try? scheduler.book(clash, now: Clinic.setupNow) })
+            refused.append(Timing.seconds { _ = try? desk.book(clash) })
         }
         var report = Report("conflict")
         report.add("present", present)
@@ -85,8 +85,8 @@ enum SchedulingBenchmarks {
         var found = 0
         for _ in 0..<samples {
             times.append(try Timing.seconds {
-                found = try Scheduler(clinic.db).slots(serviceSlug: "physio-30", practitionerHandle: clinic.practitioners[3].handle,
-                                                       from: middle, days: 7, limit: 500, now: Clinic.setupNow).count
+                found = try AuditedSession(db: clinic.db, handle: "admin", now: Clinic.setupNow)
+                    .slots(serviceSlug: "physio-30", practitionerHandle: clinic.practitioners[3].handle, from: middle, days: 7, limit: 500).count
             })
         }
         var report = Report("slots")

@@ -39,21 +39,22 @@ struct Clinic {
         var admin: Practitioner?
         var serviceID = ""
         try db.write { db in
-            let site = try SiteRepository(db).createLocal(code: code, name: "Bench \(code)", timeZone: "America/Toronto", now: now)
-            let staff = StaffRepository(db), hours = AvailabilityRepository(db), rooms = RoomRepository(db)
-            admin = try staff.add(handle: "admin", name: "Admin", discipline: nil, roles: [.admin], now: now)
+            let site = try SiteRepository(db).initialise(code: code, name: "Bench \(code)", timeZone: "America/Toronto", admin: "admin",
+                                                         adminName: "Admin", now: now)
+            let session = AuditedSession(db: db, handle: "admin", now: now)
+            admin = try StaffRepository(db).find("admin")
             for index in 0..<practitionerCount {
                 let handle = "p\(index)"
-                practitioners.append(try staff.add(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, roles: [.clinician], now: now))
+                practitioners.append(try session.addStaff(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, roles: [.clinician]))
                 for weekday in 1...7 {
-                    try hours.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute), now: now)
+                    try session.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute))
                 }
-                let room = try rooms.add(name: "Room \(index)", kind: .bed, now: now)
+                let room = try session.addRoom(name: "Room \(index)", kind: .bed)
                 roomNames.append(room.name)
                 roomIDs.append(room.id)
             }
-            serviceID = try ServiceRepository(db).add(slug: "physio-30", name: "Physio 30", durationMinutes: slotMinutes,
-                                                      discipline: .physiotherapy, requires: nil, now: now).id
+            serviceID = try session.addService(slug: "physio-30", name: "Physio 30", durationMinutes: slotMinutes,
+                                               discipline: .physiotherapy, requires: nil).id
             try bulkPatients(db, siteID: site.id, code: code, count: patientCount)
         }
         guard let admin else { throw BenchError("set-up did not create an admin") }
