@@ -1,0 +1,69 @@
+import Foundation
+import Models
+import Storage
+import Testing
+
+/// Opens a site's database in this process, the way someone who can write the file could, with
+/// the site's clock as its `clinic` commands see it (so what it changes is stamped like them).
+func openDirectly(_ site: SyncSite) throws -> Database {
+    let db = try Database(path: site.clinic.database, create: false)
+    let instant = try #require(ISO8601DateFormatter().date(from: site.clinic.now))
+    db.clock = ClinicClock(fixed: instant)
+    return db
+}
+
+/// A finding of `clinic doctor --json`, by its code.
+func doctorFinding(_ result: ClinicProcess.Result, _ code: String) -> [String: Any]? {
+    (result.json["findings"] as? [[String: Any]] ?? []).first { $0["code"] as? String == code }
+}
+
+@Suite("Sync keeps signed notes, change logs and audit logs honest, through the real binary")
+struct SyncIntegrityCLITests {
+    /// MTL signs a note and everyone has it; LAV's database is then changed behind `clinic`'s back
+    /// so that its next log reopens and rewrites the note (plaintext, signed with LAV's own key).
+    @Test("a peer's log that would reopen a signed note leaves it signed with its hash at both sites and lists the conflict at both")
+    func signedNoteStaysSigned() throws {
+        let (a, b, c) = try threeSites()
+        let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-02"]))
+        let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String, "jdoe's booking: \(day)")
+        let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)
+        try a.clinic.ok(["note", "edit", note, "--subjective", "Neck pain after desk work", "--as", "jdoe"])
+        try a.clinic.ok(["note", "sign", note, "--as", "jdoe"])
+        try exchangeAll([a, b, c])
+        let signed = try a.clinic.ok(["note", "show", note, "--as", "jdoe"])
+        let hash = try #require(signed["hash"] as? String)
+        #expect(try b.clinic.ok(["note", "show", note, "--as", "jdoe"])["hash"] as? String == hash)
+
+        do {
+            let db = try openDirectly(c)
+            try db.execute("DROP TRIGGER note_signed_no_update")
+            try db.write { db in
+                try db.execute("""
+                    UPDATE note SET status = 'draft', signed_by = NULL, signed_at = NULL, content_hash = NULL, signed_content = NULL,
+                                    acknowledged = '', subjective = 'Rewritten after signing' WHERE id = ?
+                    """, [note])
+            }
+        }
+        for site in [a, b] {
+            // New there: the reopening and the new text; each kept as a conflict, neither applied.
+            let summary = try site.importFile(try c.export(for: site.code, extra: ["--plaintext"]).file)
+            #expect(summary.applied == 2 && summary.conflicts == 2, "at \(site.code): \(summary)")
+        }
+        try exchangeAll([a, b])
+        #expect(try a.digest() == b.digest())
+        var listed: [[String]] = []
+        for site in [a, b] {
+            let shown = try site.clinic.ok(["note", "show", note, "--as", "jdoe"])
+            #expect(shown["status"] as? String == "signed", "at \(site.code): \(shown)")
+            #expect(shown["hash"] as? String == hash && shown["hash_verified"] as? Bool == true, "at \(site.code): \(shown)")
+            #expect(shown["subjective"] as? String == "Neck pain after desk work", "at \(site.code)")
+            let json = try site.clinic.ok(["sync", "conflicts", "--as", site.admin])
+            let late = (json["conflicts"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "edit-after-sign" }
+            #expect(late.count == 2, "at \(site.code): \(json)")
+            listed.append(late.compactMap { $0["id"] as? String }.sorted())
+            let doctor = try site.clinic.run(["doctor", "--json", "--as", site.admin])
+            #expect(doctorFinding(doctor, "note-hash")?["ok"] as? Bool == true, "\(doctor.stdout)")
+        }
+        #expect(listed[0] == listed[1], "the same conflicts under the same ids: \(listed)")
+    }
+}
