@@ -32,7 +32,8 @@ public struct ChangeLogHeader: Sendable, Equatable {
     static let known: Set<String> = ["format", "format_version", "schema_version", "site", "site_id", "key_id", "recipient", "vector",
                                      "created_at", "encryption"]
 
-    /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`.
+    /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`, and so is
+    /// a header that is not exactly the canonical JSON clinic writes (a space, another key order, an escape).
     static func parse(_ bytes: ArraySlice<UInt8>, localSchema: Int) throws -> ChangeLogHeader {
         guard let value = try? JSONParser.parse(Array(bytes)), let members = value.objectValue else {
             throw SyncError.badFile("the header is not a JSON object", line: 1)
@@ -67,9 +68,11 @@ public struct ChangeLogHeader: Sendable, Equatable {
         case .null?, nil: encapsulated = nil
         default: throw SyncError.badFile("invalid encryption field", line: 1)
         }
-        return ChangeLogHeader(formatVersion: Int(format), schemaVersion: Int(schema), site: site, siteID: siteID,
-                               keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created,
-                               encapsulatedKey: encapsulated)
+        let header = ChangeLogHeader(formatVersion: Int(format), schemaVersion: Int(schema), site: site, siteID: siteID,
+                                     keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created,
+                                     encapsulatedKey: encapsulated)
+        guard header.json.canonical.utf8.elementsEqual(bytes) else { throw SyncError.badFile("the header is not written as clinic writes it", line: 1) }
+        return header
     }
 }
 
@@ -96,6 +99,13 @@ public struct ChangeLogTrailer: Sendable, Equatable {
             "header_sha256": .string(hash.finalizeHex()), "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256),
             "chunks": .integer(Int64(chunks)),
         ]).canonical
+    }
+
+    /// The trailer a line holds: exactly the canonical JSON clinic writes, else `bad-file`.
+    static func parse(line: ArraySlice<UInt8>) throws -> ChangeLogTrailer {
+        guard let value = try? JSONParser.parse(Array(line)), let trailer = try parse(value),
+              trailer.json.canonical.utf8.elementsEqual(line) else { throw SyncError.badFile("the trailer is not written as clinic writes it") }
+        return trailer
     }
 
     /// A trailer line, or nil when the line is not one.
@@ -130,6 +140,14 @@ enum ChangeLine {
         stream.update(bytes: Array(line[line.startIndex..<start]))
         stream.update(bytes: Array(line[(start + marker.count)...]))
         return stream.finalizeHex() == claimedID
+    }
+
+    /// True when `line` is exactly the canonical JSON of the change with the id it claims: the layout
+    /// clinic writes, without a space, key order or escape of its own.
+    static func isCanonical(_ line: ArraySlice<UInt8>, _ change: Change, claimedID: String) -> Bool {
+        guard case .object(var members) = change.canonicalBody else { return false }
+        members["id"] = .string(claimedID)
+        return JSONValue.object(members).canonical.utf8.elementsEqual(line)
     }
 
     /// The change and the id the file claims for it; `ChangeBatch` checks the id of every change it has not seen.

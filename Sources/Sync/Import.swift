@@ -111,10 +111,8 @@ public struct Importer {
         let body = bytes.dropLast()
         let start = (body.lastIndex(of: 0x0A).map { $0 + 1 }) ?? body.startIndex
         let line = body[start...]
-        guard line.starts(with: trailerPrefix), let value = try? JSONParser.parse(Array(line)), let trailer = try ChangeLogTrailer.parse(value) else {
-            throw SyncError.badFile("the file is truncated (no trailer)")
-        }
-        return trailer
+        guard line.starts(with: trailerPrefix) else { throw SyncError.badFile("the file is truncated (no trailer)") }
+        return try ChangeLogTrailer.parse(line: line)
     }
 }
 
@@ -223,17 +221,13 @@ struct ChangeBatch {
         current?.stamps.note(id, hlc: hlc)
     }
 
-    /// Takes a change line the reading thread read: skipped cheaply when already seen, else stored,
-    /// or refused with what the reading found wrong with it.
-    mutating func receive(_ read: ReadChange) throws {
-        let place = read.place
-        if try isStored(place.id, origin: place.origin, hlc: place.hlc, table: place.table, row: place.row, group: place.group) {
-            received += 1
+    /// Takes a change the reading thread read and checked: skipped cheaply when already seen, else stored.
+    mutating func receive(_ ready: ReadyChange) throws {
+        received += 1
+        if try isStored(ready.id, origin: ready.origin, hlc: ready.hlc.rawValue, table: ready.table, row: ready.rowID, group: ready.group) {
             alreadySeen += 1
             return
         }
-        let ready = try read.outcome.get()
-        received += 1
         try store(ready, force: false)
     }
 

@@ -66,4 +66,29 @@ struct SyncIntegrityCLITests {
         }
         #expect(listed[0] == listed[1], "the same conflicts under the same ids: \(listed)")
     }
+
+    @Test("a log whose trailer gains a space or a key, whose header gains a space, or whose change line gains a space is refused with 65 bad-file and changes nothing")
+    func strictLayout() throws {
+        let a = try montrealSite()
+        let b = try syncSite(code: "QC", name: "Québec", admin: "qcadmin")
+        try trustPairwise([a, b])
+        let plain = try a.export(for: "QC", extra: ["--plaintext"])
+        let original = lines(try readBytes(plain.file))
+        let trailerIndex = original.count - 2
+        let before = try b.digest()
+        for (label, index, old, new) in [("trailer with a space", trailerIndex, "{\"trailer\":", "{\"trailer\": "),
+                                         ("trailer with an extra key", trailerIndex, "\"count\":", "\"comment\":\"x\",\"count\":"),
+                                         ("header with a space", 0, "\"format\":", "\"format\": "),
+                                         ("change line with a space", 1, "{\"group\":", "{\"group\": ")] {
+            var edited = original
+            edited[index] = try #require(replacingFirst(old, with: new, in: original[index]), "\(label)")
+            let file = a.newFile("strict")
+            try writeBytes(joinLines(edited), to: file)
+            let result = try b.clinic.run(["sync", "import", file, "--json"])
+            #expect(result.status == 65 && result.errorCode == "bad-file", "\(label): exit \(result.status) \(result.stderr)")
+            #expect(try b.digest() == before, "\(label): the digest changed")
+        }
+        // The file as written imports.
+        #expect(try b.importFile(plain.file).applied == plain.changes)
+    }
 }
