@@ -15,6 +15,8 @@ public struct ChangeLogHeader: Sendable, Equatable {
     public var createdAt: Int64
     /// Base64 HPKE encapsulated key when the body is sealed for the recipient; nil for plaintext.
     public var encapsulatedKey: String?
+    /// The sender's audit head; nil in logs written before headers carried it.
+    public var audit: AuditClaim? = nil
 
     public var json: JSONValue {
         var members: [String: JSONValue] = [
@@ -26,11 +28,12 @@ public struct ChangeLogHeader: Sendable, Equatable {
         members["encryption"] = encapsulatedKey.map {
             .object(["suite": .string(ChangeLogSealing.suiteName), "enc": .string($0)])
         } ?? .null
+        if let audit { members["audit"] = audit.json }
         return .object(members)
     }
 
     static let known: Set<String> = ["format", "format_version", "schema_version", "site", "site_id", "key_id", "recipient", "vector",
-                                     "created_at", "encryption"]
+                                     "created_at", "encryption", "audit"]
 
     /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`, and so is
     /// a header that is not exactly the canonical JSON clinic writes (a space, another key order, an escape).
@@ -68,9 +71,14 @@ public struct ChangeLogHeader: Sendable, Equatable {
         case .null?, nil: encapsulated = nil
         default: throw SyncError.badFile("invalid encryption field", line: 1)
         }
+        var audit: AuditClaim?
+        if let claim = members["audit"] {
+            guard let parsed = AuditClaim.parse(claim) else { throw SyncError.badFile("invalid audit head", line: 1) }
+            audit = parsed
+        }
         let header = ChangeLogHeader(formatVersion: Int(format), schemaVersion: Int(schema), site: site, siteID: siteID,
                                      keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created,
-                                     encapsulatedKey: encapsulated)
+                                     encapsulatedKey: encapsulated, audit: audit)
         guard header.json.canonical.utf8.elementsEqual(bytes) else { throw SyncError.badFile("the header is not written as clinic writes it", line: 1) }
         return header
     }

@@ -26,6 +26,9 @@ public struct Importer {
         public var conflicts: Int
         public var quarantined: Int
         public var pending: Int
+        /// True when the sender's audit log no longer extends the head it showed this site before
+        /// (`AuditContinuity`): recorded for `doctor`; the import itself still applies.
+        public var auditRewound = false
     }
 
     /// Checks, in CLI.md's order: unparseable, truncated or newer (65 `bad-file`); unknown or revoked
@@ -327,7 +330,7 @@ struct ChangeBatch {
     }
 
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
-    /// conflicts, and records the sender's acknowledgement.
+    /// conflicts, and records the sender's acknowledgement and audit head.
     mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
         for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
             if let value = try? JSONParser.parse(row.string(0)), let parsed = try? ChangeLine.parse(value, line: 0) {
@@ -344,9 +347,10 @@ struct ChangeBatch {
                                                 imported_changes = peer.imported_changes + excluded.imported_changes
                 """, [header.site, JSONValue.object(header.vector.mapValues { .integer($0) }).canonical, now, applied])
         }
+        let rewound = try header.map { try AuditContinuity.receive(db, from: $0.site, claim: $0.audit, now: now) } ?? false
         let pending = Int(try db.first("SELECT COUNT(*) FROM pending_row")?.int(0) ?? 0)
         return Importer.Summary(from: from, applied: applied, alreadySeen: alreadySeen, conflicts: merger.newConflicts,
-                                quarantined: quarantined, pending: pending)
+                                quarantined: quarantined, pending: pending, auditRewound: rewound)
     }
 }
 

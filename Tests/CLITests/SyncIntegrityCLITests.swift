@@ -91,4 +91,51 @@ struct SyncIntegrityCLITests {
         // The file as written imports.
         #expect(try b.importFile(plain.file).applied == plain.changes)
     }
+
+    /// MTL's last audit entries are deleted by someone who can write its database (the guard trigger
+    /// dropped and put back); with `grown`, MTL then writes more entries than were cut.
+    @Test("a peer whose audit log was cut back is reported as audit-rewound at the next import of its log, and by doctor there",
+          arguments: [false, true])
+    func auditRewound(grown: Bool) throws {
+        let a = try montrealSite()
+        let b = try syncSite(code: "QC", name: "Québec", admin: "qcadmin")
+        try trustPairwise([a, b])
+        let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-02"]))
+        let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String, "jdoe's booking: \(day)")
+        let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)
+        try a.clinic.ok(["note", "edit", note, "--subjective", "Neck pain", "--as", "jdoe"])
+        try a.clinic.ok(["note", "show", note, "--as", "jdoe"])
+        let first = try b.clinic.run(["sync", "import", try a.export(for: "QC").file, "--json"])
+        #expect(first.status == 0 && first.json["audit_rewound"] as? Bool == false, "\(first.stdout)\(first.stderr)")
+
+        do {
+            let db = try openDirectly(a)
+            let guardSQL = try #require(try db.first("SELECT sql FROM sqlite_schema WHERE name = 'audit_no_delete'")?.string(0))
+            try db.execute("DROP TRIGGER audit_no_delete")
+            try db.execute("DELETE FROM audit WHERE seq > (SELECT max(seq) - 2 FROM audit)")
+            try db.execute(guardSQL)
+        }
+        if grown {
+            for _ in 0..<3 { try a.clinic.ok(["note", "show", note, "--as", "jdoe"]) }
+        }
+        let second = try a.export(for: "QC")
+        // A copy of QC takes it in human output: the warning is a line of its own.
+        let copy = SyncSite(clinic: ClinicProcess(), code: "QC", admin: "qcadmin")
+        try copyDatabase(from: b.clinic.database, to: copy.clinic.database)
+        let human = try copy.clinic.run(["sync", "import", second.file])
+        #expect(human.status == 0 && human.stdout.split(separator: "\n").contains { $0.hasPrefix("Warning: audit-rewound: MTL") }, "\(human.stdout)")
+
+        let result = try b.clinic.run(["sync", "import", second.file, "--json"])
+        #expect(result.status == 0 && result.json["audit_rewound"] as? Bool == true, "\(result.stdout)\(result.stderr)")
+        let doctor = try b.clinic.run(["doctor", "--json"])
+        #expect(doctor.status == 1)
+        let finding = doctorFinding(doctor, "audit-rewound")
+        #expect(finding?["ok"] as? Bool == false && (finding?["message"] as? String ?? "").contains("MTL"), "\(doctor.stdout)")
+
+        // MTL's next log extends the head QC now holds: not flagged again, though doctor keeps the record.
+        try a.clinic.ok(["note", "show", note, "--as", "jdoe"])
+        let third = try b.clinic.run(["sync", "import", try a.export(for: "QC").file, "--json"])
+        #expect(third.status == 0 && third.json["audit_rewound"] as? Bool == false, "\(third.stdout)\(third.stderr)")
+        #expect(doctorFinding(try b.clinic.run(["doctor", "--json"]), "audit-rewound")?["ok"] as? Bool == false)
+    }
 }

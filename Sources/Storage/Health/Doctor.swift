@@ -42,6 +42,7 @@ public struct Doctor {
         findings.append(Finding(code: "audit-chain", ok: broken.isEmpty,
                                 message: broken.isEmpty ? "the audit log's hash chain is unbroken"
                                                         : "the audit chain breaks at entr\(broken.count == 1 ? "y" : "ies") \(broken.prefix(5).map(String.init).joined(separator: ", "))"))
+        findings.append(try peerAudits())
         return findings
     }
 
@@ -51,6 +52,17 @@ public struct Doctor {
         let names = "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
         let present = Set(try db.query(names).map { $0.string(0) })
         return try Database(path: ":memory:").query(names + " ORDER BY name").map { $0.string(0) }.filter { !present.contains($0) }
+    }
+
+    /// Peers whose audit log no longer extends what they showed this site before (`audit-rewound`
+    /// at import): recorded when it was seen, listed here from then on.
+    func peerAudits() throws -> Finding {
+        let rewound = try db.query("SELECT code, audit_rewound_at FROM peer WHERE audit_rewound_at IS NOT NULL ORDER BY code").map {
+            "\($0.string(0)) (seen \(Instant.iso($0.int(1))))"
+        }
+        return Finding(code: "audit-rewound", ok: rewound.isEmpty,
+                       message: rewound.isEmpty ? "every peer's audit log extends what it sent here before"
+                                                : "the audit log no longer extends what it sent here before at: \(rewound.joined(separator: ", "))")
     }
 
     /// The database and its WAL and shared-memory files must be readable by their owner only.
