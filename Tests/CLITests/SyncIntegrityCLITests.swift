@@ -94,7 +94,7 @@ struct SyncIntegrityCLITests {
 
     /// MTL's last audit entries are deleted by someone who can write its database (the guard trigger
     /// dropped and put back); with `grown`, MTL then writes more entries than were cut.
-    @Test("a peer whose audit log was cut back is reported as audit-rewound at the next import of its log, and by doctor there",
+    @Test("a peer whose audit log was cut back is reported as audit-rewound at the next import of its log, and by doctor at both sites",
           arguments: [false, true])
     func auditRewound(grown: Bool) throws {
         let a = try montrealSite()
@@ -131,11 +131,51 @@ struct SyncIntegrityCLITests {
         #expect(doctor.status == 1)
         let finding = doctorFinding(doctor, "audit-rewound")
         #expect(finding?["ok"] as? Bool == false && (finding?["message"] as? String ?? "").contains("MTL"), "\(doctor.stdout)")
+        // At MTL itself, doctor sees the cut too.
+        let own = try a.clinic.run(["doctor", "--json"])
+        #expect(own.status == 1 && doctorFinding(own, "audit-length")?["ok"] as? Bool == false, "\(own.stdout)")
+        #expect(doctorFinding(own, "schema")?["ok"] as? Bool == true, "the guard is back as it was: \(own.stdout)")
 
         // MTL's next log extends the head QC now holds: not flagged again, though doctor keeps the record.
         try a.clinic.ok(["note", "show", note, "--as", "jdoe"])
         let third = try b.clinic.run(["sync", "import", try a.export(for: "QC").file, "--json"])
         #expect(third.status == 0 && third.json["audit_rewound"] as? Bool == false, "\(third.stdout)\(third.stderr)")
         #expect(doctorFinding(try b.clinic.run(["doctor", "--json"]), "audit-rewound")?["ok"] as? Bool == false)
+    }
+
+    /// Each change is made on its own copy of a healthy site, as a tool other than clinic could.
+    @Test("doctor names a dropped or altered trigger, change capture left switched off, and the end of the audit log cut off")
+    func doctorFindsTampering() throws {
+        let site = try montrealSite()
+        try site.clinic.ok(["consent", "record", "MTL-000001", "--intervention", "dry-needling", "--risks", "bruising", "--as", "jdoe"])
+        let healthy = try site.clinic.run(["doctor", "--json"])
+        #expect(healthy.status == 0, "\(healthy.stdout)")
+        for finding in ["schema", "capture", "audit-length", "audit-rewound"] {
+            #expect(doctorFinding(healthy, finding)?["ok"] as? Bool == true, "\(finding): \(healthy.stdout)")
+        }
+        let cases: [(label: String, change: (Database) throws -> Void, finding: String, says: String)] = [
+            ("capture trigger dropped", { try $0.execute("DROP TRIGGER capture_appointment_status") }, "schema",
+             "missing trigger(s): capture_appointment_status"),
+            ("guard trigger altered", { db in
+                try db.execute("DROP TRIGGER audit_no_delete")
+                try db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit WHEN 0 BEGIN SELECT RAISE(ABORT, 'no'); END")
+            }, "schema", "altered: audit_no_delete"),
+            ("capture left off", { try $0.execute("UPDATE sync_state SET applying = 1") }, "capture", "switched off"),
+            ("audit end cut off", { db in
+                let guardSQL = try #require(try db.first("SELECT sql FROM sqlite_schema WHERE name = 'audit_no_delete'")?.string(0))
+                try db.execute("DROP TRIGGER audit_no_delete")
+                try db.execute("DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)")
+                try db.execute(guardSQL)
+            }, "audit-length", "were removed"),
+        ]
+        for (label, change, code, says) in cases {
+            let copy = ClinicProcess()
+            try copyDatabase(from: site.clinic.database, to: copy.database)
+            try change(try Database(path: copy.database, create: false))
+            let result = try copy.run(["doctor", "--json"])
+            #expect(result.status == 1, "\(label): \(result.stdout)\(result.stderr)")
+            let finding = doctorFinding(result, code)
+            #expect(finding?["ok"] as? Bool == false && (finding?["message"] as? String ?? "").contains(says), "\(label): \(result.stdout)")
+        }
     }
 }

@@ -48,6 +48,7 @@ struct AuditContinuityTests {
         #expect(summary.auditRewound, "grown by \(grownBy)")
         let doctor = try Doctor(network.sites[1]).examine()
         #expect(doctor.first { $0.code == "audit-rewound" }?.ok == false)
+        #expect(try Doctor(network.sites[0]).examine().first { $0.code == "audit-length" }?.ok == false)
     }
 
     @Test("a sender that also empties its record of what it sent is still caught")
