@@ -2,64 +2,40 @@ import Foundation
 import Models
 import Storage
 
-/// One change line of a log's body as the reading thread leaves it for the writer. A class, so
-/// handing it over and taking it out of a batch costs one reference count, not one per field.
-final class ReadChange: Sendable {
-    /// Where the change belongs and the id it claims: what the writer needs to skip it when it is
-    /// already stored.
-    struct Place: Sendable {
-        let id: String
-        let origin: String
-        let hlc: Int64
-        let table: String
-        let row: String
-        let group: String
-    }
-
-    let place: Place
-    /// What the writer stores when the change is not already here, or the error it then raises.
-    let outcome: Result<ReadyChange, any Error>
-
-    init(place: Place, outcome: Result<ReadyChange, any Error>) {
-        self.place = place
-        self.outcome = outcome
-    }
-
+/// Reads one change line of a log's body on the reading thread, into what the writer stores.
+enum ReadChange {
     /// Reads one line: by position when it is laid out canonically with plain strings, else by the
-    /// general parse. Only checks that need no database are made here; a line already stored is
-    /// skipped by the writer before any of their failures is raised, as when one thread did both.
-    /// Throws when the line is not a change at all, which no earlier copy can excuse.
-    static func read(_ bytes: ArraySlice<UInt8>, line number: Int) throws -> ReadChange {
+    /// general parse. A line is accepted only exactly as clinic writes it, whether or not its change
+    /// is already stored here: anything else is refused where it is.
+    static func read(_ bytes: ArraySlice<UInt8>, line number: Int) throws -> ReadyChange {
         try bytes.withUnsafeBufferPointer { line in
-            guard let scanned = ScannedLine.scan(line) else { return try general(bytes, line: number) }
-            let place = Place(id: scanned.claimedID(in: line), origin: scanned.origin, hlc: scanned.hlc, table: scanned.table,
-                              row: scanned.row, group: scanned.group)
-            guard let layout = GroupLayout.of(table: scanned.table, group: scanned.group),
+            // The scan accepts only the canonical layout (`ScannedLine`), so what it reads needs no second look.
+            guard let scanned = ScannedLine.scan(line), let layout = GroupLayout.of(table: scanned.table, group: scanned.group),
                   let ordered = scanned.ordered(in: line, columns: layout.columns),
                   ChangeLine.fieldsValid(origin: scanned.origin, hlc: scanned.hlc, row: scanned.row), scanned.idMatches(in: line) else {
-                // Not canonical, or not a change to a synced group: the general parse decides what it is,
-                // the scanned place still says if it was seen.
-                return ReadChange(place: place, outcome: Result { try general(bytes, line: number) }.flatMap(\.outcome))
+                // Not canonical with plain strings, or not a valid change: the general parse says which.
+                return try general(bytes, line: number)
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: line[scanned.valuesRange]), as: UTF8.self)
-            return ReadChange(place: place, outcome: .success(ReadyChange(
-                id: place.id, origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table, rowID: scanned.row, group: scanned.group,
-                previous: scanned.previous, values: text, groupIndex: layout.index, ordered: ordered)))
+            return ReadyChange(id: scanned.claimedID(in: line), origin: scanned.origin, hlc: HLC(rawValue: scanned.hlc), table: scanned.table,
+                               rowID: scanned.row, group: scanned.group, previous: scanned.previous, values: text, groupIndex: layout.index,
+                               ordered: ordered)
         }
     }
 
-    /// The general parse of a line in any valid JSON layout; its id is checked against the line itself.
-    static func general(_ bytes: ArraySlice<UInt8>, line number: Int) throws -> ReadChange {
+    /// The general parse of a line that may hold escapes or decimals. It must be the canonical JSON
+    /// of its change (re-serialised and compared byte for byte), and its id that of its content.
+    static func general(_ bytes: ArraySlice<UInt8>, line number: Int) throws -> ReadyChange {
         let value: JSONValue
         do { value = try JSONParser.parse(Array(bytes)) } catch { throw SyncError.badFile("a change is not valid JSON", line: number) }
         let parsed = try ChangeLine.parse(value, line: number)
-        let change = parsed.change
-        let place = Place(id: parsed.claimedID, origin: change.origin, hlc: change.hlc.rawValue, table: change.table, row: change.rowID,
-                          group: change.group)
-        guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
-            return ReadChange(place: place, outcome: .failure(SyncError.badFile("a change was edited (its id does not match its content)", line: number)))
+        guard ChangeLine.isCanonical(bytes, parsed.change, claimedID: parsed.claimedID) else {
+            throw SyncError.badFile("a change is not written as clinic writes it (canonical JSON)", line: number)
         }
-        return ReadChange(place: place, outcome: .success(ReadyChange(change, id: parsed.claimedID)))
+        guard ChangeLine.idMatches(bytes, claimedID: parsed.claimedID) else {
+            throw SyncError.badFile("a change was edited (its id does not match its content)", line: number)
+        }
+        return ReadyChange(parsed.change, id: parsed.claimedID)
     }
 }
 
@@ -144,14 +120,14 @@ struct GroupLayout: Sendable {
 }
 
 /// The reading half of an import, on a thread of its own: reads the body line by line, opens its
-/// encrypted chunks, hashes it, and reads every change (`ReadChange`), a few thousand lines ahead of
+/// encrypted chunks, hashes it, and reads every change (`ReadChange`) a few thousand lines ahead of
 /// the writer, which then spends its time in SQLite. Lines are handed over in file order, in
 /// batches, and at most `depth` batches wait, so memory stays bounded however large the file.
 /// Whatever goes wrong while reading travels as an item at the place it happened, so the writer
 /// raises it exactly where it would have if it had read the file itself.
 final class BodyReader: @unchecked Sendable {
     enum Item: Sendable {
-        case change(ReadChange)
+        case change(ReadyChange)
         /// The body ended at the trailer: the SHA-256 of its change lines.
         case end(sha256: String)
         case failure(any Error)
@@ -285,7 +261,7 @@ final class BodyReader: @unchecked Sendable {
         return .end(sha256: hash.finalizeHex())
     }
 
-    private func change(_ bytes: ArraySlice<UInt8>) throws -> ReadChange {
+    private func change(_ bytes: ArraySlice<UInt8>) throws -> ReadyChange {
         lineNumber += 1
         hash.update(bytes)
         hash.update(Self.newline)

@@ -15,6 +15,8 @@ public struct ChangeLogHeader: Sendable, Equatable {
     public var createdAt: Int64
     /// Base64 HPKE encapsulated key when the body is sealed for the recipient; nil for plaintext.
     public var encapsulatedKey: String?
+    /// The sender's audit head; nil in logs written before headers carried it.
+    public var audit: AuditClaim? = nil
 
     public var json: JSONValue {
         var members: [String: JSONValue] = [
@@ -26,13 +28,15 @@ public struct ChangeLogHeader: Sendable, Equatable {
         members["encryption"] = encapsulatedKey.map {
             .object(["suite": .string(ChangeLogSealing.suiteName), "enc": .string($0)])
         } ?? .null
+        if let audit { members["audit"] = audit.json }
         return .object(members)
     }
 
     static let known: Set<String> = ["format", "format_version", "schema_version", "site", "site_id", "key_id", "recipient", "vector",
-                                     "created_at", "encryption"]
+                                     "created_at", "encryption", "audit"]
 
-    /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`.
+    /// Parses and checks a header line; newer formats or schemas are refused as `bad-file`, and so is
+    /// a header that is not exactly the canonical JSON clinic writes (a space, another key order, an escape).
     static func parse(_ bytes: ArraySlice<UInt8>, localSchema: Int) throws -> ChangeLogHeader {
         guard let value = try? JSONParser.parse(Array(bytes)), let members = value.objectValue else {
             throw SyncError.badFile("the header is not a JSON object", line: 1)
@@ -67,9 +71,16 @@ public struct ChangeLogHeader: Sendable, Equatable {
         case .null?, nil: encapsulated = nil
         default: throw SyncError.badFile("invalid encryption field", line: 1)
         }
-        return ChangeLogHeader(formatVersion: Int(format), schemaVersion: Int(schema), site: site, siteID: siteID,
-                               keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created,
-                               encapsulatedKey: encapsulated)
+        var audit: AuditClaim?
+        if let claim = members["audit"] {
+            guard let parsed = AuditClaim.parse(claim) else { throw SyncError.badFile("invalid audit head", line: 1) }
+            audit = parsed
+        }
+        let header = ChangeLogHeader(formatVersion: Int(format), schemaVersion: Int(schema), site: site, siteID: siteID,
+                                     keyID: members["key_id"]?.stringValue, recipient: recipient, vector: vector, createdAt: created,
+                                     encapsulatedKey: encapsulated, audit: audit)
+        guard header.json.canonical.utf8.elementsEqual(bytes) else { throw SyncError.badFile("the header is not written as clinic writes it", line: 1) }
+        return header
     }
 }
 
@@ -96,6 +107,13 @@ public struct ChangeLogTrailer: Sendable, Equatable {
             "header_sha256": .string(hash.finalizeHex()), "count": .integer(Int64(count)), "body_sha256": .string(bodySHA256),
             "chunks": .integer(Int64(chunks)),
         ]).canonical
+    }
+
+    /// The trailer a line holds: exactly the canonical JSON clinic writes, else `bad-file`.
+    static func parse(line: ArraySlice<UInt8>) throws -> ChangeLogTrailer {
+        guard let value = try? JSONParser.parse(Array(line)), let trailer = try parse(value),
+              trailer.json.canonical.utf8.elementsEqual(line) else { throw SyncError.badFile("the trailer is not written as clinic writes it") }
+        return trailer
     }
 
     /// A trailer line, or nil when the line is not one.
@@ -130,6 +148,14 @@ enum ChangeLine {
         stream.update(bytes: Array(line[line.startIndex..<start]))
         stream.update(bytes: Array(line[(start + marker.count)...]))
         return stream.finalizeHex() == claimedID
+    }
+
+    /// True when `line` is exactly the canonical JSON of the change with the id it claims: the layout
+    /// clinic writes, without a space, key order or escape of its own.
+    static func isCanonical(_ line: ArraySlice<UInt8>, _ change: Change, claimedID: String) -> Bool {
+        guard case .object(var members) = change.canonicalBody else { return false }
+        members["id"] = .string(claimedID)
+        return JSONValue.object(members).canonical.utf8.elementsEqual(line)
     }
 
     /// The change and the id the file claims for it; `ChangeBatch` checks the id of every change it has not seen.

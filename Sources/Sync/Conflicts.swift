@@ -209,37 +209,17 @@ public struct ConflictBook {
         var bPlace: ChangePlace? = nil
     }
 
-    /// For every signed note, the changes its winning signature did not see: content changes stamped
-    /// after it, and needling or adverse-event rows its snapshot does not cover. Derived from the
-    /// change set alone, so sites that have exchanged everything list exactly the same pairs.
+    /// For every signed note, the changes its locking signature did not see (`SignedNotes.lateChanges`):
+    /// derived from the change set alone, so sites that have exchanged everything list exactly the same pairs.
     func editsAfterSign() throws -> [Listed] {
         var found: [Listed] = []
         for note in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let noteID = note.string(0)
-            guard let signature = try db.first("""
-                SELECT change_id, hlc, origin, vals FROM change WHERE tbl = 'note' AND row_id = ? AND grp = 'signature'
-                AND change_id IS NOT NULL ORDER BY hlc DESC, origin DESC LIMIT 1
-                """, [noteID]) else { continue }
-            let signatureID = signature.string(0)
+            guard let signature = try SignedNotes.lockingSignature(db, noteID: noteID), signature.signs else { continue }
             let notePlace = ChangePlace(table: "note", row: noteID)
-            var later = try db.query("""
-                SELECT change_id FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
-                AND (hlc > ? OR (hlc = ? AND origin > ?)) AND change_id IS NOT NULL
-                """, [noteID, signature.int(1), signature.int(1), signature.string(2)]).map { ($0.string(0), notePlace) }
-            let snapshot = (try? JSONParser.parse(signature.string(3)))?["signed_content"]?.stringValue.flatMap { try? JSONParser.parse($0) }
-            for (table, field) in [("needling", "needling"), ("adverse_event", "adverse_events")] {
-                let covered = Set((snapshot?[field]?.arrayValue ?? []).compactMap(\.stringValue))
-                // The `IN` term is the partial index's own condition, so `change_note_detail` serves.
-                for row in try db.query("""
-                    SELECT change_id, row_id FROM change WHERE tbl IN ('needling', 'adverse_event') AND tbl = ? AND grp = 'details'
-                    AND json_extract(vals, '$.note_id') = ?
-                    """, [table, noteID]) where !covered.contains(row.string(1)) {
-                    later.append((row.string(0), ChangePlace(table: table, row: row.string(1))))
-                }
-            }
-            for (change, place) in later {
-                found.append(Listed(id: SHA256Hex.of("edit-after-sign|\(signatureID)|\(change)"), kind: "edit-after-sign", table: "note",
-                                    a: signatureID, b: change, aPlace: notePlace, bPlace: place))
+            for late in try SignedNotes.lateChanges(db, noteID: noteID, signature: signature) {
+                found.append(Listed(id: SHA256Hex.of("edit-after-sign|\(signature.changeID)|\(late.changeID)"), kind: "edit-after-sign", table: "note",
+                                    a: signature.changeID, b: late.changeID, aPlace: notePlace, bPlace: ChangePlace(table: late.table, row: late.rowID)))
             }
         }
         return found

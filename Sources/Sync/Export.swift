@@ -16,7 +16,8 @@ public struct Exporter {
     }
 
     /// Streams the log to `path` (written beside it, then renamed, so a crash never leaves half a file).
-    /// Every log is signed with this site's key; unless `plaintext`, the body is sealed for the recipient.
+    /// Every log is signed with this site's key and carries its audit head; unless `plaintext`, the
+    /// body is sealed for the recipient.
     package func export(to path: String, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
         let local = try SiteRepository(db).local()
         if let recipient {
@@ -46,9 +47,10 @@ public struct Exporter {
         return try db.read { db in
             let vector = try Self.contentVector(db)
             let acked = (full || recipient == nil) ? [:] : try Self.peerVector(db, code: recipient ?? "", column: "acked")
+            let audit = try AuditContinuity.claim(db, recipient: recipient)
             let header = ChangeLogHeader(formatVersion: SyncFormat.version, schemaVersion: try db.schemaVersion(), site: local.code,
                                          siteID: local.id, keyID: keys.keyID, recipient: recipient, vector: vector, createdAt: now,
-                                         encapsulatedKey: sealer?.encapsulatedKey.base64EncodedString())
+                                         encapsulatedKey: sealer?.encapsulatedKey.base64EncodedString(), audit: audit)
             let headerLine = header.json.canonical
             try write(headerLine + "\n", to: file)
             var hash = SHA256Stream()
@@ -87,6 +89,7 @@ public struct Exporter {
                     ON CONFLICT(code) DO UPDATE SET sent = excluded.sent, last_export_at = excluded.last_export_at,
                                                     exported_changes = peer.exported_changes + excluded.exported_changes
                     """, [recipient, JSONValue.object(vector.mapValues { .integer($0) }).canonical, now, count])
+                try AuditContinuity.recordSent(db, recipient: recipient, claim: audit)
             }
             return Summary(changes: count, recipient: recipient, vector: vector, bodySHA256: bodyHash)
         }

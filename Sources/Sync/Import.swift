@@ -26,6 +26,9 @@ public struct Importer {
         public var conflicts: Int
         public var quarantined: Int
         public var pending: Int
+        /// True when the sender's audit log no longer extends the head it showed this site before
+        /// (`AuditContinuity`): recorded for `doctor`; the import itself still applies.
+        public var auditRewound = false
     }
 
     /// Checks, in CLI.md's order: unparseable, truncated or newer (65 `bad-file`); unknown or revoked
@@ -111,10 +114,8 @@ public struct Importer {
         let body = bytes.dropLast()
         let start = (body.lastIndex(of: 0x0A).map { $0 + 1 }) ?? body.startIndex
         let line = body[start...]
-        guard line.starts(with: trailerPrefix), let value = try? JSONParser.parse(Array(line)), let trailer = try ChangeLogTrailer.parse(value) else {
-            throw SyncError.badFile("the file is truncated (no trailer)")
-        }
-        return trailer
+        guard line.starts(with: trailerPrefix) else { throw SyncError.badFile("the file is truncated (no trailer)") }
+        return try ChangeLogTrailer.parse(line: line)
     }
 }
 
@@ -223,17 +224,13 @@ struct ChangeBatch {
         current?.stamps.note(id, hlc: hlc)
     }
 
-    /// Takes a change line the reading thread read: skipped cheaply when already seen, else stored,
-    /// or refused with what the reading found wrong with it.
-    mutating func receive(_ read: ReadChange) throws {
-        let place = read.place
-        if try isStored(place.id, origin: place.origin, hlc: place.hlc, table: place.table, row: place.row, group: place.group) {
-            received += 1
+    /// Takes a change the reading thread read and checked: skipped cheaply when already seen, else stored.
+    mutating func receive(_ ready: ReadyChange) throws {
+        received += 1
+        if try isStored(ready.id, origin: ready.origin, hlc: ready.hlc.rawValue, table: ready.table, row: ready.rowID, group: ready.group) {
             alreadySeen += 1
             return
         }
-        let ready = try read.outcome.get()
-        received += 1
         try store(ready, force: false)
     }
 
@@ -333,7 +330,7 @@ struct ChangeBatch {
     }
 
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
-    /// conflicts, and records the sender's acknowledgement.
+    /// conflicts, and records the sender's acknowledgement and audit head.
     mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
         for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
             if let value = try? JSONParser.parse(row.string(0)), let parsed = try? ChangeLine.parse(value, line: 0) {
@@ -350,9 +347,10 @@ struct ChangeBatch {
                                                 imported_changes = peer.imported_changes + excluded.imported_changes
                 """, [header.site, JSONValue.object(header.vector.mapValues { .integer($0) }).canonical, now, applied])
         }
+        let rewound = try header.map { try AuditContinuity.receive(db, from: $0.site, claim: $0.audit, now: now) } ?? false
         let pending = Int(try db.first("SELECT COUNT(*) FROM pending_row")?.int(0) ?? 0)
         return Importer.Summary(from: from, applied: applied, alreadySeen: alreadySeen, conflicts: merger.newConflicts,
-                                quarantined: quarantined, pending: pending)
+                                quarantined: quarantined, pending: pending, auditRewound: rewound)
     }
 }
 

@@ -23,6 +23,10 @@ struct Merger {
     private static let plans: [NewRowPlan?] = SyncSchema.tables.map(NewRowPlan.init)
     private var knownCount = 0
     private let winnersQuery: Prepared
+    /// The last change stored before this merge began: conflicts are counted for changes after it only.
+    private let baseline: Int64
+    /// The late changes to signed notes already counted as new conflicts (a note may be merged twice).
+    private var countedLate: Set<String> = []
     private var tableStatements = [TableStatements?](repeating: nil, count: SyncSchema.tables.count)
 
     init(db: Database, now: Int64) throws {
@@ -30,6 +34,7 @@ struct Merger {
         self.now = now
         maxDuration = try db.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) ?? 0
         storedMaxDuration = maxDuration
+        baseline = try db.first("SELECT max(seq) FROM change")?.optionalInt(0) ?? 0
         winnersQuery = try db.prepare("""
             SELECT grp, seq, hlc, origin, vals, change_id FROM change WHERE tbl = ? AND row_id = ? AND change_id IS NOT NULL
             """)
@@ -204,11 +209,13 @@ struct Merger {
 
     /// Per group, the stored change with the largest (HLC, origin); values come from `fresh` when
     /// the change was just received, else from its stored text. The largest is picked here rather than
-    /// by ORDER BY, which would sort every row's changes in a temporary b-tree.
-    func winners(_ key: RowKey, fresh: [Int64: [String: JSONValue]] = [:]) throws -> [String: Winner] {
+    /// by ORDER BY, which would sort every row's changes in a temporary b-tree. With `signature`, only
+    /// changes stamped up to it count: the row as that signature saw it.
+    func winners(_ key: RowKey, fresh: [Int64: [String: JSONValue]] = [:], asSignedBy signature: LockingSignature? = nil) throws -> [String: Winner] {
         var best: [String: (seq: Int64, hlc: Int64, origin: String, stored: String?)] = [:]
         try winnersQuery.each([key.table, key.rowID]) { row in
             let group = row.text(0), hlc = row.int(2), origin = row.text(3)
+            if let signature, signature.precedes(hlc: hlc, origin: origin) { return }
             if let current = best[group], (current.hlc, current.origin) > (hlc, origin) { return }
             let seq = row.int(1)
             // Equal stamps from one origin in one group happen only in a forged file; the larger id wins everywhere alike.
@@ -295,8 +302,27 @@ struct Merger {
 
     mutating func applyRow(_ key: RowKey, fresh: [Int64: [String: JSONValue]] = [:]) throws -> Outcome {
         guard let table = SyncSchema.table(key.table) else { return .done }
-        let winners = try winners(key, fresh: fresh)
+        var winners = try winners(key, fresh: fresh)
         var existing = try current(table, id: key.rowID)
+        var lock: LockingSignature?
+        if table.name == "note" {
+            lock = try SignedNotes.lockingSignature(db, noteID: key.rowID)
+            if let lock, lock.signs { winners = try lockedWinners(key, winners, fresh: fresh, lock: lock) }
+        } else if SignedNotes.coveredRows.contains(where: { $0.table == table.name }),
+                  let noteID = (existing?["note_id"] ?? winners["details"]?.values["note_id"])?.stringValue,
+                  let signature = try SignedNotes.lockingSignature(db, noteID: noteID), signature.signs {
+            // A row of a signed note: only what its signature covers, as the signature saw it.
+            if existing == nil, !(signature.covered[table.name]?.contains(key.rowID) ?? false) {
+                try recordEditsAfterSign(noteID: noteID, signature: signature)
+                return .done
+            }
+            if existing != nil, try SignedNotes.isSigned(db, noteID: noteID) {
+                try recordEditsAfterSign(noteID: noteID, signature: signature)
+                return .done
+            }
+            let asSigned = try self.winners(key, fresh: fresh, asSignedBy: signature)
+            if !asSigned.isEmpty { winners = asSigned }
+        }
         if winners["_deleted"] != nil {
             if existing != nil { try delete("DELETE FROM \(table.name) WHERE id = ?", [key.rowID]) }
             return .done
@@ -312,12 +338,15 @@ struct Merger {
         var signTarget = false
         if table.name == "note" {
             if let signed = existing, signed["status"]?.stringValue == "signed" {
+                // Nothing here signs it (it was signed while capture was off): no change applies to it.
+                guard let lock, lock.signs else { return .done }
                 let columns = table.group(named: "signature") ?? []
-                if let winner = winners["signature"], columns.allSatisfy({ signed[$0] == (winner.values[$0] ?? .null) }) {
-                    try recordEditsAfterSign(noteID: key.rowID, winners: winners)
+                if columns.allSatisfy({ signed[$0] == (lock.values[$0] ?? .null) }) {
+                    try recordEditsAfterSign(noteID: key.rowID, signature: lock)
                     return .done
                 }
-                // Another site signed the same note concurrently and its signature won: reopen, then take its snapshot.
+                // Another site signed the same note first, while this one was offline: the first signature
+                // locks it everywhere, so reopen, then take its snapshot (this one's is an edit after sign).
                 try db.execute("UPDATE note SET status = 'draft' WHERE id = ?", [key.rowID])
                 existing = try current(table, id: key.rowID)
             }
@@ -335,11 +364,6 @@ struct Merger {
         }
         if existing == nil {
             if try lacksReference(table, in: table.columns, { target[$0] }) { return .pending }
-            if table.name == "needling" || table.name == "adverse_event", let noteID = target["note_id"]?.stringValue,
-               try isExcludedBySignature(noteID: noteID, rowID: key.rowID, table: table.name) {
-                newConflicts += 1
-                return .done
-            }
             try insert([.text(key.rowID)] + table.columns.map { SyncValues.sql(target[$0] ?? .null) }, with: try statements(rank: key.rank))
         } else if let existing {
             let changed = table.columns.filter { (target[$0] ?? existing[$0]) != existing[$0] && target[$0] != nil }
@@ -369,45 +393,61 @@ struct Merger {
         ["appointment", "precaution", "note"].contains(table) ? ["updated_at"] : []
     }
 
-    /// Locks a note whose winning signature is here, once every row its snapshot names has arrived.
+    /// The winners of a note its locking signature signs: that signature, and the header as it saw it;
+    /// a deletion never applies to it. (Its content comes from the signature's snapshot.)
+    private func lockedWinners(_ key: RowKey, _ winners: [String: Winner], fresh: [Int64: [String: JSONValue]],
+                               lock: LockingSignature) throws -> [String: Winner] {
+        var locked = winners
+        locked["signature"] = Winner(values: lock.values, hlc: HLC(rawValue: lock.hlc), origin: lock.origin)
+        if let header = try self.winners(key, fresh: fresh, asSignedBy: lock)["header"] { locked["header"] = header }
+        locked.removeValue(forKey: "_deleted")
+        return locked
+    }
+
+    /// Locks a note whose locking signature is here, once every row its snapshot names has arrived:
+    /// rows it does not cover go, the ones it covers take the values it saw.
     mutating func finishSignature(noteID: String) throws -> Bool {
-        let key = RowKey(table: "note", rowID: noteID)
-        guard let signature = try winners(key)["signature"],
-              let snapshot = signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) else { return true }
-        for (table, field) in [("needling", "needling"), ("adverse_event", "adverse_events")] {
-            let wanted = Set((snapshot[field]?.arrayValue ?? []).compactMap(\.stringValue))
+        guard let signature = try SignedNotes.lockingSignature(db, noteID: noteID), signature.signs,
+              signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) != nil else { return true }
+        let covered = signature.covered
+        let draft = try !SignedNotes.isSigned(db, noteID: noteID)
+        for (table, _) in SignedNotes.coveredRows {
+            let wanted = covered[table] ?? []
             let present = Set(try db.query("SELECT id FROM \(table) WHERE note_id = ?", [noteID]).map { $0.string(0) })
             guard wanted.isSubset(of: present) else { return false }
             for extra in present.subtracting(wanted) {
                 try delete("DELETE FROM \(table) WHERE id = ?", [extra])
             }
+            if draft {
+                for row in wanted.sorted() { try restore(RowKey(table: table, rowID: row), asSignedBy: signature) }
+            }
         }
         let columns = SyncSchema.table("note")?.group(named: "signature") ?? []
         try db.execute("UPDATE note SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ? AND status = 'draft'",
                        columns.map { SyncValues.sql(signature.values[$0] ?? .null) } + [noteID])
-        try recordEditsAfterSign(noteID: noteID, winners: try winners(key))
+        try recordEditsAfterSign(noteID: noteID, signature: signature)
         return true
     }
 
-    /// True for a needling or adverse-event row that the note's winning signature does not cover:
-    /// it never applies (`ConflictBook` lists it as `edit-after-sign`).
-    func isExcludedBySignature(noteID: String, rowID: String, table: String) throws -> Bool {
-        guard let signature = try winners(RowKey(table: "note", rowID: noteID))["signature"],
-              signature.values["status"]?.stringValue == "signed",
-              let snapshot = signature.values["signed_content"]?.stringValue.flatMap({ try? JSONParser.parse($0) }) else { return false }
-        let field = table == "needling" ? "needling" : "adverse_events"
-        return !(snapshot[field]?.arrayValue ?? []).compactMap(\.stringValue).contains(rowID)
+    /// Puts a row a signature covers back as the signature saw it: a change stamped later may have
+    /// reached it while its note was still a draft here.
+    private mutating func restore(_ key: RowKey, asSignedBy signature: LockingSignature) throws {
+        guard let table = SyncSchema.table(key.table), let existing = try current(table, id: key.rowID),
+              let winner = try winners(key, asSignedBy: signature)["details"] else { return }
+        let changed = table.columns.filter { (winner.values[$0] ?? .null) != existing[$0] }
+        guard !changed.isEmpty else { return }
+        try db.execute("UPDATE \(table.name) SET \(changed.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+                       changed.map { SyncValues.sql(winner.values[$0] ?? .null) } + [key.rowID])
     }
 
-    /// Content changes stamped after a note's signature never apply; `ConflictBook` lists each as an
-    /// `edit-after-sign` conflict, derived from the changes themselves so every site lists the same.
-    mutating func recordEditsAfterSign(noteID: String, winners: [String: Winner]) throws {
-        guard let signature = winners["signature"], signature.values["status"]?.stringValue == "signed" else { return }
-        let later = try db.first("""
-            SELECT COUNT(*) FROM change WHERE tbl = 'note' AND row_id = ? AND grp IN ('subjective', 'objective', 'assessment', 'plan', 'measures', 'needles')
-            AND (hlc > ? OR (hlc = ? AND origin > ?)) AND change_id IS NOT NULL
-            """, [noteID, signature.hlc.rawValue, signature.hlc.rawValue, signature.origin])?.int(0) ?? 0
-        newConflicts += Int(later)
+    /// Counts, once each, the changes this merge stored that a note's signature did not see: they
+    /// never apply, and `ConflictBook` lists each as an `edit-after-sign` conflict, derived from the
+    /// changes themselves so every site lists the same.
+    mutating func recordEditsAfterSign(noteID: String, signature: LockingSignature) throws {
+        guard signature.signs else { return }
+        for late in try SignedNotes.lateChanges(db, noteID: noteID, signature: signature) where late.seq > baseline {
+            if countedLate.insert(late.changeID).inserted { newConflicts += 1 }
+        }
     }
 
     /// Records a conflict under an id derived from what is involved, so every site names it alike.

@@ -23,10 +23,11 @@ public struct Doctor {
         findings.append(Finding(code: "foreign-keys", ok: dangling == 0,
                                 message: dangling == 0 ? "every reference resolves" : "\(dangling) row(s) reference missing rows"))
         let version = try db.schemaVersion()
-        let missing = version == Migrations.latest ? try missingIndexes() : []
-        findings.append(Finding(code: "schema", ok: version == Migrations.latest && missing.isEmpty,
+        let differences = version == Migrations.latest ? try schemaDifferences() : []
+        findings.append(Finding(code: "schema", ok: version == Migrations.latest && differences.isEmpty,
                                 message: "schema version \(version) (this clinic writes \(Migrations.latest))"
-                                    + (missing.isEmpty ? "" : "; missing index(es): \(missing.joined(separator: ", "))")))
+                                    + differences.map { "; \($0)" }.joined()))
+        findings.append(try capture())
         var tampered = 0, amendments = 0, signed = 0
         for row in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let note = try Notes.load(db, id: row.string(0))
@@ -42,15 +43,86 @@ public struct Doctor {
         findings.append(Finding(code: "audit-chain", ok: broken.isEmpty,
                                 message: broken.isEmpty ? "the audit log's hash chain is unbroken"
                                                         : "the audit chain breaks at entr\(broken.count == 1 ? "y" : "ies") \(broken.prefix(5).map(String.init).joined(separator: ", "))"))
+        findings.append(try auditLength())
+        findings.append(try peerAudits())
         return findings
     }
 
-    /// Indexes a database of this schema version has and this one lacks (an import sets some aside
-    /// while it runs and builds them again before it commits), found by making a fresh one in memory.
-    func missingIndexes() throws -> [String] {
-        let names = "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
-        let present = Set(try db.query(names).map { $0.string(0) })
-        return try Database(path: ":memory:").query(names + " ORDER BY name").map { $0.string(0) }.filter { !present.contains($0) }
+    /// What this database's schema lacks, has changed or has more of than a fresh database of this
+    /// version, made in memory: tables, indexes and triggers by name and SQL. A dropped capture
+    /// trigger silently stops changes reaching other sites; a dropped guard lets a signed note or
+    /// the audit log be changed. (An import sets some indexes aside while it runs and builds them
+    /// again before it commits.) Missing indexes are named last.
+    func schemaDifferences() throws -> [String] {
+        let objects = """
+            SELECT type, name, sql FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger', 'view') AND sql IS NOT NULL
+            AND name NOT LIKE 'sqlite_%' ORDER BY type, name
+            """
+        func read(_ db: Database) throws -> [String: (type: String, sql: String)] {
+            Dictionary(try db.query(objects).map { ($0.string(1), ($0.string(0), $0.string(2))) }) { first, _ in first }
+        }
+        let present = try read(db)
+        let expected = try read(Database(path: ":memory:"))
+        func list(_ label: String, _ names: [String]) -> [String] { names.isEmpty ? [] : ["\(label): \(names.sorted().joined(separator: ", "))"] }
+        let missing = expected.filter { present[$0.key] == nil }
+        return list("missing table(s)", missing.filter { $0.value.type == "table" || $0.value.type == "view" }.map(\.key))
+            + list("missing trigger(s)", missing.filter { $0.value.type == "trigger" }.map(\.key))
+            + list("altered", expected.filter { name, object in present[name].map { $0 != object } ?? false }.map(\.key))
+            + list("unexpected", present.filter { expected[$0.key] == nil }.map(\.key))
+            + list("missing index(es)", missing.filter { $0.value.type == "index" }.map(\.key))
+    }
+
+    /// Change capture must be on outside an import: an import switches it off inside its own
+    /// transaction, so a committed `applying = 1` was left behind (by a tool, or by hand) and every
+    /// local change since is kept from the other sites without a word.
+    func capture() throws -> Finding {
+        let applying = try db.first("SELECT applying FROM sync_state WHERE id = 1")?.int(0) ?? 0
+        return Finding(code: "capture", ok: applying == 0,
+                       message: applying == 0 ? "changes are captured for the other sites"
+                                              : "change capture is switched off (sync_state.applying = 1 outside an import): local changes are not sent to other sites")
+    }
+
+    /// Entries cut from the end of the audit log leave the chain unbroken; what can catch them here:
+    /// SQLite's sequence for the table (it never goes back), a gap in the entry numbers once new
+    /// entries follow the cut, and the heads this site's change logs carried to each peer (each must
+    /// still be in the log, with the same hash). Someone who also rewinds the sequence and this
+    /// site's peer records is found only by a peer, at its next import of this site's logs
+    /// (`audit-rewound` there).
+    func auditLength() throws -> Finding {
+        let log = AuditLog(db)
+        let head = try log.head()
+        var problems: [String] = []
+        if let sequence = try db.first("SELECT seq FROM sqlite_sequence WHERE name = 'audit'")?.int(0), sequence > head.count {
+            problems.append("entries after \(head.count) were removed (entry \(sequence) was written)")
+        }
+        let gaps = try db.query("""
+            SELECT a.seq FROM audit a WHERE a.seq > 1 AND NOT EXISTS (SELECT 1 FROM audit b WHERE b.seq = a.seq - 1) ORDER BY a.seq LIMIT 5
+            """).map { $0.int(0) }
+        if !gaps.isEmpty { problems.append("entries are missing before entr\(gaps.count == 1 ? "y" : "ies") \(gaps.map(String.init).joined(separator: ", "))") }
+        var peers = 0
+        for row in try db.query("SELECT code, audit_sent FROM peer WHERE audit_sent != '[]' ORDER BY code") {
+            peers += 1
+            for sent in AuditLog.sentHeads(row.string(1)) where try log.hash(at: sent.count) != sent.hash {
+                problems.append("entry \(sent.count), sent to \(row.string(0)), is gone or changed")
+                break
+            }
+        }
+        return Finding(code: "audit-length", ok: problems.isEmpty,
+                       message: problems.isEmpty
+                           ? "the audit log holds \(head.count) entries; nothing shows entries cut from its end (checked against SQLite's sequence, "
+                               + "the entry numbers and the heads sent to \(peers) peer(s); a cut that also rewound those is found by a peer's next import)"
+                           : problems.joined(separator: "; "))
+    }
+
+    /// Peers whose audit log no longer extends what they showed this site before (`audit-rewound`
+    /// at import): recorded when it was seen, listed here from then on.
+    func peerAudits() throws -> Finding {
+        let rewound = try db.query("SELECT code, audit_rewound_at FROM peer WHERE audit_rewound_at IS NOT NULL ORDER BY code").map {
+            "\($0.string(0)) (seen \(Instant.iso($0.int(1))))"
+        }
+        return Finding(code: "audit-rewound", ok: rewound.isEmpty,
+                       message: rewound.isEmpty ? "every peer's audit log extends what it sent here before"
+                                                : "the audit log no longer extends what it sent here before at: \(rewound.joined(separator: ", "))")
     }
 
     /// The database and its WAL and shared-memory files must be readable by their owner only.
