@@ -93,13 +93,15 @@ struct Session {
         return try StaffRepository(db).require(handle)
     }
 
-    /// Prints `value` as JSON with `--json`, else the human text.
-    func emit<T: Encodable>(_ value: T, human: () throws -> String) throws {
-        if options.json {
-            print(try JSONOutput.string(value))
+    /// Prints `value` as JSON with `--json`, else the human text; on stderr when stdout carries
+    /// something else (an export written with `--to -`).
+    func emit<T: Encodable>(_ value: T, onStandardError: Bool = false, human: () throws -> String) throws {
+        let text = options.json ? try JSONOutput.string(value) : try human()
+        guard !text.isEmpty else { return }
+        if onStandardError {
+            StandardError.write(text)
         } else {
-            let text = try human()
-            if !text.isEmpty { print(text) }
+            print(text)
         }
     }
 }
