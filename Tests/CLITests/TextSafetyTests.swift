@@ -4,6 +4,23 @@ import Testing
 /// An xterm "set window title" sequence: ESC ] 0 ; … BEL.
 private let retitle = "\u{1B}]0;owned\u{07}"
 
+/// Runs the `sqlite3` shell on a database and returns what it printed; the test stops when it is missing or fails.
+@discardableResult
+private func sqlite(_ database: String, _ script: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["sqlite3", database, script]
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "sqlite3: \(message)", sourceLocation: sourceLocation)
+    return printed
+}
+
 /// True when `text` holds a C0 or C1 control character other than newline.
 private func hasRawControl(_ text: String) -> Bool {
     text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
@@ -100,5 +117,34 @@ struct TextSafetyTests {
         #expect(message.contains("line 4, column 1 (first)"), "\(message)")
         #expect(!message.contains("Li") && !message.contains("Cy") && !hasRawControl(message), "\(message)")
         #expect(try clinic.ok(["site", "show"])["patients"] as? Int == 0)
+    }
+
+    @Test("names and note text written around the checks (an older peer, sqlite3) are shown escaped, never raw")
+    func outputEscapes() throws {
+        let (clinic, physio, _) = try clinicalSite()
+        let note = try #require(try clinic.ok(["note", "start", physio, "--as", "jdoe"])["id"] as? String)
+        try clinic.ok(["note", "edit", note, "--subjective", "first line\n\tindented", "--as", "jdoe"])
+        // The sqlite3 shell lacks the function the change-capture triggers call: written around them, as by another program.
+        let dropCapture = try sqlite(clinic.database, """
+            SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'capture%' AND tbl_name IN ('patient', 'note');
+            """)
+        try sqlite(clinic.database, dropCapture + """
+            UPDATE patient SET last = 'Quasi' || char(27) || ']0;owned' || char(7) || 'modo' || char(155) || '2J';
+            UPDATE note SET plan = 'rest' || char(27) || '[2J' || char(10) || char(9) || 'then walk';
+            """)
+        for arguments in [["patient", "find", "zephyrin"], ["patient", "show", "MTL-000001"], ["note", "show", note, "--as", "jdoe"],
+                          ["schedule", "--date", "2026-11-23"]] {
+            let result = try clinic.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            let raw = result.stdout.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value) }
+            #expect(raw.isEmpty, "\(arguments) printed raw control characters: \(raw.map(\.value))")
+        }
+        let found = try clinic.run(["patient", "find", "zephyrin"])
+        #expect(found.stdout.contains("Quasi\\u{1B}]0;owned\\u{07}modo\\u{9B}2J"), "\(found.stdout)")
+        let shown = try clinic.run(["note", "show", note, "--as", "jdoe"])
+        #expect(shown.stdout.contains("first line\n\tindented"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("rest\\u{1B}[2J\n\tthen walk"), "\(shown.stdout)")
+        let json = try clinic.ok(["patient", "show", "MTL-000001"])
+        #expect(json["last"] as? String == "Quasi\u{1B}]0;owned\u{07}modo\u{9B}2J", "JSON keeps the stored value, escaped by JSON itself")
     }
 }

@@ -96,7 +96,8 @@ struct Session {
     /// Prints `value` as JSON with `--json`, else the human text; on stderr when stdout carries
     /// something else (an export written with `--to -`).
     func emit<T: Encodable>(_ value: T, onStandardError: Bool = false, human: () throws -> String) throws {
-        let text = options.json ? try JSONOutput.string(value) : try human()
+        // JSON escapes control characters itself; human text is made safe for a terminal here, once for every command.
+        let text = options.json ? try JSONOutput.string(value) : TerminalText.escaped(try human(), keepingLayout: true)
         guard !text.isEmpty else { return }
         if onStandardError {
             StandardError.write(text)
