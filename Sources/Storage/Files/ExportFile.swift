@@ -64,10 +64,12 @@ public final class ExportFile {
         }
     }
 
+    /// Appends a line or a sealed chunk as the change log builds it.
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// Appends text as UTF-8 (a FHIR bundle, a calendar, a header line).
     public func write(_ text: String) throws {
         var text = text
         try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }

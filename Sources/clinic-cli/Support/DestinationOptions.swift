@@ -11,6 +11,11 @@ struct DestinationOptions: ParsableArguments {
     @Flag(help: "Replace the --to file if it already exists (never the database or its -wal/-shm).")
     var force = false
 
+    /// An empty name would resolve to a folder; say what is expected instead.
+    func validate() throws {
+        guard !to.isEmpty else { throw ValidationError("--to needs a file name, or - for standard output") }
+    }
+
     /// What the export writes to.
     var target: ExportTarget { to == "-" ? .standardOutput : .file(to, replacing: force) }
 
