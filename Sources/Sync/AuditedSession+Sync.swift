@@ -5,9 +5,9 @@ import Storage
 /// keys, trust, plaintext logs, quarantine and resolutions for admins), and each act is audited.
 extension AuditedSession {
     /// Writes a change log: encrypted for a peer (desk), or plaintext for debugging (admin only).
-    public func exportLog(to path: String, recipient: String?, full: Bool, plaintext: Bool) throws -> Exporter.Summary {
+    public func exportLog(to target: ExportTarget, recipient: String?, full: Bool, plaintext: Bool) throws -> Exporter.Summary {
         try perform(plaintext ? .plaintextExport : .syncExport, entity: "site", target: recipient) { _ in
-            try Exporter(db).export(to: path, recipient: recipient, full: full, plaintext: plaintext)
+            try Exporter(db).export(to: target, recipient: recipient, full: full, plaintext: plaintext)
         }
     }
 

@@ -15,10 +15,10 @@ public struct Exporter {
         public var bodySHA256: String
     }
 
-    /// Streams the log to `path` (written beside it, then renamed, so a crash never leaves half a file).
-    /// Every log is signed with this site's key and carries its audit head; unless `plaintext`, the
-    /// body is sealed for the recipient.
-    package func export(to path: String, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
+    /// Streams the log to `target` through `ExportFile` (never the database, never an existing file
+    /// unless the target allows it; a crash never leaves half a file). Every log is signed with this
+    /// site's key and carries its audit head; unless `plaintext`, the body is sealed for the recipient.
+    package func export(to target: ExportTarget, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
         let local = try SiteRepository(db).local()
         if let recipient {
             guard recipient != local.code else { throw ClinicError.usage("invalid-site", "--for names this site itself") }
@@ -34,15 +34,7 @@ public struct Exporter {
         }
         let keys = try SiteKeys.ensure(db)
         let now = db.clock.nowMillis()
-        let temporary = path + ".partial"
-        // Patient data: the file is created readable by its owner only.
-        let descriptor = open(temporary, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
-        guard descriptor >= 0, let file = fdopen(descriptor, "wb") else {
-            if descriptor >= 0 { close(descriptor) }
-            throw ClinicError(.io, "unreadable", "cannot write the export file")
-        }
-        var closed = false
-        defer { if !closed { fclose(file); unlink(temporary) } }
+        let file = try ExportFile(target, protecting: db)
 
         return try db.read { db in
             let vector = try Self.contentVector(db)
@@ -52,7 +44,7 @@ public struct Exporter {
                                          siteID: local.id, keyID: keys.keyID, recipient: recipient, vector: vector, createdAt: now,
                                          encapsulatedKey: sealer?.encapsulatedKey.base64EncodedString(), audit: audit)
             let headerLine = header.json.canonical
-            try write(headerLine + "\n", to: file)
+            try file.write(headerLine + "\n")
             var hash = SHA256Stream()
             var count = 0
             var line: [UInt8] = []
@@ -67,22 +59,19 @@ public struct Exporter {
                     line.append(0x0A)
                     line.withUnsafeBytes { hash.update(bufferPointer: $0) }
                     if sealer != nil {
-                        if let chunk = try sealer?.add(line) { try write(chunk, to: file) }
+                        if let chunk = try sealer?.add(line) { try file.write(chunk) }
                     } else {
-                        try write(line, to: file)
+                        try file.write(line)
                     }
                     count += 1
                 }
             }
-            if let last = try sealer?.finish() { try write(last, to: file) }
+            if let last = try sealer?.finish() { try file.write(last) }
             let bodyHash = hash.finalizeHex()
             let chunks = sealer?.chunks ?? 0
             let signature = try keys.sign(ChangeLogTrailer.signedMessage(headerLine: Array(headerLine.utf8), count: count, bodySHA256: bodyHash, chunks: chunks))
-            try write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, chunks: chunks, signature: signature).json.canonical + "\n", to: file)
-            guard fflush(file) == 0, fsync(fileno(file)) == 0 else { throw ClinicError(.io, "unreadable", "cannot write the export file") }
-            fclose(file)
-            closed = true
-            guard rename(temporary, path) == 0 else { throw ClinicError(.io, "unreadable", "cannot move the export file into place") }
+            try file.write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, chunks: chunks, signature: signature).json.canonical + "\n")
+            try file.commit()
             if let recipient {
                 try db.execute("""
                     INSERT INTO peer (code, sent, last_export_at, exported_changes) VALUES (?, ?, ?, ?)
@@ -92,21 +81,6 @@ public struct Exporter {
                 try AuditContinuity.recordSent(db, recipient: recipient, claim: audit)
             }
             return Summary(changes: count, recipient: recipient, vector: vector, bodySHA256: bodyHash)
-        }
-    }
-
-    private func write(_ text: String, to file: UnsafeMutablePointer<FILE>) throws {
-        var text = text
-        try text.withUTF8 { try write($0, to: file) }
-    }
-
-    private func write(_ bytes: [UInt8], to file: UnsafeMutablePointer<FILE>) throws {
-        try bytes.withUnsafeBufferPointer { try write($0, to: file) }
-    }
-
-    private func write(_ bytes: UnsafeBufferPointer<UInt8>, to file: UnsafeMutablePointer<FILE>) throws {
-        guard fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count else {
-            throw ClinicError(.io, "unreadable", "cannot write the export file")
         }
     }
 

@@ -71,7 +71,7 @@ struct InteropCalendarTests {
                                                           "--at", "2026-12-01 09:00"])).first?["id"] as? String)
         let file = scratchFile(clinic, "seq.ics")
         func export() throws -> String {
-            try clinic.ok(["export", "ics", "--with", "jdoe", "--from", "2026-12-01", "--until", "2026-12-01", "--to", file])
+            try clinic.ok(["export", "ics", "--with", "jdoe", "--from", "2026-12-01", "--until", "2026-12-01", "--to", file, "--force"])
             return try String(contentsOfFile: file, encoding: .utf8)
         }
         #expect(try export().contains("UID:\(id)\r\n"))

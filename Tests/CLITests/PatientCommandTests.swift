@@ -105,4 +105,34 @@ struct PatientCommandTests {
         }
         #expect(sandbox.siteCount("patients") == 1)
     }
+
+    @Test("patient add with the folded name and date of birth of a chart exits 1 duplicate naming that chart, unless --allow-duplicate")
+    func likelyDuplicate() throws {
+        let sandbox = CLISandbox()
+        try sandbox.initialise()
+        #expect(sandbox.runClinic(["patient", "add", "--first", "Hélène", "--last", "Côté", "--dob", "1980-04-02"]).status == 0)
+        #expect(sandbox.runClinic(["patient", "add", "--first", "Ana", "--last", "Silva", "--dob", "1975-11-30"]).status == 0)
+
+        let again = ["patient", "add", "--first", " HELENE", "--last", "cote ", "--dob", "1980-04-02", "--phone", "514-555-0199"]
+        let refused = sandbox.runClinic(again + ["--json"])
+        #expect(refused.status == 1, "\(refused.stderr)")
+        let error = jsonError(refused.stderr)
+        #expect(error?.code == "duplicate")
+        #expect(error?.message.contains("MTL-000001") == true, "\(refused.stderr)")
+        #expect(error?.message.contains("--allow-duplicate") == true, "\(refused.stderr)")
+        let folded = refused.stderr.decomposedStringWithCanonicalMapping.lowercased()
+        for fragment in ["helene", "he\u{0301}le\u{0300}ne", "cote", "co\u{0302}te", "1980", "0199"] {
+            #expect(!folded.contains(fragment), "the refusal shows \(fragment): \(refused.stderr)")
+        }
+        #expect(sandbox.siteCount("patients") == 2)
+
+        let otherBirthday = sandbox.runClinic(["patient", "add", "--first", "Hélène", "--last", "Côté", "--dob", "1980-04-03", "--json"])
+        #expect(otherBirthday.status == 0, "\(otherBirthday.stderr)")
+        #expect(jsonObject(otherBirthday.stdout)?["chart"] as? String == "MTL-000003")
+
+        let allowed = sandbox.runClinic(again + ["--allow-duplicate", "--json"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(jsonObject(allowed.stdout)?["chart"] as? String == "MTL-000004")
+        #expect(sandbox.siteCount("patients") == 4)
+    }
 }

@@ -159,4 +159,18 @@ struct RepositoryTests {
         #expect(try count("staff", in: db) == 0)
         #expect(try count("patient", in: db) == 0)
     }
+
+    @Test("a library caller cannot skip the rules: control characters and likely duplicates are refused below the CLI")
+    func registrationRules() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        #expect(errorCode { _ = try addPatient(db, "Hélène", "Côté\u{1B}[8m") } == "invalid-text")
+        #expect(errorCode { _ = try RoomRepository(db).add(name: "Bed\u{07}", kind: .bed, now: testNow) } == "invalid-text")
+        let first = try addPatient(db, "Hélène", "Côté")
+        #expect(errorCode { _ = try addPatient(db, "HELENE", "cote") } == "duplicate")
+        let twin = try PatientRepository(db).add(.init(first: "helene", last: "COTE", dateOfBirth: testToday.adding(days: -12_000)),
+                                                 allowingDuplicate: true, now: testNow, today: testToday)
+        #expect(twin.chart != first.chart)
+        #expect(try count("patient", in: db) == 2)
+    }
 }

@@ -29,7 +29,7 @@ struct AuditContinuityTests {
     static func export(_ network: Network) throws -> URL {
         network.fileCount += 1
         let file = network.folder.appendingPathComponent("audit-\(network.fileCount).jsonl")
-        _ = try Exporter(network.sites[0]).export(to: file.path, recipient: network.codes[1], full: false)
+        _ = try Exporter(network.sites[0]).export(to: .file(file.path), recipient: network.codes[1], full: false)
         return file
     }
 

@@ -82,7 +82,7 @@ final class Network {
     func exchange(from: Int, to: Int, full: Bool = false) throws -> Importer.Summary {
         fileCount += 1
         let file = folder.appendingPathComponent("log-\(fileCount).jsonl")
-        _ = try Exporter(sites[from]).export(to: file.path, recipient: codes[to], full: full)
+        _ = try Exporter(sites[from]).export(to: .file(file.path), recipient: codes[to], full: full)
         files.append(file)
         var importer = Importer(sites[to])
         importer.mergeEvery = mergeEvery

@@ -61,7 +61,7 @@ final class HostilePair {
 
     func export(plaintext: Bool) throws -> [UInt8] {
         let path = folder.appendingPathComponent("export-\(plaintext).jsonl").path
-        _ = try Exporter(sender).export(to: path, recipient: "QC", full: true, plaintext: plaintext)
+        _ = try Exporter(sender).export(to: .file(path, replacing: true), recipient: "QC", full: true, plaintext: plaintext)
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 

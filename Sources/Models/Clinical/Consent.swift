@@ -50,6 +50,8 @@ public enum ConsentRules {
 
     /// Refuses a consent record that a minor's session could never use.
     public static func validateRecord(on date: CivilDate, dateOfBirth: CivilDate, guardian: String?, risks: String) throws {
+        try PlainText.require(risks, field: "--risks")
+        try PlainText.require(guardian, field: "--guardian")
         guard !risks.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("risks-required", "--risks must name the risks explained to the patient")
         }

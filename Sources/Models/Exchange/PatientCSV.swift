@@ -123,25 +123,35 @@ public enum PatientCSV {
             let before = problems.count
             let first = value(.first), last = value(.last), dobText = value(.dob)
             let phone = value(.phone), email = value(.email)
-            for (field, name) in [(Field.first, first), (.last, last)] {
-                if let name, name.count <= 100, !name.contains("\n") { continue }
+            // A control character (a NUL byte, an escape sequence, a line break inside quotes) is named
+            // where it is, never stored: C code would cut the value at a NUL, a terminal would obey an escape.
+            var controlled: Set<Field> = []
+            for (field, text) in [(Field.first, first), (.last, last), (.dob, dobText), (.phone, phone), (.email, email)] {
+                guard let text, !PlainText.isClean(text) else { continue }
+                problem(field, "holds a control character (such as a NUL byte, an escape or a line break); remove it")
+                controlled.insert(field)
+            }
+            for (field, name) in [(Field.first, first), (.last, last)] where !controlled.contains(field) {
+                if let name, name.count <= 100 { continue }
                 problem(field, "a \(field == .first ? "first" : "last") name of 1–100 characters is required")
             }
             var birth: CivilDate?
-            if let dobText, let parsed = dateFormat.parse(dobText) {
-                if parsed > today || parsed.year < 1900 {
-                    problem(.dob, "the date of birth must be between 1900-01-01 and today")
+            if !controlled.contains(.dob) {
+                if let dobText, let parsed = dateFormat.parse(dobText) {
+                    if parsed > today || parsed.year < 1900 {
+                        problem(.dob, "the date of birth must be between 1900-01-01 and today")
+                    } else {
+                        birth = parsed
+                    }
                 } else {
-                    birth = parsed
+                    let hint = dateFormat == .iso ? " (for DD/MM/YYYY use --date-format dmy)" : ""
+                    problem(.dob, "a real date written \(dateFormat.example) is required\(hint)")
                 }
-            } else {
-                let hint = dateFormat == .iso ? " (for DD/MM/YYYY use --date-format dmy)" : ""
-                problem(.dob, "a real date written \(dateFormat.example) is required\(hint)")
             }
-            if let phone, PhoneDigits.digits(phone).count < 7 || phone.count > 30 {
+            if let phone, !controlled.contains(.phone), PhoneDigits.digits(phone).count < 7 || phone.count > 30 {
                 problem(.phone, "a phone number needs at least 7 digits (at most 30 characters)")
             }
-            if let email, !isEmailShaped(email) {
+            if let email, !controlled.contains(.email), !isEmailShaped(email) {
                 problem(.email, "an e-mail address must look like name@example.org")
             }
             guard problems.count == before, let first, let last, let birth else { continue }

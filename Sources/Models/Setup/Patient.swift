@@ -25,6 +25,9 @@ public struct Patient: Sendable, Equatable, Codable {
 
     /// Checks fields a person typed; messages name the field, never its value.
     public static func validate(first: String, last: String, dateOfBirth: CivilDate, today: CivilDate, phone: String?, email: String?) throws {
+        for (field, value) in [("--first", first), ("--last", last), ("--phone", phone), ("--email", email)] {
+            try PlainText.require(value, field: field)
+        }
         for (field, value) in [("--first", first), ("--last", last)] {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, trimmed.count <= 100 else {

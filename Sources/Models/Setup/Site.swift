@@ -20,6 +20,7 @@ public struct Site: Sendable, Equatable, Codable {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("invalid-name", "site name must not be empty")
         }
+        try PlainText.require(name, field: "site name")
         _ = try SiteTimeZone(timeZone)
     }
 }

@@ -56,10 +56,11 @@ extension AuditedSession {
         }
     }
 
-    /// Registers a patient under the next chart number of this site.
-    public func addPatient(_ new: PatientRepository.NewPatient, today: CivilDate) throws -> Patient {
+    /// Registers a patient under the next chart number of this site; a likely duplicate is refused
+    /// unless `allowingDuplicate`.
+    public func addPatient(_ new: PatientRepository.NewPatient, allowingDuplicate: Bool = false, today: CivilDate) throws -> Patient {
         try run(.patientAdd, entity: "patient") { db, _, subject in
-            let patient = try PatientRepository(db).add(new, now: now, today: today)
+            let patient = try PatientRepository(db).add(new, allowingDuplicate: allowingDuplicate, now: now, today: today)
             subject.entityID = patient.id
             subject.patientID = patient.id
             return patient

@@ -51,6 +51,9 @@ public struct Notes {
     public func edit(_ text: String, _ edit: Edit) throws -> NoteRecord {
         try writeDraft(text, action: .noteEdit) { db, _, note in
             for (section, value) in edit.sections {
+                try PlainText.require(value, field: "--\(section.rawValue)", layout: .multiLine)
+            }
+            for (section, value) in edit.sections {
                 try db.execute("UPDATE note SET \(section.rawValue) = ?, updated_at = ? WHERE id = ?", [value, session.now, note.id])
             }
             let measures: [(String, SQLValue?)] = [
@@ -98,6 +101,7 @@ public struct Notes {
             throw ClinicError.usage("detail-required", "--detail must describe the event")
         }
         return try writeDraft(text, action: .noteAdverse) { db, _, note in
+            try PlainText.require(detail, field: "--detail")
             try db.execute("INSERT INTO adverse_event (id, note_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)",
                            [UUIDv7.string(at: Instant.date(session.now)), note.id, kind.rawValue, detail, session.now])
         }
@@ -139,6 +143,7 @@ public struct Notes {
             subject.entityID = note.id
             subject.patientID = note.patientID
             try ClinicalAccess.requireAuthor(actor, authorID: note.authorID)
+            try PlainText.require(amendment, field: "--text", layout: .multiLine)
             guard note.status == .signed, let amends = note.contentHash else {
                 throw ClinicError.refused("note-not-signed", "this note is still a draft: edit it instead of amending")
             }

@@ -24,15 +24,21 @@ public struct PatientRepository {
     }
 
     /// Adds a patient and allocates the next chart number of the local site. Run inside `write`
-    /// so two terminals never allocate the same number.
+    /// so two terminals never allocate the same number. A chart with the same folded name and date
+    /// of birth refuses the registration (1 `duplicate`, naming that chart) unless `allowingDuplicate`:
+    /// a second chart for one person splits their history.
     @discardableResult
-    package func add(_ new: NewPatient, now: Int64, today: CivilDate) throws -> Patient {
+    package func add(_ new: NewPatient, allowingDuplicate: Bool = false, now: Int64, today: CivilDate) throws -> Patient {
         let first = new.first.trimmingCharacters(in: .whitespaces)
         let last = new.last.trimmingCharacters(in: .whitespaces)
         let phone = new.phone.flatMap { $0.isEmpty ? nil : $0 }
         let email = new.email.flatMap { $0.isEmpty ? nil : $0 }
         try Patient.validate(first: first, last: last, dateOfBirth: new.dateOfBirth, today: today, phone: phone, email: email)
         return try db.write { db in
+            if !allowingDuplicate, let existing = try likelyDuplicate(first: first, last: last, dateOfBirth: new.dateOfBirth) {
+                throw ClinicError.refused("duplicate", "\(existing) has the same name and date of birth; "
+                                          + "add --allow-duplicate if this is another person")
+            }
             let site = try SiteRepository(db).local()
             let highest = try db.first("SELECT MAX(chart_seq) FROM patient WHERE site_id = ?", [site.id])?.optionalInt(0)
             let chart = ChartNumber.next(siteCode: site.code, after: highest.map(Int.init))
@@ -45,6 +51,15 @@ public struct PatientRepository {
                       phone, email, patient.searchText, now])
             return patient
         }
+    }
+
+    /// The chart of a registered patient who is probably this person: the same folded name and date
+    /// of birth, by the rule CSV import uses (`PatientCSV.duplicateKey`). Only charts born that day are read.
+    public func likelyDuplicate(first: String, last: String, dateOfBirth: CivilDate) throws -> String? {
+        let key = PatientCSV.duplicateKey(first: first, last: last, dateOfBirth: dateOfBirth)
+        return try db.query("SELECT chart, first, last FROM patient WHERE dob = ? ORDER BY chart", [dateOfBirth.description])
+            .first { PatientCSV.duplicateKey(first: $0.string(1), last: $0.string(2), dateOfBirth: dateOfBirth) == key }?
+            .string(0)
     }
 
     static let columns = "id, chart, first, last, dob, phone, email"

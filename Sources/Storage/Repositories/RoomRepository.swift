@@ -13,6 +13,7 @@ public struct RoomRepository {
         guard !trimmed.isEmpty, trimmed.count <= 60 else {
             throw ClinicError.usage("invalid-name", "room name must be 1–60 characters")
         }
+        try PlainText.require(trimmed, field: "room name")
         let site = try SiteRepository(db).local()
         if try find(trimmed) != nil {
             throw ClinicError.refused("duplicate", "a room named '\(trimmed)' already exists")

@@ -13,6 +13,7 @@ public struct ServiceRepository {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("invalid-name", "--name must not be empty")
         }
+        try PlainText.require(name, field: "--name")
         if try find(slug) != nil {
             throw ClinicError.refused("duplicate", "service '\(slug)' already exists")
         }

@@ -24,6 +24,7 @@ public struct StaffRepository {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("invalid-name", "--name must not be empty")
         }
+        try PlainText.require(name, field: "--name")
         if try find(handle) != nil {
             throw ClinicError.refused("duplicate", "staff handle '\(handle)' is already taken")
         }
@@ -92,6 +93,8 @@ public struct StaffRepository {
         guard !credential.regulator.isEmpty, !credential.number.isEmpty else {
             throw ClinicError.usage("invalid-credential", "--regulator and --number must not be empty")
         }
+        try PlainText.require(credential.regulator, field: "--regulator")
+        try PlainText.require(credential.number, field: "--number")
         try db.execute("INSERT INTO credential (id, staff_id, scope, regulator, number, expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [UUIDv7.string(at: Instant.date(now)), staff.id, credential.scope.rawValue, credential.regulator,
                         credential.number, credential.expires?.description, now])

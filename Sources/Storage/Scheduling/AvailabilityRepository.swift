@@ -33,6 +33,7 @@ public struct AvailabilityRepository {
 
     /// Records time off between two instants.
     package func addTimeOff(handle: String, interval: TimeSpan, reason: String?, now: Int64) throws {
+        try PlainText.require(reason, field: "--reason")
         let staff = try StaffRepository(db).require(handle)
         guard interval.end > interval.start else {
             throw ClinicError.usage("invalid-range", "--to must be after --from")

@@ -39,7 +39,8 @@ extension Scheduler {
     /// Cancels (kept as a status with its reason; late when under 24 h notice). With `series`,
     /// also cancels every later occurrence of the same series that is still booked.
     package func cancel(_ text: String, reason: String?, series: Bool, now: Int64) throws -> [AppointmentRecord] {
-        try db.write { db in
+        try PlainText.require(reason, field: "--reason")
+        return try db.write { db in
             let current = try resolve(text)
             _ = try current.appointment.status.transition(to: .cancelled)
             var targets = [current]

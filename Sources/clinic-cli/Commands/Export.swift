@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Chart number of the patient to export, e.g. MTL-000042.") var patient: String?
         @Flag(help: "Export every patient of the site.") var all = false
-        @Option(help: ArgumentHelp("File to write the bundle to (JSON); replaced if it exists.", valueName: "file")) var to: String
+        @OptionGroup var destination: DestinationOptions
 
         func validate() throws {
             guard (patient == nil) != !all else { throw ValidationError("give exactly one of --patient CHART or --all") }
@@ -26,9 +26,11 @@ struct ExportCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
+            let file = try ExportFile(destination.target, protecting: session.db)
             let source = try FHIRExport(session.acting).source(chart: all ? nil : patient)
             let bundle = FHIRBundle(source).build(now: session.now)
-            try ExportFile.write(bundle.canonical + "\n", to: to)
+            try file.write(bundle.canonical + "\n")
+            try file.commit()
             var counts: [String: Int] = [:]
             if case .object(let members) = bundle, case .array(let entries)? = members["entry"] {
                 for case .object(let entry) in entries {
@@ -37,8 +39,8 @@ struct ExportCommand: ParsableCommand {
             }
             struct View: Encodable { let file: String, resources: Int, counts: [String: Int] }
             let total = counts.values.reduce(0, +)
-            try session.emit(View(file: to, resources: total, counts: counts)) {
-                "Wrote a FHIR R4 bundle of \(total) resources to \(to): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            try session.emit(View(file: destination.to, resources: total, counts: counts), onStandardError: destination.isStandardOutput) {
+                "Wrote a FHIR R4 bundle of \(total) resources to \(destination.name): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             }
         }
     }
@@ -58,7 +60,7 @@ struct ExportCommand: ParsableCommand {
         @Option(help: "Room whose calendar to export.") var room: String?
         @Option(help: "First day, YYYY-MM-DD (default: everything).") var from: String?
         @Option(help: "Last day, inclusive, YYYY-MM-DD (default: everything).") var until: String?
-        @Option(help: ArgumentHelp("File to write the calendar to (.ics); replaced if it exists.", valueName: "file")) var to: String
+        @OptionGroup var destination: DestinationOptions
 
         func validate() throws {
             guard (practitioner == nil) != (room == nil) else { throw ValidationError("give exactly one of --with HANDLE or --room ROOM") }
@@ -71,6 +73,7 @@ struct ExportCommand: ParsableCommand {
                 throw ClinicError.usage("invalid-range", "--until must not be before --from")
             }
             let session = try global.open()
+            let file = try ExportFile(destination.target, protecting: session.db)
             let zone = try session.zone()
             let site = try SiteRepository(session.db).local()
             let owner: CalendarFeed.Owner = practitioner.map { .practitioner($0) } ?? .room(room ?? "")
@@ -79,29 +82,14 @@ struct ExportCommand: ParsableCommand {
             let appointments = try session.acting.calendar(for: owner, from: start, to: end)
             let name = "\(site.code) · " + (practitioner ?? room ?? "")
             let text = ICalendarExport(zone: zone, siteName: site.name, calendarName: name).render(appointments)
-            try ExportFile.write(text, to: to)
+            try file.write(text)
+            try file.commit()
             let events = text.components(separatedBy: "BEGIN:VEVENT").count - 1
             let selected = appointments.filter(\.selected).count
             struct View: Encodable { let file: String, events: Int, appointments: Int }
-            try session.emit(View(file: to, events: events, appointments: selected)) {
-                "Wrote \(events) calendar events (\(selected) appointments) to \(to)"
+            try session.emit(View(file: destination.to, events: events, appointments: selected), onStandardError: destination.isStandardOutput) {
+                "Wrote \(events) calendar events (\(selected) appointments) to \(destination.name)"
             }
-        }
-    }
-}
-
-/// Writes an export so a reader never sees half a file, readable only by its owner (it holds
-/// patient data): a private temporary file next to the target, then a rename.
-enum ExportFile {
-    static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ClinicError(.io, "unwritable", "cannot write \(path): check that its folder exists and is writable")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ClinicError(.io, "unwritable", "cannot replace \(path) (errno \(errno))")
         }
     }
 }

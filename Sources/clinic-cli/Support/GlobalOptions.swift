@@ -82,13 +82,16 @@ struct Session {
     /// case resolves the handle, checks the permission table and audits the attempt.
     var acting: AuditedSession { AuditedSession(db: db, handle: options.actorHandle, now: now) }
 
-    /// Prints `value` as JSON with `--json`, else the human text.
-    func emit<T: Encodable>(_ value: T, human: () throws -> String) throws {
-        if options.json {
-            print(try JSONOutput.string(value))
+    /// Prints `value` as JSON with `--json`, else the human text; on stderr when stdout carries
+    /// something else (an export written with `--to -`).
+    func emit<T: Encodable>(_ value: T, onStandardError: Bool = false, human: () throws -> String) throws {
+        // JSON escapes control characters itself; human text is made safe for a terminal here, once for every command.
+        let text = options.json ? try JSONOutput.string(value) : TerminalText.escaped(try human(), keepingLayout: true)
+        guard !text.isEmpty else { return }
+        if onStandardError {
+            StandardError.write(text)
         } else {
-            let text = try human()
-            if !text.isEmpty { print(text) }
+            print(text)
         }
     }
 }

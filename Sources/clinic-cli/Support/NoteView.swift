@@ -61,7 +61,7 @@ struct NoteView: Encodable {
     func text(zone: SiteTimeZone) -> String {
         var lines = ["Note \(IDSuffix.short(id)) · \(patient) · \(session_date) · by \(author) · \(status.uppercased())"]
         for (label, value) in [("S", subjective), ("O", objective), ("A", assessment), ("P", plan)] where !value.isEmpty {
-            lines.append("\(label): \(value)")
+            lines.append("\(label): \(TerminalText.escaped(value, keepingLayout: true))")
         }
         if pain_before != nil || pain_after != nil {
             lines.append("Pain (NPRS): \(pain_before.map(String.init) ?? "?") → \(pain_after.map(String.init) ?? "?")")
@@ -79,7 +79,7 @@ struct NoteView: Encodable {
             lines.append(table.render())
             lines.append("Needles: \(needles_inserted) in, \(needles_removed) out")
         }
-        for event in adverse_events { lines.append("Adverse event: \(event.kind) — \(event.detail)") }
+        for event in adverse_events { lines.append("Adverse event: \(event.kind) — \(TerminalText.escaped(event.detail))") }
         if status == "signed" {
             lines.append("Signed by \(signed_by ?? "?") at \(signed_at ?? "?") · SHA-256 \(hash ?? "?")")
             lines.append(hash_verified == true ? "Signature hash verified: the note is unchanged since signing."
@@ -87,7 +87,8 @@ struct NoteView: Encodable {
             if !acknowledged.isEmpty { lines.append("Acknowledged: " + acknowledged.joined(separator: ", ")) }
         }
         for amendment in amendments {
-            lines.append("Amendment \(amendment.at) by \(amendment.author)\(amendment.verified ? "" : " (HASH MISMATCH)"): \(amendment.text)")
+            lines.append("Amendment \(amendment.at) by \(amendment.author)\(amendment.verified ? "" : " (HASH MISMATCH)"): "
+                         + TerminalText.escaped(amendment.text, keepingLayout: true))
         }
         return lines.joined(separator: "\n")
     }

@@ -27,7 +27,11 @@ struct TextTable {
     mutating func add(_ cells: String...) { rows.append(cells) }
     mutating func add(row: [String]) { rows.append(row) }
 
+    /// Every cell is escaped first (a line break or an escape in a name would break the layout or
+    /// command the terminal), so widths are measured on what is shown.
     func render() -> String {
+        let headers = headers.map { TerminalText.escaped($0) }
+        let rows = rows.map { $0.map { TerminalText.escaped($0) } }
         var widths = headers.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
