@@ -2,6 +2,7 @@ import Models
 
 extension Scheduler {
     /// Moves an appointment, running every booking rule again while ignoring the appointment itself.
+    /// A draft note moves with it.
     public func reschedule(_ text: String, start: Int64, practitionerHandle: String?, roomName: String?, now: Int64) throws -> AppointmentRecord {
         try db.write { db in
             let current = try resolve(text)
@@ -32,7 +33,9 @@ extension Scheduler {
             }
             try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?",
                            [span.start, span.end, practitioner.id, roomID, now, current.id])
-            return try record(id: current.id)
+            let moved = try record(id: current.id)
+            try keepDraftsInStep(with: moved, zone: zone, now: now)
+            return moved
         }
     }
 
@@ -66,6 +69,17 @@ extension Scheduler {
             let status = try current.appointment.status.transition(to: next)
             try db.execute("UPDATE appointment SET status = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?", [status.rawValue, now, current.id])
             return try record(id: current.id)
+        }
+    }
+
+    /// Gives each draft note of a moved appointment its new date and practitioner, as `NoteSession` decides.
+    func keepDraftsInStep(with moved: AppointmentRecord, zone: SiteTimeZone, now: Int64) throws {
+        let session = NoteSession(appointment: moved.appointment, zone: zone)
+        for row in try db.query("SELECT id, status, author_id, session_date FROM note WHERE appointment_id = ?", [moved.id]) {
+            let status = NoteStatus(rawValue: row.string(1)) ?? .draft
+            guard session.draftFollows(status: status, author: row.string(2), date: CivilDate.parse(row.string(3))) else { continue }
+            try db.execute("UPDATE note SET author_id = ?, session_date = ?, updated_at = ? WHERE id = ?",
+                           [session.practitionerID, session.date.description, now, row.string(0)])
         }
     }
 }
