@@ -37,6 +37,11 @@ extension ClinicProcess {
         try ok(["note", "needles-removed", note, "--count", "1", "--as", handle], sourceLocation: sourceLocation)
         return note
     }
+
+    /// The appointment as `schedule --json` lists it on its day.
+    func scheduled(_ appointment: String, on date: String) throws -> [String: Any]? {
+        appointments(try ok(["schedule", "--date", date])).first { $0["id"] as? String == appointment }
+    }
 }
 
 @Suite("Notes are written and signed for their appointment as it now stands")
@@ -129,5 +134,45 @@ struct NoteSessionCLITests {
 
         clinic.now = startsAt
         #expect(try clinic.ok(["note", "sign", note, "--as", "jdoe"])["status"] as? String == "signed")
+    }
+
+    @Test("an appointment whose note is signed can be neither cancelled nor moved, and is left as it was")
+    func signedNotePinsItsAppointment() throws {
+        let clinic = try movingNotesSite()
+        let appointment = try clinic.bookPhysio(with: "jdoe", at: "2026-11-23 09:00")
+        let note = try #require(try clinic.ok(["note", "start", appointment, "--as", "jdoe"])["id"] as? String)
+        try clinic.ok(["note", "edit", note, "--plan", "Chin tucks", "--as", "jdoe"])
+        try clinic.ok(["note", "sign", note, "--as", "jdoe"])
+        let before = try #require(try clinic.scheduled(appointment, on: "2026-11-23"))
+
+        for command in [["cancel", appointment, "--reason", "patient called"],
+                        ["reschedule", appointment, "--at", "2026-11-30 09:00"],
+                        ["reschedule", appointment, "--at", "2026-11-23 09:00", "--with", "mroy"]] {
+            let refused = try clinic.run(command + ["--json"])
+            #expect(refused.status == 1 && refused.errorCode == "note-signed", "\(command): \(refused.stderr)")
+        }
+        let after = try #require(try clinic.scheduled(appointment, on: "2026-11-23"))
+        for key in ["start", "end", "practitioner", "room", "status"] {
+            #expect(after[key] as? String == before[key] as? String, "\(key) changed")
+        }
+        #expect(try clinic.ok(["note", "show", note, "--as", "jdoe"])["hash_verified"] as? Bool == true)
+    }
+
+    @Test("cancelling a series stops at a signed occurrence and cancels nothing")
+    func seriesWithASignedNote() throws {
+        let clinic = try movingNotesSite()
+        let series = appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30",
+                                                 "--at", "2026-11-09 09:00", "--repeat", "weekly", "--count", "3"]))
+        let ids = series.compactMap { $0["id"] as? String }
+        try #require(ids.count == 3)
+        let note = try #require(try clinic.ok(["note", "start", ids[1], "--as", "jdoe"])["id"] as? String)
+        try clinic.ok(["note", "edit", note, "--plan", "Chin tucks", "--as", "jdoe"])
+        try clinic.ok(["note", "sign", note, "--as", "jdoe"])
+
+        let refused = try clinic.run(["cancel", ids[0], "--series", "--json"])
+        #expect(refused.status == 1 && refused.errorCode == "note-signed", "\(refused.stderr)")
+        for (id, date) in zip(ids, ["2026-11-09", "2026-11-16", "2026-11-23"]) {
+            #expect(try clinic.scheduled(id, on: date)?["status"] as? String == "booked", "\(date)")
+        }
     }
 }

@@ -59,6 +59,14 @@ struct NoteSessionTests {
         #expect(try check("2026-11-23T14:00:00Z") == "no-consent")
     }
 
+    @Test("a signed note pins its appointment; drafts and no note do not", arguments: [
+        ([NoteStatus](), nil as String?), ([.draft], nil), ([.signed], "note-signed"), ([.draft, .signed], "note-signed"),
+    ])
+    func pinnedBySignature(statuses: [NoteStatus], expected: String?) {
+        #expect(clinicErrorCode { try NoteSession.requireChangeable(noteStatuses: statuses, .cancel) } == expected)
+        #expect(clinicErrorCode { try NoteSession.requireChangeable(noteStatuses: statuses, .move) } == expected)
+    }
+
     @Test("a draft takes its appointment's new date and practitioner; a signed note or one in step is left alone")
     func draftFollows() throws {
         let session = NoteSession(appointment: try appointment("mroy", at: "2026-11-30T14:00:00Z"), zone: toronto)

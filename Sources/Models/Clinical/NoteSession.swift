@@ -20,6 +20,22 @@ public struct NoteSession: Sendable, Equatable {
         self.init(practitionerID: appointment.practitionerID, start: appointment.span.start, date: zone.local(appointment.span.start).date)
     }
 
+    /// A change to an appointment that a signed note forbids.
+    public enum Change: Sendable {
+        case cancel, move
+    }
+
+    /// A signed note records a session on that date with that practitioner, so its appointment is
+    /// neither cancelled nor moved afterwards (`note-signed`). A draft does not pin its appointment:
+    /// it follows it (see `draftFollows`).
+    public static func requireChangeable(noteStatuses: [NoteStatus], _ change: Change) throws {
+        guard !noteStatuses.contains(.signed) else {
+            let verb = change == .cancel ? "cancelled" : "moved"
+            throw ClinicError.refused("note-signed", "this appointment's session note is signed, so the appointment cannot be \(verb); "
+                                      + "record what happened with 'note amend'")
+        }
+    }
+
     /// A draft keeps the date and practitioner of its appointment, so a move carries it along (the
     /// new practitioner writes and signs it, on the new date); a signed note never changes. True when
     /// a note stored with `author` and `date` (nil when unreadable) must take this session's.
