@@ -6,7 +6,7 @@ import Testing
 /// and one booked appointment each with patient MTL-000001 ("Zéphyrin Quasimodo").
 func clinicalSite() throws -> (ClinicProcess, physio: String, acupuncture: String) {
     let clinic = ClinicProcess()
-    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"])
+    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     try clinic.ok(["room", "add", "Bed 1"])
     try clinic.ok(["room", "add", "Bed 2"])
     try clinic.ok(["staff", "add", "jdoe", "--name", "Jane Doe", "--discipline", "physiotherapy"])

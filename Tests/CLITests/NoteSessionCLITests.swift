@@ -6,7 +6,7 @@ import Testing
 /// is never refused for scope) and patient MTL-000001. The clock stands at Monday 2026-11-23 09:00.
 func movingNotesSite() throws -> ClinicProcess {
     let clinic = ClinicProcess()
-    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"])
+    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     try clinic.ok(["room", "add", "Bed 1"])
     try clinic.ok(["staff", "add", "jdoe", "--name", "Jane Doe", "--discipline", "physiotherapy"])
     try clinic.ok(["staff", "add", "mroy", "--name", "Marc Roy", "--discipline", "physiotherapy"])

@@ -95,7 +95,7 @@ func intValue(_ value: Any?) -> Int? {
 func syncSite(code: String, name: String, admin: String, now: String? = nil) throws -> SyncSite {
     var clinic = ClinicProcess()
     if let now { clinic.now = now }
-    try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", "America/Toronto", "--admin", admin])
+    try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", "America/Toronto", "--admin", admin, "--test-clock"])
     return SyncSite(clinic: clinic, code: code, admin: admin)
 }
 

@@ -27,6 +27,7 @@ public struct Doctor {
         findings.append(Finding(code: "schema", ok: version == Migrations.latest && missing.isEmpty,
                                 message: "schema version \(version) (this clinic writes \(Migrations.latest))"
                                     + (missing.isEmpty ? "" : "; missing index(es): \(missing.joined(separator: ", "))")))
+        findings.append(try clock())
         var tampered = 0, amendments = 0, signed = 0
         for row in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let note = try Notes.load(db, id: row.string(0))
@@ -51,6 +52,14 @@ public struct Doctor {
         let names = "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
         let present = Set(try db.query(names).map { $0.string(0) })
         return try Database(path: ":memory:").query(names + " ORDER BY name").map { $0.string(0) }.filter { !present.contains($0) }
+    }
+
+    /// Which clock the database runs on. A test clock is not a fault (demos and tests need it), but an
+    /// auditor must know that `CLINIC_NOW` can set the time of everything recorded in it.
+    func clock() throws -> Finding {
+        try LocalSettings(db).testClock()
+            ? Finding(code: "clock", ok: true, message: "test clock: $CLINIC_NOW sets the time of every act (a database for demos and tests, not for real patients)")
+            : Finding(code: "clock", ok: true, message: "system clock; CLINIC_NOW is ignored")
     }
 
     /// The database and its WAL and shared-memory files must be readable by their owner only.

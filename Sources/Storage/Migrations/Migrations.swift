@@ -4,7 +4,7 @@ import Models
 enum Migrations {
     /// Every migration in order; migration N brings the schema to version N.
     static let all: [String] = [Schema.v1Foundation, Schema.v2Scheduling, Schema.v3Clinical, Schema.v4Sync, Schema.v5Interop, Schema.v6Keys, Schema.v7ChangeKey, Schema.v8CaptureFunction,
-                                  Schema.v9ChangesByRow, Schema.v10ChangesByRowID]
+                                  Schema.v9ChangesByRow, Schema.v10ChangesByRowID, Schema.v11LocalSettings]
 
     /// The first schema version with change capture.
     static let captureVersion = 4
