@@ -96,6 +96,18 @@ struct TestClockCLITests {
         #expect(!appointments(try clinic.ok(["schedule", "--week", "2031-03-10"])).isEmpty)
     }
 
+    @Test("a malformed CLINIC_NOW refuses init --test-clock before any file is made, and is merely ignored by plain init")
+    func malformedClock() throws {
+        var clinic = ClinicProcess()
+        clinic.now = "yesterday"
+        let site = ["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--json"]
+        let refused = try clinic.run(site + ["--test-clock"])
+        #expect(refused.status == 64 && refused.errorCode == "invalid-time", "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: clinic.database))
+        let plain = try clinic.run(site)
+        #expect(plain.status == 0 && plain.stderr.contains("CLINIC_NOW is ignored"), "\(plain.stderr)")
+    }
+
     @Test("init --test-clock on a database that already holds a site changes nothing")
     func testClockCannotBeAddedLater() throws {
         let (clinic, _) = try clockSite(testClock: false)

@@ -58,6 +58,8 @@ struct GlobalOptions: ParsableArguments {
     /// only in a database on the test clock, or one `makingTestClock` is about to create (`demo`,
     /// `init --test-clock`); elsewhere `CLINIC_NOW` is ignored with a one-line warning on stderr.
     func open(create: Bool = false, makingTestClock: Bool = false) throws -> Session {
+        // A malformed CLINIC_NOW for a database about to run on it is refused before any file is made.
+        if makingTestClock { _ = try ClinicClock.fromEnvironment() }
         let database = try Database(path: databasePath, create: create)
         let testClock = try LocalSettings(database).testClock() || (makingTestClock && !SiteRepository(database).isInitialised())
         let (clock, ignoresOverride) = try ClinicClock.choose(testClock: testClock)
