@@ -91,9 +91,10 @@ final class CLISandbox: Sendable {
         }
     }
 
-    /// `init` with the Montréal site the CLI contract uses as its example; the test stops if it fails.
+    /// `init` with the Montréal site the CLI contract uses as its example, on the test clock so that
+    /// `CLINIC_NOW` holds; the test stops if it fails.
     func initialise(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"])
+        let result = runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         try #require(result.status == 0, "init failed: \(result.stderr)", sourceLocation: sourceLocation)
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// and one booked appointment each with patient MTL-000001 ("Zéphyrin Quasimodo").
 func clinicalSite() throws -> (ClinicProcess, physio: String, acupuncture: String) {
     let clinic = ClinicProcess()
-    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"])
+    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     try clinic.ok(["room", "add", "Bed 1"])
     try clinic.ok(["room", "add", "Bed 2"])
     try clinic.ok(["staff", "add", "jdoe", "--name", "Jane Doe", "--discipline", "physiotherapy"])
@@ -66,7 +66,9 @@ struct ClinicalCLITests {
 
     @Test("a contraindication must be acknowledged by its rule code before signing")
     func contraindication() throws {
-        let (clinic, _, acupuncture) = try clinicalSite()
+        let (site, _, acupuncture) = try clinicalSite()
+        var clinic = site
+        clinic.now = "2026-11-23T15:45:00Z" // 10:45, during the 10:00 session: it may be signed
         let note = try #require(try clinic.ok(["note", "start", acupuncture, "--as", "lchen"])["id"] as? String)
         try clinic.ok(["patient", "precaution", "MTL-000001", "--add", "pregnancy", "--as", "lchen"])
         try clinic.ok(["consent", "record", "MTL-000001", "--intervention", "acupuncture", "--risks", "bruising, fainting", "--as", "lchen"])

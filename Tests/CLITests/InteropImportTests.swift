@@ -4,7 +4,7 @@ import Testing
 /// A fresh initialised site with no patients.
 private func emptySite() throws -> ClinicProcess {
     let clinic = ClinicProcess()
-    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"])
+    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     return clinic
 }
 

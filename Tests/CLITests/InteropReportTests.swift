@@ -4,9 +4,12 @@ import Testing
 /// Monday 2026-11-23 at clinicalSite(): jdoe and lchen work 08:00–16:00 (480 min each, the
 /// clinic is open 480 min). A1 jdoe dn-30 09:00 signed (upper trapezius ×2, NPRS 7→3), completed;
 /// A2 lchen acu-45 10:00 signed (LI4 ×2 + ST36 ×1, NPRS 6→5), completed; A3 jdoe 11:00 no-show;
-/// A4 jdoe 12:00 cancelled late; A5 lchen acu-45 13:00 completed without a note. All in Bed 1.
+/// A4 jdoe 12:00 cancelled late; A5 lchen acu-45 13:00 completed without a note. All in Bed 1. The clock
+/// stands at 10:45 that day.
 private func reportSite() throws -> ClinicProcess {
-    let (clinic, physio, acupuncture) = try clinicalSite()
+    let (site, physio, acupuncture) = try clinicalSite()
+    var clinic = site
+    clinic.now = "2026-11-23T15:45:00Z" // 10:45, during A2: both sessions have started and may be signed
     try clinic.ok(["patient", "add", "--first", "Bo", "--last", "Li", "--dob", "1990-01-01"])
     try clinic.ok(["consent", "record", "MTL-000001", "--intervention", "dry-needling", "--risks", "bruising", "--as", "jdoe"])
     try clinic.ok(["consent", "record", "MTL-000001", "--intervention", "acupuncture", "--risks", "bruising", "--as", "lchen"])

@@ -169,8 +169,8 @@ struct PermissionMatrixTests {
                 return result
             }
             _ = try ok(mtl, ["demo"])
-            _ = try ok(qc, ["init", "--site-code", "QC", "--site-name", "Québec", "--timezone", "America/Toronto"])
-            _ = try ok(van, ["init", "--site-code", "VAN", "--site-name", "Vancouver", "--timezone", "America/Vancouver"])
+            _ = try ok(qc, ["init", "--site-code", "QC", "--site-name", "Québec", "--timezone", "America/Toronto", "--test-clock"])
+            _ = try ok(van, ["init", "--site-code", "VAN", "--site-name", "Vancouver", "--timezone", "America/Vancouver", "--test-clock"])
             let mtlKey = try ok(mtl, ["sync", "key"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let qcKey = try ok(qc, ["sync", "key"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let vanKey = try ok(van, ["sync", "key"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -4,7 +4,7 @@ import Testing
 /// A small site: two physiotherapists (one with dry needling), an acupuncturist, two beds, hours Mon–Fri.
 func schedulingSite() throws -> ClinicProcess {
     let clinic = ClinicProcess()
-    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"])
+    try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     try clinic.ok(["room", "add", "Bed 1"])
     try clinic.ok(["room", "add", "Bed 2"])
     try clinic.ok(["staff", "add", "jdoe", "--name", "Jane Doe", "--discipline", "physiotherapy"])

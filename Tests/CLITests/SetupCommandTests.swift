@@ -7,7 +7,7 @@ struct SetupCommandTests {
     @Test("init creates the site; site show --json describes it")
     func initThenShow() throws {
         let sandbox = CLISandbox()
-        let created = sandbox.runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--json"])
+        let created = sandbox.runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock", "--json"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(jsonObject(created.stdout)?["code"] as? String == "MTL")
 
@@ -30,7 +30,7 @@ struct SetupCommandTests {
     @Test("doctor passes a new site, and names an index the schema has and the database lacks")
     func doctorMissingIndex() throws {
         let sandbox = CLISandbox()
-        #expect(sandbox.runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto"]).status == 0)
+        #expect(sandbox.runClinic(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"]).status == 0)
         let healthy = sandbox.runClinic(["doctor", "--json"])
         #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
         try Database(path: sandbox.databasePath, create: false).execute("DROP INDEX appointment_staff_start")
@@ -47,7 +47,7 @@ struct SetupCommandTests {
     func initAdmin() throws {
         let sandbox = CLISandbox()
         let created = sandbox.runClinic(["init", "--site-code", "QC2", "--site-name", "Québec", "--timezone", "America/Toronto",
-                                         "--admin", "nbergeron"])
+                                         "--admin", "nbergeron", "--test-clock"])
         #expect(created.status == 0, "\(created.stderr)")
         let staff = sandbox.runClinic(["staff", "list", "--json", "--as", "nbergeron"])
         let members = try #require(jsonObject(staff.stdout)?["staff"] as? [[String: Any]])

@@ -96,7 +96,7 @@ func syncSite(code: String, name: String, admin: String, now: String? = nil) thr
     var clinic = ClinicProcess()
     if let now { clinic.now = now }
     clinic.actor = admin
-    try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", "America/Toronto", "--admin", admin])
+    try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", "America/Toronto", "--admin", admin, "--test-clock"])
     return SyncSite(clinic: clinic, code: code, admin: admin)
 }
 
@@ -339,7 +339,11 @@ struct SyncCLITests {
 
     @Test("a note signed at one site and edited or needled at another while offline lists each late change everywhere")
     func editAfterSignConflict() throws {
-        let (a, b, c) = try threeSites()
+        var (a, b, c) = try threeSites()
+        // The afternoon of the session (jdoe's 11:00 on 2026-12-02) at every site: a note is signed once its session has started.
+        a.clinic.now = "2026-12-02T17:00:00Z"
+        b.clinic.now = a.clinic.now
+        c.clinic.now = a.clinic.now
         let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-02"]))
         let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String, "jdoe's booking: \(day)")
         let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)

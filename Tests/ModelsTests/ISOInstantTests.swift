@@ -52,6 +52,21 @@ struct ISOInstantTests {
         #expect(abs(system.now().timeIntervalSinceNow) < 60)
     }
 
+    @Test("CLINIC_NOW sets the clock only on a test clock; elsewhere it is ignored, malformed or not, and the caller is told")
+    func clockChoice() throws {
+        let fixed = ["CLINIC_NOW": "2026-12-01T14:00:00Z"]
+        let honoured = try ClinicClock.choose(testClock: true, environment: fixed)
+        #expect(honoured.clock.nowMillis() == Self.reference && !honoured.ignoresOverride)
+        let ignored = try ClinicClock.choose(testClock: false, environment: fixed)
+        #expect(abs(ignored.clock.now().timeIntervalSinceNow) < 60 && ignored.ignoresOverride)
+        #expect(try ClinicClock.choose(testClock: false, environment: ["CLINIC_NOW": "yesterday"]).ignoresOverride)
+        #expect(clinicErrorCode { _ = try ClinicClock.choose(testClock: true, environment: ["CLINIC_NOW": "yesterday"]) } == "invalid-time")
+        for testClock in [true, false] {
+            let unset = try ClinicClock.choose(testClock: testClock, environment: ["CLINIC_NOW": ""])
+            #expect(abs(unset.clock.now().timeIntervalSinceNow) < 60 && !unset.ignoresOverride)
+        }
+    }
+
     @Test("TimeOfDay.format pads hours and minutes to two digits, 24:00 included", arguments: [
         (0, "00:00"), (5, "00:05"), (9 * 60 + 5, "09:05"), (12 * 60 + 34, "12:34"), (23 * 60 + 59, "23:59"), (1440, "24:00"),
     ])

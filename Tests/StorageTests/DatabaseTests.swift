@@ -31,6 +31,34 @@ struct DatabaseTests {
         #expect(try SiteRepository(again).local().code == "MTL")
     }
 
+    @Test("a database from the version before upgrades to local settings with the test clock off; no change is captured for them")
+    func upgradeToLocalSettings() throws {
+        let file = TemporaryDatabase()
+        let previous = Migrations.all.count - 1
+        do {
+            let old = try Database(path: file.path, migrate: false)
+            for (index, script) in Migrations.all.prefix(previous).enumerated() {
+                try old.executeScript(script)
+                try old.executeScript("PRAGMA user_version = \(index + 1)")
+            }
+            try old.write { db in
+                _ = try SiteRepository(db).createLocal(code: "MTL", name: "Montréal", timeZone: "America/Toronto", now: testNow)
+            }
+            #expect(try old.schemaVersion() == previous)
+            #expect(try old.first("SELECT 1 FROM sqlite_schema WHERE name = 'local_setting'") == nil)
+        }
+        let db = try file.open()
+        #expect(try db.schemaVersion() == Migrations.latest)
+        #expect(try LocalSettings(db).testClock() == false, "an existing database keeps the real clock")
+        #expect(try SiteRepository(db).local().code == "MTL")
+        try db.write { try LocalSettings($0).enableTestClock() }
+        #expect(try LocalSettings(db).testClock())
+        for table in ["change", "change_staging"] {
+            #expect(try db.first("SELECT COUNT(*) FROM \(table) WHERE tbl = 'local_setting'")?.int(0) == 0, "the setting is this file's alone")
+        }
+        #expect(!SyncSchema.tables.contains { $0.name == "local_setting" })
+    }
+
     @Test("a database from a newer clinic is refused with schema-too-new, and left as it was")
     func schemaTooNew() throws {
         let file = TemporaryDatabase()

@@ -1,6 +1,9 @@
 /// Everything `note sign` must know about a session, gathered by Storage in one transaction.
 public struct SigningContext: Sendable {
-    public var sessionDate: CivilDate
+    /// The note's appointment as it stands at signing, not as it stood when the draft was started.
+    public var session: NoteSession
+    /// The moment of signing, from the clinic's clock.
+    public var now: Int64
     public var dateOfBirth: CivilDate
     public var entries: [NeedlingEntry]
     public var needlesRemoved: Int
@@ -9,9 +12,10 @@ public struct SigningContext: Sendable {
     public var precautions: [Precaution]
     public var acknowledged: Set<String>
 
-    public init(sessionDate: CivilDate, dateOfBirth: CivilDate, entries: [NeedlingEntry], needlesRemoved: Int, consents: [ConsentEvent],
+    public init(session: NoteSession, now: Int64, dateOfBirth: CivilDate, entries: [NeedlingEntry], needlesRemoved: Int, consents: [ConsentEvent],
                 signerCredentials: [Credential], precautions: [Precaution], acknowledged: Set<String>) {
-        self.sessionDate = sessionDate
+        self.session = session
+        self.now = now
         self.dateOfBirth = dateOfBirth
         self.entries = entries
         self.needlesRemoved = needlesRemoved
@@ -20,6 +24,9 @@ public struct SigningContext: Sendable {
         self.precautions = precautions
         self.acknowledged = acknowledged
     }
+
+    /// The date consent and credentials are checked on: the appointment's current date.
+    public var sessionDate: CivilDate { session.date }
 }
 
 /// The rules a note must pass before it is locked, in the order CLI.md lists them.
@@ -40,8 +47,17 @@ public enum NoteSigning {
             .filter { ContraindicationRules.requiresAcknowledgement($0) && !context.acknowledged.contains($0.rule) }
     }
 
-    /// Throws the first refusal: `no-consent`, `needle-count-mismatch`, `not-qualified`, `contraindication`.
+    /// A signature says the session took place as written: one that has not started yet cannot be
+    /// signed (`too-early`), whatever its draft already holds.
+    public static func requireStarted(_ session: NoteSession, now: Int64) throws {
+        guard session.start <= now else {
+            throw ClinicError.refused("too-early", "this session has not started yet; sign its note once it has taken place")
+        }
+    }
+
+    /// Throws the first refusal: `too-early`, `no-consent`, `needle-count-mismatch`, `not-qualified`, `contraindication`.
     public static func check(_ context: SigningContext, signer: String) throws {
+        try requireStarted(context.session, now: context.now)
         let missing = interventions(context.entries).filter {
             !ConsentRules.isValid(for: $0, on: context.sessionDate, events: context.consents, dateOfBirth: context.dateOfBirth)
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The one source of "now": the system clock, or `CLINIC_NOW` (ISO-8601) for tests and demos.
+/// The one source of "now": the system clock, or `CLINIC_NOW` (ISO-8601) in a database made for tests and demos.
 public struct ClinicClock: Sendable {
     private let fixed: Date?
 
@@ -8,7 +8,18 @@ public struct ClinicClock: Sendable {
         self.fixed = fixed
     }
 
-    /// Reads `CLINIC_NOW` from the environment; a malformed value is a usage error.
+    /// The clock a command runs on. `CLINIC_NOW` sets it only where `testClock` allows (a database made by
+    /// `clinic demo` or `clinic init --test-clock`); anywhere else it would let anybody backdate an act, undo
+    /// a lock-out or sign early, so it is ignored and the system clock runs. `ignoresOverride` is true when
+    /// `CLINIC_NOW` was given and is not honoured, so the caller can say so.
+    public static func choose(testClock: Bool, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> (clock: ClinicClock, ignoresOverride: Bool) {
+        guard testClock else { return (ClinicClock(), !(environment["CLINIC_NOW"] ?? "").isEmpty) }
+        return (try fromEnvironment(environment), false)
+    }
+
+    /// Reads `CLINIC_NOW` from the environment, whatever the database allows (see `choose`); a malformed
+    /// value is a usage error.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicClock {
         guard let text = environment["CLINIC_NOW"], !text.isEmpty else { return ClinicClock() }
         guard let date = ISOInstant.parse(text) else {

@@ -19,14 +19,13 @@ public struct Notes {
             if let existing = try db.first("SELECT id FROM note WHERE appointment_id = ?", [appointment.id]) {
                 throw ClinicError.refused("duplicate", "this appointment already has note \(IDSuffix.short(existing.string(0)))")
             }
-            let zone = try SiteRepository(db).zone()
+            let noteSession = NoteSession(appointment: appointment.appointment, zone: try SiteRepository(db).zone())
             let id = UUIDv7.string(at: Instant.date(session.now))
             subject.entityID = id
             try db.execute("""
                 INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [id, appointment.id, appointment.appointment.patientID, actor.id,
-                      zone.local(appointment.appointment.span.start).date.description, session.now, session.now])
+                """, [id, appointment.id, appointment.appointment.patientID, actor.id, noteSession.date.description, session.now, session.now])
             return try Self.load(db, id: id)
         }
     }
@@ -49,7 +48,7 @@ public struct Notes {
 
     /// Changes a draft's SOAP text and measures; a signed note is refused (`note-signed`).
     public func edit(_ text: String, _ edit: Edit) throws -> NoteRecord {
-        try writeDraft(text, action: .noteEdit) { db, _, note in
+        try writeDraft(text, action: .noteEdit) { db, _, note, _ in
             for (section, value) in edit.sections {
                 try PlainText.require(value, field: "--\(section.rawValue)", layout: .multiLine)
             }
@@ -68,13 +67,13 @@ public struct Notes {
         }
     }
 
-    /// Adds one needle site; refuses `not-qualified` when the author lacks the scope on the session date.
+    /// Adds one needle site; refuses `not-qualified` when the practitioner lacks the scope on the appointment's current date.
     public func needle(_ text: String, _ entry: NeedlingEntry) throws -> NoteRecord {
         try entry.validate()
-        return try writeDraft(text, action: .noteNeedle) { db, actor, note in
+        return try writeDraft(text, action: .noteNeedle) { db, actor, note, noteSession in
             let credentials = try StaffRepository(db).credentials(staffID: actor.id)
             for scope in entry.requiredScopes {
-                try BookingRules.requireScope(scope, handle: actor.handle, credentials: credentials, on: note.sessionDate)
+                try BookingRules.requireScope(scope, handle: actor.handle, credentials: credentials, on: noteSession.date)
             }
             let e = entry
             try db.execute("""
@@ -90,7 +89,7 @@ public struct Notes {
     /// Sets the total of needles removed (not an increment).
     public func needlesRemoved(_ text: String, count: Int) throws -> NoteRecord {
         guard (0...1000).contains(count) else { throw ClinicError.usage("out-of-range", "--count must be 0–1000") }
-        return try writeDraft(text, action: .noteNeedlesRemoved) { db, _, note in
+        return try writeDraft(text, action: .noteNeedlesRemoved) { db, _, note, _ in
             try db.execute("UPDATE note SET needles_removed = ?, updated_at = ? WHERE id = ?", [count, session.now, note.id])
         }
     }
@@ -100,24 +99,28 @@ public struct Notes {
         guard !detail.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("detail-required", "--detail must describe the event")
         }
-        return try writeDraft(text, action: .noteAdverse) { db, _, note in
+        return try writeDraft(text, action: .noteAdverse) { db, _, note, _ in
             try PlainText.require(detail, field: "--detail")
             try db.execute("INSERT INTO adverse_event (id, note_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)",
                            [UUIDv7.string(at: Instant.date(session.now)), note.id, kind.rawValue, detail, session.now])
         }
     }
 
-    /// Signs a draft when consent, needle counts, scope and contraindications allow; locks it with its hash.
+    /// Signs a draft when its session has started and consent, needle counts, scope and contraindications
+    /// allow, all checked against the appointment as it now stands; locks it with its hash. The note takes
+    /// the appointment's current date and practitioner, so the signature records the session signed for.
     public func sign(_ text: String, acknowledge: Set<String>) throws -> NoteRecord {
-        try writeDraft(text, action: .noteSign) { db, actor, note in
+        try writeDraft(text, action: .noteSign) { db, actor, note, noteSession in
             guard let patient = try PatientRepository(db).byID(note.patientID) else { throw ClinicError.notFound("patient") }
             let context = SigningContext(
-                sessionDate: note.sessionDate, dateOfBirth: patient.dateOfBirth, entries: note.needling.map(\.entry),
+                session: noteSession, now: session.now, dateOfBirth: patient.dateOfBirth, entries: note.needling.map(\.entry),
                 needlesRemoved: note.needlesRemoved, consents: try PatientRecords.consents(db, patientID: patient.id),
                 signerCredentials: try StaffRepository(db).credentials(staffID: actor.id),
                 precautions: try PatientRecords.precautions(db, patientID: patient.id), acknowledged: acknowledge)
             try NoteSigning.check(context, signer: actor.handle)
             var signed = note
+            signed.authorID = noteSession.practitionerID
+            signed.sessionDate = noteSession.date
             signed.status = .signed
             signed.signedBy = actor.id
             signed.signedAt = session.now
@@ -125,11 +128,11 @@ public struct Notes {
             signed.acknowledged = acknowledge.filter(findings.contains).sorted()
             let hash = signed.computedHash
             try db.execute("""
-                UPDATE note SET status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?, acknowledged = ?, signed_content = ?,
-                                updated_at = ?
+                UPDATE note SET author_id = ?, session_date = ?, status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?,
+                                acknowledged = ?, signed_content = ?, updated_at = ?
                 WHERE id = ?
-                """, [actor.id, session.now, hash, signed.acknowledged.joined(separator: ","), signed.signedSnapshot.canonical,
-                      session.now, note.id])
+                """, [signed.authorID, signed.sessionDate.description, actor.id, session.now, hash, signed.acknowledged.joined(separator: ","),
+                      signed.signedSnapshot.canonical, session.now, note.id])
         }
     }
 
@@ -166,18 +169,26 @@ public struct Notes {
         }
     }
 
-    /// Runs a change on a draft the actor wrote, refusing a signed note with `note-signed`.
-    func writeDraft(_ text: String, action: Action, _ change: (Database, Actor, NoteRecord) throws -> Void) throws -> NoteRecord {
+    /// Runs a change on a draft of one of the actor's appointments as it now stands (`forbidden` for
+    /// anybody else, the practitioner it was moved from included), refusing a signed note with `note-signed`.
+    func writeDraft(_ text: String, action: Action, _ change: (Database, Actor, NoteRecord, NoteSession) throws -> Void) throws -> NoteRecord {
         try session.run(action, entity: "note", locate: AuditedSession.Subject.note(text)) { db, actor, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
             subject.patientID = note.patientID
-            try ClinicalAccess.requireAuthor(actor, authorID: note.authorID)
+            let noteSession = try Self.currentSession(db, of: note)
+            try ClinicalAccess.requireAuthor(actor, authorID: noteSession.practitionerID)
             guard note.status == .draft else {
                 throw ClinicError.refused("note-signed", "this note is signed and cannot be changed; use 'note amend'")
             }
-            try change(db, actor, note)
+            try change(db, actor, note, noteSession)
             return try Self.load(db, id: note.id)
         }
+    }
+
+    /// The session of a note's appointment as it stands now (its date in the site's zone).
+    static func currentSession(_ db: Database, of note: NoteRecord) throws -> NoteSession {
+        let appointment = try Scheduler(db).record(id: note.appointmentID).appointment
+        return NoteSession(appointment: appointment, zone: try SiteRepository(db).zone())
     }
 }

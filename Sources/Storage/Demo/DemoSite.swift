@@ -5,10 +5,12 @@ import Models
 public enum DemoSite {
     public static let siteCode = "MTL"
 
-    /// Fills an empty database; refuses one that already holds a site (`already-initialised`).
+    /// Fills an empty database; refuses one that already holds a site (`already-initialised`). A demo is
+    /// for trying things out, so it runs on the test clock: `CLINIC_NOW` sets it.
     public static func create(in db: Database, now: Int64) throws -> DemoSummary {
         try db.write { db in
             let site = try SiteRepository(db).createLocal(code: siteCode, name: "Clinique Montréal", timeZone: "America/Toronto", now: now)
+            try LocalSettings(db).enableTestClock()
             let zone = try SiteTimeZone(site.timeZone)
             let staff = StaffRepository(db)
             for member in members {

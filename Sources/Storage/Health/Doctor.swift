@@ -28,6 +28,7 @@ public struct Doctor {
                                 message: "schema version \(version) (this clinic writes \(Migrations.latest))"
                                     + differences.map { "; \($0)" }.joined()))
         findings.append(try capture())
+        findings.append(try clock())
         var tampered = 0, amendments = 0, signed = 0
         for row in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let note = try Notes.load(db, id: row.string(0))
@@ -123,6 +124,14 @@ public struct Doctor {
         return Finding(code: "audit-rewound", ok: rewound.isEmpty,
                        message: rewound.isEmpty ? "every peer's audit log extends what it sent here before"
                                                 : "the audit log no longer extends what it sent here before at: \(rewound.joined(separator: ", "))")
+    }
+
+    /// Which clock the database runs on. A test clock is not a fault (demos and tests need it), but an
+    /// auditor must know that `CLINIC_NOW` can set the time of everything recorded in it.
+    func clock() throws -> Finding {
+        try LocalSettings(db).testClock()
+            ? Finding(code: "clock", ok: true, message: "test clock: $CLINIC_NOW sets the time of every act (a database for demos and tests, not for real patients)")
+            : Finding(code: "clock", ok: true, message: "system clock; CLINIC_NOW is ignored")
     }
 
     /// The database and its WAL and shared-memory files must be readable by their owner only.

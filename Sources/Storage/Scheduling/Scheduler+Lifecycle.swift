@@ -2,12 +2,14 @@ import Models
 
 extension Scheduler {
     /// Moves an appointment, running every booking rule again while ignoring the appointment itself.
+    /// An appointment whose note is signed stays put (`note-signed`); a draft note moves with it.
     package func reschedule(_ text: String, start: Int64, practitionerHandle: String?, roomName: String?, now: Int64) throws -> AppointmentRecord {
         try db.write { db in
             let current = try resolve(text)
             guard current.appointment.status == .booked else {
                 throw ClinicError.refused("invalid-transition", "only a booked appointment can be moved; this one is \(current.appointment.status.rawValue)")
             }
+            try NoteSession.requireChangeable(noteStatuses: try noteStatuses(of: current.id), .move)
             let zone = try SiteRepository(db).zone()
             guard let patient = try PatientRepository(db).byID(current.appointment.patientID),
                   let service = try ServiceRepository(db).byID(current.appointment.serviceID) else {
@@ -32,12 +34,15 @@ extension Scheduler {
             }
             try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?",
                            [span.start, span.end, practitioner.id, roomID, now, current.id])
-            return try record(id: current.id)
+            let moved = try record(id: current.id)
+            try keepDraftsInStep(with: moved, zone: zone, now: now)
+            return moved
         }
     }
 
     /// Cancels (kept as a status with its reason; late when under 24 h notice). With `series`,
-    /// also cancels every later occurrence of the same series that is still booked.
+    /// also cancels every later occurrence of the same series that is still booked. One occurrence
+    /// with a signed note refuses the whole request (`note-signed`) and nothing is cancelled.
     package func cancel(_ text: String, reason: String?, series: Bool, now: Int64) throws -> [AppointmentRecord] {
         try PlainText.require(reason, field: "--reason")
         return try db.write { db in
@@ -50,6 +55,9 @@ extension Scheduler {
                 }
                 targets += try db.query(AppointmentRecord.select + " WHERE a.series_id = ? AND a.start_ms > ? AND a.status = 'booked' ORDER BY a.start_ms",
                                         [seriesID, current.appointment.span.start]).map(AppointmentRecord.init)
+            }
+            for target in targets {
+                try NoteSession.requireChangeable(noteStatuses: try noteStatuses(of: target.id), .cancel)
             }
             for target in targets {
                 let late = CancellationPolicy.isLate(start: target.appointment.span.start, cancelledAt: now)
@@ -67,6 +75,22 @@ extension Scheduler {
             let status = try current.appointment.status.transition(to: next)
             try db.execute("UPDATE appointment SET status = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?", [status.rawValue, now, current.id])
             return try record(id: current.id)
+        }
+    }
+
+    /// The status of each note of an appointment (two sites may each have started one).
+    func noteStatuses(of appointmentID: String) throws -> [NoteStatus] {
+        try db.query("SELECT status FROM note WHERE appointment_id = ?", [appointmentID]).map { NoteStatus(rawValue: $0.string(0)) ?? .draft }
+    }
+
+    /// Gives each draft note of a moved appointment its new date and practitioner, as `NoteSession` decides.
+    func keepDraftsInStep(with moved: AppointmentRecord, zone: SiteTimeZone, now: Int64) throws {
+        let session = NoteSession(appointment: moved.appointment, zone: zone)
+        for row in try db.query("SELECT id, status, author_id, session_date FROM note WHERE appointment_id = ?", [moved.id]) {
+            let status = NoteStatus(rawValue: row.string(1)) ?? .draft
+            guard session.draftFollows(status: status, author: row.string(2), date: CivilDate.parse(row.string(3))) else { continue }
+            try db.execute("UPDATE note SET author_id = ?, session_date = ?, updated_at = ? WHERE id = ?",
+                           [session.practitionerID, session.date.description, now, row.string(0)])
         }
     }
 }

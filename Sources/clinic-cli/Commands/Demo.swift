@@ -7,12 +7,12 @@ import Sync
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", 
         abstract: "Create a demo clinic (Montréal, America/Toronto): staff, rooms, services, patients, a week of bookings.",
-        discussion: "Refuses a database that already holds a site, so running it twice never half-writes.")
+        discussion: "Refuses a database that already holds a site, so running it twice never half-writes. The demo runs on a test clock: $CLINIC_NOW (ISO-8601) sets it.")
 
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let session = try global.open(create: true)
+        let session = try global.open(create: true, makingTestClock: true)
         let summary = try DemoSite.create(in: session.db, now: session.now)
         _ = try SiteKeys.ensure(session.db)
         try session.emit(summary) {

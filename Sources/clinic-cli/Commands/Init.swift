@@ -26,15 +26,19 @@ struct Initialise: ParsableCommand {
     @Option(help: ArgumentHelp("Full name of the first admin.", valueName: "name"))
     var adminName = "Clinic administrator"
 
+    @Flag(help: "A database for tests and trials: $CLINIC_NOW (ISO-8601) sets its clock. Never for real patients: anybody could backdate a record.")
+    var testClock = false
+
     func run() throws {
         try Site.validate(code: siteCode, name: siteName, timeZone: timezone)
         try Practitioner.validate(handle: admin)
-        let session = try global.open(create: true)
+        let session = try global.open(create: true, makingTestClock: testClock)
         let site = try SiteRepository(session.db).initialise(code: siteCode, name: siteName, timeZone: timezone, admin: admin,
-                                                            adminName: adminName, now: session.now)
+                                                            adminName: adminName, testClock: testClock, now: session.now)
         _ = try SiteKeys.ensure(session.db)
-        try session.emit(SiteView(site: site, database: global.databasePath)) {
+        try session.emit(SiteView(site: site, database: global.databasePath, testClock: testClock)) {
             "Created site \(site.code) (\(site.name), \(site.timeZone)) with admin '\(admin)' in \(global.databasePath)"
+                + (testClock ? "\nTest clock: $CLINIC_NOW sets this database's clock" : "")
         }
     }
 }
@@ -46,12 +50,15 @@ struct SiteView: Encodable {
     let timezone: String
     let id: String
     let database: String
+    /// True when `CLINIC_NOW` sets this database's clock (made by `demo` or `init --test-clock`).
+    let test_clock: Bool
 
-    init(site: Site, database: String) {
+    init(site: Site, database: String, testClock: Bool) {
         code = site.code
         name = site.name
         timezone = site.timeZone
         id = site.id
         self.database = database
+        test_clock = testClock
     }
 }

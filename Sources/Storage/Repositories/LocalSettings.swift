@@ -1,0 +1,20 @@
+import Models
+
+/// Settings of this database file alone, never synced to other sites (table `local_setting`).
+public struct LocalSettings {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// True in a database made by `clinic demo` or `clinic init --test-clock`: only there may
+    /// `CLINIC_NOW` set the clock.
+    public func testClock() throws -> Bool {
+        try db.first("SELECT test_clock FROM local_setting WHERE id = 1")?.bool(0) ?? false
+    }
+
+    /// Puts a database being made on the test clock. Called in the transaction that creates its site,
+    /// so a refused `init` or `demo` leaves the setting as it was.
+    public func enableTestClock() throws {
+        try db.execute("UPDATE local_setting SET test_clock = 1 WHERE id = 1")
+    }
+}
