@@ -17,7 +17,7 @@ struct FileExport: CustomTestStringConvertible, Sendable {
                    failing: ["export", "fhir", "--patient", "MTL-000099", "--as", "jdoe"]),
         FileExport(name: "export ics", arguments: ["export", "ics", "--with", "jdoe", "--as", "desk"], marker: "BEGIN:VCALENDAR",
                    failing: ["export", "ics", "--with", "nobody", "--as", "desk"]),
-        FileExport(name: "sync export", arguments: ["sync", "export", "--plaintext", "--as", "admin"], marker: "{\"created_at\":",
+        FileExport(name: "sync export", arguments: ["sync", "export", "--plaintext", "--as", "admin"], marker: "{\"audit\":",
                    failing: ["sync", "export", "--for", "QC", "--as", "admin"]),
     ]
 }

@@ -23,7 +23,11 @@ struct SyncIntegrityCLITests {
     /// so that its next log reopens and rewrites the note (plaintext, signed with LAV's own key).
     @Test("a peer's log that would reopen a signed note leaves it signed with its hash at both sites and lists the conflict at both")
     func signedNoteStaysSigned() throws {
-        let (a, b, c) = try threeSites()
+        var (a, b, c) = try threeSites()
+        // The afternoon of the session (jdoe's 11:00 on 2026-12-02): a note is signed once its session has started.
+        a.clinic.now = "2026-12-02T17:00:00Z"
+        b.clinic.now = a.clinic.now
+        c.clinic.now = a.clinic.now
         let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-02"]))
         let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String, "jdoe's booking: \(day)")
         let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)

@@ -14,8 +14,8 @@ struct SignedNoteFixture {
     let otherPatientID: String
     let hash: String
 
-    static let sessionDay = CivilDate(year: 2026, month: 12, day: 1) ?? CivilDate(daysSinceEpoch: 0)
-    static let consentDay = CivilDate(year: 2026, month: 11, day: 23) ?? CivilDate(daysSinceEpoch: 0)
+    static let sessionDay = CivilDate(year: 2026, month: 11, day: 20) ?? CivilDate(daysSinceEpoch: 0)
+    static let consentDay = CivilDate(year: 2026, month: 11, day: 16) ?? CivilDate(daysSinceEpoch: 0)
 
     init(siteCount: Int, receivers: [Int], draftReceivers: [Int] = []) throws {
         network = try Network(siteCount: siteCount)

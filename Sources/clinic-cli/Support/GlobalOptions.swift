@@ -56,14 +56,15 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the existing database (refusing a missing one) with the clock commands should use: `CLINIC_NOW`
     /// only in a database on the test clock, or one `makingTestClock` is about to create (`demo`,
-    /// `init --test-clock`); elsewhere `CLINIC_NOW` is ignored with a one-line warning on stderr.
+    /// `init --test-clock`); elsewhere `CLINIC_NOW` is ignored with a one-line warning on stderr (not
+    /// with `--json`, where stderr holds at most the one error document scripts parse).
     func open(create: Bool = false, makingTestClock: Bool = false) throws -> Session {
         // A malformed CLINIC_NOW for a database about to run on it is refused before any file is made.
         if makingTestClock { _ = try ClinicClock.fromEnvironment() }
         let database = try Database(path: databasePath, create: create)
         let testClock = try LocalSettings(database).testClock() || (makingTestClock && !SiteRepository(database).isInitialised())
         let (clock, ignoresOverride) = try ClinicClock.choose(testClock: testClock)
-        if ignoresOverride {
+        if ignoresOverride, !json {
             StandardError.write("clinic: warning: CLINIC_NOW is ignored: this database was not made by 'clinic demo' or "
                                 + "'clinic init --test-clock'; the system clock is used")
         }
