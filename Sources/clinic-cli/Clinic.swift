@@ -33,12 +33,30 @@ struct Clinic: ParsableCommand {
         } catch {
             let status = exitCode(for: error)
             guard status != .success else { exit(withError: error) }
-            let text = redactingValues(message(for: error))
+            let text = redactingValues(redactingArguments(message(for: error), arguments))
             if wantsJSON { fail(code: "usage", message: text, exitCode: status.rawValue, json: true) }
             StandardError.write("Error: \(text)\n" + helpHint(for: arguments))
             Foundation.exit(status.rawValue)
         }
     }
+
+    /// Every value typed on the command line (anything not starting with '-') is blanked out of a parser
+    /// message before the quotes are read: a value holding an apostrophe (O'Brien) would otherwise
+    /// pair with the wrong quote and leave part of itself in the message.
+    static func redactingArguments(_ text: String, _ arguments: [String]) -> String {
+        let values = Set(arguments.filter { !$0.hasPrefix("-") && $0.count >= 2 }).subtracting(commandNames).sorted { $0.count > $1.count }
+        return values.reduce(text) { $0.replacingOccurrences(of: $1, with: "…") }
+    }
+
+    /// Every subcommand's name, which usage lines repeat and which is never a value to hide.
+    static let commandNames: Set<String> = {
+        var names: Set<String> = [], pending: [ParsableCommand.Type] = [Clinic.self]
+        while let command = pending.popLast() {
+            if let name = command.configuration.commandName { names.insert(name) }
+            pending += command.configuration.subcommands
+        }
+        return names
+    }()
 
     /// Parser messages quote what was typed ("Unexpected argument 'Maria'"), which may be a patient's
     /// name: values are replaced by '…', option names (starting with '-') are kept.

@@ -21,6 +21,22 @@ struct UsageTests {
         #expect(sandbox.siteCount("staff") == 1)
     }
 
+    @Test("a parser error never echoes a typed value, even one holding an apostrophe", arguments: [
+        ["patient", "find", "--limit", "O'Brien 1980-04-02 514-555-9999"],
+        ["patient", "add", "--first", "Maria O'Neil", "555-1234", "--last", "Silva", "--dob", "1980-04-02"],
+    ])
+    func parserErrorsHideValues(arguments: [String]) throws {
+        let sandbox = CLISandbox()
+        try sandbox.initialise()
+        for json in [false, true] {
+            let result = sandbox.runClinic(arguments + (json ? ["--json"] : []))
+            #expect(result.status == 64, "\(result.stderr)")
+            for fragment in ["Brien", "1980-04-02", "514-555", "Neil", "555-1234"] {
+                #expect(!result.stderr.contains(fragment), "\(fragment) leaked: \(result.stderr)")
+            }
+        }
+    }
+
     /// Every command path under `clinic`, found through the SUBCOMMANDS sections of `--help`.
     static func commandPaths(_ sandbox: CLISandbox, under path: [String] = []) -> [[String]] {
         let help = sandbox.runClinic(path + ["--help"], database: false)
