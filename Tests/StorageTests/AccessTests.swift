@@ -59,6 +59,21 @@ struct AccessTests {
         #expect(try db.first("SELECT role, roles FROM staff WHERE handle = 'owner'").map { [$0.string(0), $0.string(1)] } == ["clinician", "clinician,admin"])
     }
 
+    @Test("a refused --as value that is not a handle (it could be a patient's name) is neither echoed nor audited")
+    func malformedHandleNotEchoed() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        let session = AuditedSession(db: db, handle: "Ana Silva 1980-04-02", now: testNow)
+        do {
+            _ = try session.rooms()
+            Issue.record("an unknown handle was allowed")
+        } catch let error as ClinicError {
+            #expect(error.code == "forbidden")
+            #expect(!error.message.contains("Ana") && !error.message.contains("1980"), "\(error.message)")
+        }
+        #expect(try AuditLog(db).entries().map { "\($0.actor) \($0.outcome)" } == ["? forbidden"])
+    }
+
     @Test("the last active admin can be neither deactivated nor stripped of the role")
     func lastAdmin() throws {
         let file = TemporaryDatabase()

@@ -97,8 +97,6 @@ public struct Actor: Sendable, Equatable {
             throw ClinicError.refused("forbidden", "'\(handle)' may not \(action.rawValue): it needs the role \(needed)")
         }
     }
-
-    public func holds(_ role: StaffRole) -> Bool { staff.roles.contains(role) }
 }
 
 /// The permission table as the README prints it.

@@ -61,7 +61,9 @@ public struct StaffRepository {
     /// The acting member behind a handle: an unknown or deactivated handle may do nothing (`forbidden`).
     public func actor(_ handle: String) throws -> Actor {
         guard let staff = try find(handle), staff.active else {
-            throw ClinicError.refused("forbidden", "'\(handle)' is not an active staff member of this clinic")
+            // Only a well-formed handle is named: whatever else was typed after --as could be anything, a name included.
+            let named = (try? Practitioner.validate(handle: handle)) != nil ? "'\(handle)'" : "the handle given"
+            throw ClinicError.refused("forbidden", "\(named) is not an active staff member of this clinic")
         }
         return Actor(staff)
     }
