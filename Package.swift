@@ -20,7 +20,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "Models", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Models", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
         .target(name: "Storage", dependencies: ["Models", "CSQLite"]),
         .target(name: "Sync", dependencies: ["Models", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(

@@ -74,6 +74,7 @@ public struct Importer {
         let body = BodyReader(reader: reader, opener: opener)
         defer { body.stop() }
         return try db.write { db in
+            let storedBefore = try db.first("SELECT COALESCE(MAX(seq), 0) FROM change")?.int(0) ?? 0
             try ChangeCapture.setApplying(db, true)
             var batch = try ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
             batch.setAsidePlan = (trailer.count, setAsideMinimum)
@@ -92,6 +93,8 @@ public struct Importer {
                 throw SyncError.badFile("the body does not match its checksum")
             }
             let summary = try batch.finish(header: header)
+            // Checked after the body hash: a damaged file is `bad-file`, whatever its signatures.
+            try ImportedSignatures.verify(db, storedAfter: storedBefore)
             try ChangeCapture.setApplying(db, false)
             return summary
         }

@@ -39,7 +39,8 @@ struct LockingSignature {
     var covered: [String: Set<String>] {
         let snapshot = values["signed_content"]?.stringValue.flatMap { try? JSONParser.parse($0) }
         return Dictionary(uniqueKeysWithValues: SignedNotes.coveredRows.map { table, field in
-            (table, Set((snapshot?[field]?.arrayValue ?? []).compactMap(\.stringValue)))
+            // Ids alone in a hash-only snapshot; whole rows, each with its id, in a clinician's signed document.
+            (table, Set((snapshot?[field]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0["id"]?.stringValue }))
         })
     }
 

@@ -10,7 +10,7 @@ struct Clinic: ParsableCommand {
         commandName: "clinic",
         abstract: "Scheduling, needling records and signed notes for interdisciplinary clinics, offline and multi-site.",
         subcommands: [
-            Initialise.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
+            Initialise.self, Login.self, Logout.self, Whoami.self, ChangePassphrase.self, RecoverAdmin.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
             PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
             Complete.self, Schedule.self, ConsentCommand.self, NoteCommand.self, NotesHistory.self, Search.self, Audit.self,
             SyncCommand.self, DoctorCommand.self, Demo.self, ExportCommand.self, ImportCommand.self, ReportCommand.self,
@@ -19,6 +19,7 @@ struct Clinic: ParsableCommand {
 
     /// Parses, runs, and turns every failure into the exit codes of CLI.md.
     static func main() {
+        PassphraseInput.forgetEnvironment()
         let arguments = GlobalOptions.movedToEnd(Array(CommandLine.arguments.dropFirst()))
         let wantsJSON = arguments.contains("--json")
         do {

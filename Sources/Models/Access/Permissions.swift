@@ -10,6 +10,11 @@ public enum Action: String, CaseIterable, Sendable {
     case syncKey = "sync-key", syncTrust = "sync-trust", conflictResolve = "conflict-resolve"
     case quarantineAccept = "quarantine-accept", plaintextExport = "sync-export-plaintext"
     case doctor, auditRead = "audit-read"
+    case staffResetPassphrase = "staff-reset-passphrase", staffRotateKey = "staff-rotate-key"
+    // Proving who one is (every staff member).
+    case login, logout, whoami, authenticate, passphraseChange = "passphrase-change"
+    // The operating-system owner of the database file, who needs no role.
+    case recoverAdmin = "recover-admin"
     // The desk's work (front desk, and admins and clinicians too).
     case siteShow = "site-show", staffList = "staff-list", roomList = "room-list", serviceList = "service-list"
     case hoursSet = "hours-set", timeOffAdd = "timeoff-add"
@@ -32,16 +37,20 @@ public enum Action: String, CaseIterable, Sendable {
         case .administration: return [.admin]
         case .desk: return [.frontDesk, .admin, .clinician]
         case .clinical: return [.clinician]
+        case .identity: return Set(StaffRole.allCases)
+        case .fileOwner: return []
         }
     }
 
-    /// The three groups of the permission table.
+    /// The groups of the permission table.
     public enum Tier: String, CaseIterable, Sendable {
-        case administration, desk, clinical
+        case administration, desk, clinical, identity, fileOwner
 
         /// Who the tier is for, as the README's permission table says it.
         public var who: String {
             switch self {
+            case .identity: return "every staff member, for themselves"
+            case .fileOwner: return "the operating-system owner of the database file (no role)"
             case .administration: return "admin"
             case .desk: return "front desk, admin, clinician"
             case .clinical: return "clinician"
@@ -52,8 +61,12 @@ public enum Action: String, CaseIterable, Sendable {
     public var tier: Tier {
         switch self {
         case .staffAdd, .staffEdit, .staffDeactivate, .credentialAdd, .serviceAdd, .roomAdd, .syncKey, .syncTrust,
-             .conflictResolve, .quarantineAccept, .plaintextExport, .doctor, .auditRead:
+             .conflictResolve, .quarantineAccept, .plaintextExport, .doctor, .auditRead, .staffResetPassphrase, .staffRotateKey:
             return .administration
+        case .login, .logout, .whoami, .authenticate, .passphraseChange:
+            return .identity
+        case .recoverAdmin:
+            return .fileOwner
         case .siteShow, .staffList, .roomList, .serviceList, .hoursSet, .timeOffAdd, .patientAdd, .patientFind, .patientShow,
              .patientImport, .book, .reschedule, .cancel, .checkIn, .noShow, .complete, .slots, .schedule, .calendarExport,
              .reportUtilization, .reportNoShows, .syncExport, .syncImport, .syncStatus, .syncConflicts, .syncQuarantine, .syncDigest:
@@ -68,7 +81,7 @@ public enum Action: String, CaseIterable, Sendable {
     /// Refusals are audited whatever the action.
     public var isQuietRead: Bool {
         switch self {
-        case .siteShow, .staffList, .roomList, .serviceList, .slots, .schedule, .syncStatus, .syncDigest, .syncQuarantine:
+        case .siteShow, .staffList, .roomList, .serviceList, .slots, .schedule, .syncStatus, .syncDigest, .syncQuarantine, .whoami:
             return true
         default:
             return false

@@ -39,6 +39,9 @@ public enum SyncSchema {
         SyncedTable(name: "staff", merge: .lastWriterWins,
                     groups: [("details", ["handle", "name", "discipline", "role", "created_at"]), ("access", ["roles", "active"])],
                     references: []),
+        SyncedTable(name: "staff_key", merge: .lastWriterWins,
+                    groups: [("details", ["staff_id", "site_code", "key_id", "public_key", "created_at"]), ("retired", ["retired_at"])],
+                    references: [("staff_id", "staff")]),
         SyncedTable(name: "credential", merge: .insertOnly,
                     groups: [("details", ["staff_id", "scope", "regulator", "number", "expires", "created_at"])],
                     references: [("staff_id", "staff")]),
@@ -83,6 +86,9 @@ public enum SyncSchema {
         SyncedTable(name: "amendment", merge: .insertOnly,
                     groups: [("details", ["note_id", "author_id", "text", "amends_hash", "content_hash", "created_at"])],
                     references: [("note_id", "note"), ("author_id", "staff")]),
+        SyncedTable(name: "amendment_signature", merge: .insertOnly,
+                    groups: [("details", ["amendment_id", "signer_id", "key_id", "signed_at", "document", "signature"])],
+                    references: [("amendment_id", "amendment"), ("signer_id", "staff")]),
         SyncedTable(name: "conflict_resolution", merge: .insertOnly,
                     groups: [("details", ["conflict_id", "keep", "resolved_by", "resolved_at"])], references: []),
     ]
@@ -97,7 +103,7 @@ public enum SyncSchema {
 
     /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
     /// Tables holding clinical content, which only clinicians may read (in conflicts too).
-    public static let clinicalTables: Set<String> = ["note", "needling", "adverse_event", "amendment", "consent", "precaution"]
+    public static let clinicalTables: Set<String> = ["note", "needling", "adverse_event", "amendment", "amendment_signature", "consent", "precaution"]
 
     public static let noteContentGroups = ["subjective", "objective", "assessment", "plan", "measures", "needles"]
 }

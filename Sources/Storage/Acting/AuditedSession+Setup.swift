@@ -4,10 +4,13 @@ import Models
 /// admin-only in the permission table, and every attempt is audited.
 extension AuditedSession {
     /// Adds a staff member with one or several roles.
-    public func addStaff(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>) throws -> Practitioner {
-        try run(.staffAdd, entity: "staff") { db, _, subject in
+    /// The member's first passphrase, when given, is one they must change before doing anything else.
+    public func addStaff(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>, passphrase: String? = nil) throws -> Practitioner {
+        if let passphrase { try PassphrasePolicy.validate(passphrase) }
+        return try run(.staffAdd, entity: "staff") { db, _, subject in
             let staff = try StaffRepository(db).add(handle: handle, name: name, discipline: discipline, roles: roles, now: now)
             subject.entityID = staff.id
+            if let passphrase { try PassphraseStore(db).set(staffID: staff.id, passphrase: passphrase, setBySelf: false, now: now) }
             return staff
         }
     }
@@ -23,14 +26,18 @@ extension AuditedSession {
         }
     }
 
-    /// Deactivates a member at every site (a synced change); the last active admin cannot be.
+    /// Deactivates a member at every site (a synced change); the last active admin cannot be. Their
+    /// sessions end and their signing keys are retired from now, everywhere.
     public func deactivateStaff(handle: String) throws -> Practitioner {
         try run(.staffDeactivate, entity: "staff") { db, _, subject in
             let repository = StaffRepository(db)
             let current = try repository.require(handle)
             subject.entityID = current.id
             if current.roles.contains(.admin) { try requireAnotherAdmin(db, besides: current) }
-            return try repository.deactivate(handle: handle)
+            let deactivated = try repository.deactivate(handle: handle)
+            try LoginSessions(db).endAll(staffID: current.id, now: now)
+            try SigningKeys(db).retire(staffID: current.id, everywhere: true, now: now)
+            return deactivated
         }
     }
 

@@ -80,18 +80,30 @@ public struct AuditLog {
 }
 
 /// One command's acting staff member, named by handle and proven against the database: every use
-/// case in Storage and Sync runs through `run` or `read`, which resolve the actor, check the
-/// permission table and write the audit entry, so no caller of the library can skip them.
+/// case in Storage and Sync runs through `run` or `read`, which prove the actor (an open session or
+/// the passphrase), check the permission table and write the audit entry, so no caller of the library
+/// can skip them.
 public struct AuditedSession {
     public let db: Database
     public let now: Int64
     /// The handle the command names (`--as`, `$CLINIC_ACTOR`); nil when none was given.
     public let handle: String?
+    /// What may prove the actor: session tokens, a passphrase.
+    let credentials: Credentials
+    /// The proof once made, so that a command running several use cases proves its actor once.
+    let state = ProofState()
 
-    public init(db: Database, handle: String?, now: Int64) {
+    /// A session whose actor is proven by `credentials`.
+    public init(db: Database, handle: String?, credentials: Credentials, now: Int64) {
         self.db = db
         self.handle = handle
+        self.credentials = credentials
         self.now = now
+    }
+
+    /// A session that takes the handle as proven: for this package's own set-up code and tests only.
+    package init(db: Database, handle: String?, now: Int64) {
+        self.init(db: db, handle: handle, credentials: .assumed, now: now)
     }
 
     /// What an operation touched, filled in by the body as it learns it.
@@ -105,15 +117,18 @@ public struct AuditedSession {
         }
     }
 
-    /// The actor allowed to do `action`: no handle → `actor-required`; unknown, deactivated or not
-    /// allowed by the table → `forbidden`. Each refusal is audited before it is thrown.
+    /// The actor allowed to do `action`: no handle and no single open session → `actor-required`; a
+    /// handle without proof → `login-required`; a wrong passphrase → `bad-passphrase`; too many →
+    /// `locked-out`; unknown, deactivated or not allowed by the table → `forbidden`; a passphrase set by
+    /// someone else allows only `clinic passphrase`. Each refusal is audited before it is thrown.
     package func actor(for action: Action, entity: String, subject: Subject = Subject()) throws -> Actor {
         do {
-            guard let handle else {
-                throw ClinicError.usage("actor-required", "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member")
-            }
-            let actor = try StaffRepository(db).actor(handle)
+            let actor = try proven(for: action)
             try actor.require(action)
+            if state.mustChange, action != .passphraseChange {
+                throw ClinicError.refused("passphrase-change-required",
+                                          "'\(actor.handle)' has a passphrase set by someone else: choose your own with 'clinic passphrase' first")
+            }
             return actor
         } catch {
             try audit(action, entity: entity, subject: subject, outcome: Self.outcome(of: error))
@@ -196,7 +211,7 @@ public struct AuditedSession {
     /// Appends one entry in its own transaction; the actor is the handle given when it is a well-formed
     /// handle (an arbitrary string typed after `--as` could be anything, even a patient's name).
     func audit(_ action: Action, entity: String, subject: Subject, outcome: String) throws {
-        let who = handle.flatMap { (try? Practitioner.validate(handle: $0)) != nil ? $0 : nil } ?? (handle == nil ? "-" : "?")
+        let who = state.actor?.handle ?? handle.flatMap { (try? Practitioner.validate(handle: $0)) != nil ? $0 : nil } ?? (handle == nil ? "-" : "?")
         try db.write { db in
             try AuditLog(db).append(at: now, actor: who, action: action.rawValue, entity: entity, entityID: subject.entityID,
                                     patientID: subject.patientID, outcome: outcome)

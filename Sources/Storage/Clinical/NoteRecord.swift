@@ -22,6 +22,8 @@ public struct NoteRecord: Sendable {
     public var needling: [StoredNeedling]
     public var adverseEvents: [StoredAdverseEvent]
     public var amendments: [StoredAmendment]
+    /// The clinician's signature and whether it verifies (nil for a draft).
+    public var signature: SignatureCheck? = nil
 
     /// Needles inserted at every site.
     public var needlesInserted: Int { NoteSigning.needlesInserted(needling.map(\.entry)) }
@@ -104,6 +106,8 @@ public struct StoredAmendment: Sendable {
     public var amendsHash: String
     public var contentHash: String
     public var at: Int64
+    /// The author's signature and whether it verifies.
+    public var signature: SignatureCheck? = nil
 
     static func hash(id: String, noteID: String, authorID: String, text: String, amendsHash: String, at: Int64) -> String {
         SHA256Hex.of(JSONValue.object([

@@ -4,7 +4,8 @@ extension Notes {
     static func load(_ db: Database, id: String) throws -> NoteRecord {
         guard let row = try db.first("""
             SELECT id, appointment_id, patient_id, author_id, session_date, subjective, objective, assessment, plan,
-                   pain_before, pain_after, psfs, ndi, odi, needles_removed, status, signed_by, signed_at, content_hash, acknowledged
+                   pain_before, pain_after, psfs, ndi, odi, needles_removed, status, signed_by, signed_at, content_hash, acknowledged,
+                   signed_content
             FROM note WHERE id = ?
             """, [id]) else { throw ClinicError.notFound("note") }
         let needling = try db.query("""
@@ -31,7 +32,7 @@ extension Notes {
             StoredAmendment(id: $0.string(0), authorHandle: $0.string(1), authorID: $0.string(2), text: $0.string(3),
                             amendsHash: $0.string(4), contentHash: $0.string(5), at: $0.int(6))
         }
-        return NoteRecord(
+        var record = NoteRecord(
             id: row.string(0), appointmentID: row.string(1), patientID: row.string(2), authorID: row.string(3),
             sessionDate: CivilDate.parse(row.string(4)) ?? CivilDate(daysSinceEpoch: 0),
             sections: [.subjective: row.string(5), .objective: row.string(6), .assessment: row.string(7), .plan: row.string(8)],
@@ -41,6 +42,11 @@ extension Notes {
             contentHash: row.optionalString(18),
             acknowledged: row.string(19).split(separator: ",").map(String.init),
             needling: needling, adverseEvents: adverse, amendments: amendments)
+        record.signature = try ClinicalSignatures.check(db, note: record, signedContent: row.optionalString(20))
+        for index in record.amendments.indices {
+            record.amendments[index].signature = try ClinicalSignatures.check(db, amendment: record.amendments[index], noteID: id)
+        }
+        return record
     }
 
     /// Every session of a patient in date order, as a clinician reads before the next one (audited).

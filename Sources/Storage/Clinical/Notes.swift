@@ -109,8 +109,12 @@ public struct Notes {
     /// Signs a draft when its session has started and consent, needle counts, scope and contraindications
     /// allow, all checked against the appointment as it now stands; locks it with its hash. The note takes
     /// the appointment's current date and practitioner, so the signature records the session signed for.
-    public func sign(_ text: String, acknowledge: Set<String>) throws -> NoteRecord {
-        try writeDraft(text, action: .noteSign) { db, actor, note, noteSession in
+    ///
+    /// Signing is a deliberate act: the signer's passphrase is asked again (even inside a session) and
+    /// unseals their Ed25519 key, made here on their first signature.
+    public func sign(_ text: String, acknowledge: Set<String>, passphrase: () throws -> String?) throws -> NoteRecord {
+        let secrets = try session.signingSecrets(.noteSign, passphrase: passphrase)
+        return try writeDraft(text, action: .noteSign) { db, actor, note, noteSession in
             guard let patient = try PatientRepository(db).byID(note.patientID) else { throw ClinicError.notFound("patient") }
             let context = SigningContext(
                 session: noteSession, now: session.now, dateOfBirth: patient.dateOfBirth, entries: note.needling.map(\.entry),
@@ -127,20 +131,23 @@ public struct Notes {
             let findings = Set(ContraindicationRules.findings(precautions: context.precautions, sites: context.entries.map(\.site)).map(\.rule))
             signed.acknowledged = acknowledge.filter(findings.contains).sorted()
             let hash = signed.computedHash
+            let key = try SigningKeys(db).current(staffID: actor.id, secrets: secrets, now: session.now)
+            let content = try ClinicalSignatures.signedContent(of: signed, signer: actor.handle, key: key)
             try db.execute("""
                 UPDATE note SET author_id = ?, session_date = ?, status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?,
                                 acknowledged = ?, signed_content = ?, updated_at = ?
                 WHERE id = ?
                 """, [signed.authorID, signed.sessionDate.description, actor.id, session.now, hash, signed.acknowledged.joined(separator: ","),
-                      signed.signedSnapshot.canonical, session.now, note.id])
+                      content, session.now, note.id])
         }
     }
 
     /// Appends a dated amendment to a signed note, by its author, carrying the note's hash.
-    public func amend(_ text: String, with amendment: String) throws -> NoteRecord {
+    public func amend(_ text: String, with amendment: String, passphrase: () throws -> String?) throws -> NoteRecord {
         guard !amendment.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ClinicError.usage("text-required", "--text must hold the amendment")
         }
+        let secrets = try session.signingSecrets(.noteAmend, passphrase: passphrase)
         return try session.run(.noteAmend, entity: "note", locate: AuditedSession.Subject.note(text)) { db, actor, subject in
             let note = try Self.load(db, id: try db.resolveID(table: "note", text, what: "note"))
             subject.entityID = note.id
@@ -155,6 +162,13 @@ public struct Notes {
             try db.execute("""
                 INSERT INTO amendment (id, note_id, author_id, text, amends_hash, content_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, [id, note.id, actor.id, amendment, amends, hash, session.now])
+            let key = try SigningKeys(db).current(staffID: actor.id, secrets: secrets, now: session.now)
+            let stored = StoredAmendment(id: id, authorHandle: actor.handle, authorID: actor.id, text: amendment, amendsHash: amends,
+                                         contentHash: hash, at: session.now)
+            let document = ClinicalSignatures.document(of: stored, noteID: note.id, signer: actor.handle, keyID: key.keyID)
+            try db.execute("""
+                INSERT INTO amendment_signature (id, amendment_id, signer_id, key_id, signed_at, document, signature) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [UUIDv7.string(at: Instant.date(session.now)), id, actor.id, key.keyID, session.now, document, try key.sign(document)])
             return try Self.load(db, id: note.id)
         }
     }

@@ -3,14 +3,20 @@ import Models
 extension DemoSite {
     /// Signed notes for the demo's completed visits: SOAP text, pain before and after, structured
     /// needling for dry-needling and acupuncture sessions, consent first, one amendment.
-    static func writeNotes(in db: Database, zone: SiteTimeZone, now: Int64) throws -> Int {
+    /// Each clinician signs with their own key, unsealed with the secrets of the demo passphrase.
+    static func writeNotes(in db: Database, zone: SiteTimeZone, secrets: [String: PassphraseSecrets], now: Int64) throws -> Int {
         let completed = try db.query(AppointmentRecord.select + " WHERE a.status = 'completed' ORDER BY a.start_ms").map(AppointmentRecord.init)
         var consented = Set<String>()
         var written = 0
         var random = DemoRandom(seed: 7)
         try precautions(in: db, now: now)
+        var sessions: [String: AuditedSession] = [:]
         for record in completed {
-            let session = AuditedSession(db: db, handle: record.practitionerHandle, now: now)
+            let session = sessions[record.practitionerHandle] ?? AuditedSession(db: db, handle: record.practitionerHandle, now: now)
+            if sessions[record.practitionerHandle] == nil, let known = secrets[record.practitionerHandle] {
+                session.prove(passphrase: passphrase, secrets: known)
+                sessions[record.practitionerHandle] = session
+            }
             let notes = Notes(session)
             let note = try notes.start(appointment: record.id)
             let template = templates[record.serviceSlug] ?? templates["physio-30"]
@@ -47,9 +53,9 @@ extension DemoSite {
             let loaded = try Notes.load(db, id: note.id)
             let precautions = try PatientRecords.precautions(db, patientID: loaded.patientID)
             let findings = ContraindicationRules.findings(precautions: precautions, sites: loaded.needling.map(\.entry.site)).map(\.rule)
-            _ = try notes.sign(note.id, acknowledge: Set(findings))
+            _ = try notes.sign(note.id, acknowledge: Set(findings), passphrase: { passphrase })
             if written == 1 {
-                _ = try notes.amend(note.id, with: "Phoned patient next day: soreness settled, no further concern.")
+                _ = try notes.amend(note.id, with: "Phoned patient next day: soreness settled, no further concern.", passphrase: { passphrase })
             }
             written += 1
         }

@@ -4,6 +4,8 @@ import Models
 /// working hours and patients with accented names. Written in one transaction, or not at all.
 public enum DemoSite {
     public static let siteCode = "MTL"
+    /// Every demo staff member's passphrase, printed by `clinic demo`: a demo is for trying things out.
+    public static let passphrase = "demo"
 
     /// Fills an empty database; refuses one that already holds a site (`already-initialised`). A demo is
     /// for trying things out, so it runs on the test clock: `CLINIC_NOW` sets it.
@@ -13,8 +15,10 @@ public enum DemoSite {
             try LocalSettings(db).enableTestClock()
             let zone = try SiteTimeZone(site.timeZone)
             let staff = StaffRepository(db)
+            var secrets: [String: PassphraseSecrets] = [:]
             for member in members {
-                try staff.add(handle: member.handle, name: member.name, discipline: member.discipline, roles: [member.role], now: now)
+                let added = try staff.add(handle: member.handle, name: member.name, discipline: member.discipline, roles: [member.role], now: now)
+                secrets[member.handle] = try PassphraseStore(db).store(staffID: added.id, hashing: passphrase, setBySelf: true, now: now)
                 for (scope, regulator, number) in member.credentials {
                     try staff.addCredential(handle: member.handle,
                                             credential: Credential(scope: scope, regulator: regulator, number: number,
@@ -50,7 +54,7 @@ public enum DemoSite {
                                  now: now + Int64(index), today: today)
             }
             let appointments = try bookWeek(in: db, zone: zone, now: now)
-            let notes = try writeNotes(in: db, zone: zone, now: now)
+            let notes = try writeNotes(in: db, zone: zone, secrets: secrets, now: now)
             return DemoSummary(site: site, staff: members.count, rooms: 4, services: serviceList.count, patients: people.count,
                                appointments: appointments, signedNotes: notes)
         }

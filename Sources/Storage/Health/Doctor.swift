@@ -29,15 +29,22 @@ public struct Doctor {
                                     + differences.map { "; \($0)" }.joined()))
         findings.append(try capture())
         findings.append(try clock())
-        var tampered = 0, amendments = 0, signed = 0
+        var tampered = 0, amendments = 0, signed = 0, badSignatures = 0, hashOnly = 0, amendmentSignatures = 0
         for row in try db.query("SELECT id FROM note WHERE status = 'signed'") {
             let note = try Notes.load(db, id: row.string(0))
             signed += 1
             if !note.hashVerified { tampered += 1 }
+            if note.signature?.method == .hashOnly { hashOnly += 1 }
+            if note.signature?.verified != true { badSignatures += 1 }
             amendments += note.amendments.filter { !$0.verifies(noteID: note.id) || $0.amendsHash != note.contentHash }.count
+            amendmentSignatures += note.amendments.filter { $0.signature?.verified != true }.count
         }
         findings.append(Finding(code: "note-hash", ok: tampered == 0,
                                 message: tampered == 0 ? "\(signed) signed note(s) match their hashes" : "\(tampered) signed note(s) changed after signing"))
+        findings.append(Finding(code: "note-signature", ok: badSignatures == 0 && amendmentSignatures == 0,
+                                message: badSignatures == 0 && amendmentSignatures == 0
+                                    ? "every signature verifies (\(signed - hashOnly) with the clinician's own key, \(hashOnly) hash-only from before clinician keys)"
+                                    : "\(badSignatures) note signature(s) and \(amendmentSignatures) amendment signature(s) do not verify (bad signature)"))
         findings.append(Finding(code: "amendment-hash", ok: amendments == 0,
                                 message: amendments == 0 ? "every amendment matches its hash" : "\(amendments) amendment(s) do not match their hashes"))
         let broken = try AuditLog(db).brokenLinks()

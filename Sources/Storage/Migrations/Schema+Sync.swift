@@ -83,7 +83,7 @@ extension Schema {
 
         """
         sql += signedNoteGuards
-        for table in SyncSchema.tables {
+        for table in SyncSchema.tables where !tablesMadeLater.contains(table.name) {
             sql += stagingTriggers(for: table)
         }
         return sql
@@ -97,7 +97,7 @@ extension Schema {
     /// stays for writes a clinic connection makes outside `Database.write`.
     static var v8CaptureFunction: String {
         var sql = ""
-        for table in SyncSchema.tables {
+        for table in SyncSchema.tables where !tablesMadeLater.contains(table.name) {
             sql += dropTriggers(for: table)
             sql += triggers(for: table)
         }

@@ -17,4 +17,9 @@ public struct LocalSettings {
     public func enableTestClock() throws {
         try db.execute("UPDATE local_setting SET test_clock = 1 WHERE id = 1")
     }
+
+    /// A random id naming this database file in the workstation's session files.
+    public func databaseID() throws -> String {
+        try db.first("SELECT database_id FROM local_setting WHERE id = 1")?.optionalString(0) ?? "unnamed"
+    }
 }

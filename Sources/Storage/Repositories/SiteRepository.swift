@@ -21,12 +21,15 @@ public struct SiteRepository {
 
     /// `clinic init`: the local site and its first admin, in one transaction. The only act that needs
     /// no actor, and only on a database that holds no site yet (`already-initialised`).
-    /// With `testClock`, `CLINIC_NOW` may set this database's clock (tests and demos only).
-    public func initialise(code: String, name: String, timeZone: String, admin: String, adminName: String, testClock: Bool = false,
-                           now: Int64) throws -> Site {
-        try db.write { db in
+    /// With `testClock`, `CLINIC_NOW` may set this database's clock (tests and demos only). The admin's
+    /// passphrase is their own (the person setting up the site chooses it).
+    public func initialise(code: String, name: String, timeZone: String, admin: String, adminName: String, adminPassphrase: String,
+                           testClock: Bool = false, now: Int64) throws -> Site {
+        try PassphrasePolicy.validate(adminPassphrase)
+        return try db.write { db in
             let site = try SiteRepository(db).createLocal(code: code, name: name, timeZone: timeZone, now: now)
-            try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, roles: [.admin], now: now)
+            let staff = try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, roles: [.admin], now: now)
+            try PassphraseStore(db).set(staffID: staff.id, passphrase: adminPassphrase, setBySelf: true, now: now)
             if testClock { try LocalSettings(db).enableTestClock() }
             try AuditLog(db).append(at: now, actor: admin, action: "site-init", entity: "site", entityID: site.id, patientID: nil,
                                     outcome: AuditedSession.done)

@@ -20,11 +20,14 @@ struct Initialise: ParsableCommand {
     @Option(help: ArgumentHelp("IANA time zone of the site, e.g. America/Toronto.", valueName: "zone"))
     var timezone: String
 
-    @Option(help: ArgumentHelp("Handle of the first admin.", valueName: "handle"))
-    var admin = "admin"
+    @Option(help: ArgumentHelp("Handle of the first admin (no default: sites never share one).", valueName: "handle"))
+    var admin: String
 
     @Option(help: ArgumentHelp("Full name of the first admin.", valueName: "name"))
-    var adminName = "Clinic administrator"
+    var adminName: String
+
+    @Option(help: ArgumentHelp("File whose first line is the admin's passphrase (at least 8 characters). Else a prompt on a terminal, else $CLINIC_PASSPHRASE.", valueName: "file"))
+    var passphraseFile: String?
 
     @Flag(help: "A database for tests and trials: $CLINIC_NOW (ISO-8601) sets its clock. Never for real patients: anybody could backdate a record.")
     var testClock = false
@@ -32,9 +35,12 @@ struct Initialise: ParsableCommand {
     func run() throws {
         try Site.validate(code: siteCode, name: siteName, timeZone: timezone)
         try Practitioner.validate(handle: admin)
+        let passphrase = try PassphraseInput.requireNew(file: passphraseFile, what: admin, environmentAllowed: true)
+        try PassphrasePolicy.validate(passphrase)
         let session = try global.open(create: true, makingTestClock: testClock)
         let site = try SiteRepository(session.db).initialise(code: siteCode, name: siteName, timeZone: timezone, admin: admin,
-                                                            adminName: adminName, testClock: testClock, now: session.now)
+                                                            adminName: adminName, adminPassphrase: passphrase, testClock: testClock,
+                                                            now: session.now)
         _ = try SiteKeys.ensure(session.db)
         try session.emit(SiteView(site: site, database: global.databasePath, testClock: testClock)) {
             "Created site \(site.code) (\(site.name), \(site.timeZone)) with admin '\(admin)' in \(global.databasePath)"

@@ -123,34 +123,41 @@ struct NoteCommand: ParsableCommand {
 
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "sign", 
-            abstract: "Sign and lock a note: checks consent, needle counts, scope and contraindications.")
+            abstract: "Sign and lock a note with your own key: checks consent, needle counts, scope and contraindications.",
+            discussion: "Signing asks for your passphrase again, even inside a session (a prompt on a terminal; $CLINIC_PASSPHRASE in scripts).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
         @Option(name: .customLong("acknowledge"), help: "A contraindication rule you have considered, as the refusal lists it (e.g. pregnancy:LI4); repeatable.")
         var acknowledged: [String] = []
 
         func run() throws {
-            try NoteOutput.run(global) { notes in try notes.sign(note, acknowledge: Set(acknowledged)) } human: { view, _ in
+            let handle = global.actorHandle
+            try NoteOutput.run(global) { notes in
+                try notes.sign(note, acknowledge: Set(acknowledged), passphrase: { try PassphraseInput.existing(for: handle) })
+            } human: { view, _ in
                 "Signed note \(IDSuffix.short(view.id)); SHA-256 \(view.hash ?? "")"
             }
         }
     }
 
     struct Amend: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "amend", abstract: "Add a dated, signed amendment to a signed note.")
+        static let configuration = CommandConfiguration(commandName: "amend", abstract: "Add a dated amendment to a signed note, signed with your own key (asks for your passphrase again).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
         @Option(help: "The amendment's text.") var text: String
 
         func run() throws {
-            try NoteOutput.run(global) { notes in try notes.amend(note, with: text) } human: { view, _ in
+            let handle = global.actorHandle
+            try NoteOutput.run(global) { notes in
+                try notes.amend(note, with: text, passphrase: { try PassphraseInput.existing(for: handle) })
+            } human: { view, _ in
                 "Amended note \(IDSuffix.short(view.id)) (\(view.amendments.count) amendment\(view.amendments.count == 1 ? "" : "s"))"
             }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a note and verify its signature hash.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a note: who signed it, when, with which key, and whether the signature verifies.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
 

@@ -6,7 +6,8 @@ import Storage
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "Manage staff: clinicians, front desk and admins.",
-        subcommands: [Add.self, List.self, Edit.self, Deactivate.self, CredentialCommand.self, Hours.self, TimeOff.self])
+        subcommands: [Add.self, List.self, Edit.self, Deactivate.self, ResetPassphrase.self, RotateKey.self, CredentialCommand.self, Hours.self,
+                      TimeOff.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a staff member under a unique handle.")
@@ -16,15 +17,58 @@ struct StaffCommand: ParsableCommand {
         @Option(help: "Discipline (required for clinicians).") var discipline: Discipline?
         @Option(help: ArgumentHelp("Roles: clinician, front-desk or admin; several comma-separated (admin,clinician).", valueName: "roles"))
         var role = "clinician"
+        @Option(help: ArgumentHelp("File whose first line is the member's first passphrase, which they must change before anything else. Else a prompt on a terminal; without either, set it later with 'staff reset-passphrase'.", valueName: "file"))
+        var passphraseFile: String?
 
         func run() throws {
             let roles = try StaffRole.parseList(role)
             try Practitioner.validate(handle: handle)
             try Practitioner.validate(roles: roles, discipline: discipline)
+            let passphrase = try PassphraseInput.new(file: passphraseFile, what: handle)
             let session = try global.open()
-            let staff = try session.acting.addStaff(handle: handle, name: name, discipline: discipline, roles: roles)
+            let staff = try session.acting.addStaff(handle: handle, name: name, discipline: discipline, roles: roles, passphrase: passphrase)
             try session.emit(StaffView(staff, credentials: [])) {
                 "Added \(staff.roleList) '\(staff.handle)'" + (staff.discipline.map { " (\($0.rawValue))" } ?? "")
+                    + (passphrase == nil ? "\n'\(staff.handle)' has no passphrase yet: set one with 'clinic staff reset-passphrase \(staff.handle)'"
+                                         : "\n'\(staff.handle)' must choose their own passphrase with 'clinic passphrase' before anything else")
+            }
+        }
+    }
+
+    struct ResetPassphrase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-passphrase",
+            abstract: "Set another member's passphrase (admin only): it allows only 'clinic passphrase' until they choose their own.",
+            discussion: "Their open sessions end and their signing key at this site is retired from now; a new key pair is made when they set their own passphrase.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff handle.") var handle: String
+        @Option(help: ArgumentHelp("File whose first line is the new passphrase. Else a prompt on a terminal.", valueName: "file"))
+        var passphraseFile: String?
+
+        func run() throws {
+            let passphrase = try PassphraseInput.requireNew(file: passphraseFile, what: handle)
+            let session = try global.open()
+            try session.acting.resetPassphrase(handle: handle, to: passphrase)
+            try session.emit(ResetPassphraseView(handle: handle, must_change: true)) {
+                "Reset the passphrase of '\(handle)': their sessions ended and their signing key here is retired; they must choose their own with 'clinic passphrase'"
+            }
+        }
+    }
+
+    struct RotateKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Retire a clinician's signing key at this site from now (admin only); old signatures keep verifying.",
+            discussion: "The new key pair is made at once when admins rotate their own key, else at the clinician's next signature (it needs their passphrase).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Clinician's handle.") var handle: String
+
+        func run() throws {
+            let session = try global.open()
+            let rotated = try session.acting.rotateKey(handle: handle)
+            try session.emit(RotatedKeyView(handle: handle, retired: rotated.retired, new_key: rotated.newKey)) {
+                "Retired \(rotated.retired) signing key(s) of '\(handle)' here"
+                    + (rotated.newKey.map { "; new key \($0)" } ?? "; a new key pair is made at their next signature")
             }
         }
     }
@@ -175,4 +219,17 @@ struct CredentialView: Encodable {
         number = credential.number
         expires = credential.expires?.description
     }
+}
+
+/// What `staff rotate-key` did.
+struct RotatedKeyView: Encodable {
+    let handle: String
+    let retired: Int
+    let new_key: String?
+}
+
+/// What `staff reset-passphrase` did.
+struct ResetPassphraseView: Encodable {
+    let handle: String
+    let must_change: Bool
 }

@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Database file. Default: $CLINIC_DB, else $XDG_DATA_HOME/clinic/clinic.sqlite (~/.local/share/clinic/clinic.sqlite).", valueName: "path"))
     var db: String?
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("Acting staff handle. Default: $CLINIC_ACTOR. Every command but init and demo needs one.", valueName: "handle"))
+    @Option(name: .customLong("as"), help: ArgumentHelp("Acting staff handle, proven by their open session (clinic login) or passphrase (a prompt; $CLINIC_PASSPHRASE when stdin is not a terminal). Default: $CLINIC_ACTOR, else the only open session for this database.", valueName: "handle"))
     var actor: String?
 
     @Flag(name: .long, help: "Print one JSON document on stdout; errors as JSON on stderr.")
@@ -58,7 +58,11 @@ struct GlobalOptions: ParsableArguments {
     /// only in a database on the test clock, or one `makingTestClock` is about to create (`demo`,
     /// `init --test-clock`); elsewhere `CLINIC_NOW` is ignored with a one-line warning on stderr (not
     /// with `--json`, where stderr holds at most the one error document scripts parse).
-    func open(create: Bool = false, makingTestClock: Bool = false) throws -> Session {
+    ///
+    /// `proving` gives the passphrase when no session proves the actor: by default a prompt on a terminal,
+    /// else `$CLINIC_PASSPHRASE`.
+    func open(create: Bool = false, makingTestClock: Bool = false,
+              proving: @escaping (String?) throws -> String? = { try PassphraseInput.existing(for: $0) }) throws -> Session {
         // A malformed CLINIC_NOW for a database about to run on it is refused before any file is made.
         if makingTestClock { _ = try ClinicClock.fromEnvironment() }
         let database = try Database(path: databasePath, create: create)
@@ -69,7 +73,13 @@ struct GlobalOptions: ParsableArguments {
                                 + "'clinic init --test-clock'; the system clock is used")
         }
         database.clock = clock
-        return Session(db: database, clock: clock, options: self)
+        let now = clock.nowMillis()
+        let databaseID = try LocalSettings(database).databaseID()
+        let handle = actorHandle
+        let credentials = Credentials(sessionTokens: SessionFiles.tokens(databaseID: databaseID, handle: handle),
+                                      passphrase: { try proving(handle) })
+        return Session(db: database, clock: clock, options: self, databaseID: databaseID,
+                       acting: AuditedSession(db: database, handle: handle, credentials: credentials, now: now))
     }
 }
 
@@ -78,8 +88,14 @@ struct Session {
     let db: Database
     let clock: ClinicClock
     let options: GlobalOptions
+    /// Names this database in the workstation's session files.
+    let databaseID: String
+    /// The acting staff member named by `--as` or `$CLINIC_ACTOR` (else the only open session), as
+    /// every use case takes it: the use case proves the actor (session or passphrase), checks the
+    /// permission table and audits the attempt. One per command, so the actor is proven once.
+    let acting: AuditedSession
 
-    var now: Int64 { clock.nowMillis() }
+    var now: Int64 { acting.now }
 
     /// Today's date in the site's zone.
     func today() throws -> CivilDate {
@@ -87,10 +103,6 @@ struct Session {
     }
 
     func zone() throws -> SiteTimeZone { try SiteRepository(db).zone() }
-
-    /// The acting staff member named by `--as` or `$CLINIC_ACTOR`, as every use case takes it: the use
-    /// case resolves the handle, checks the permission table and audits the attempt.
-    var acting: AuditedSession { AuditedSession(db: db, handle: options.actorHandle, now: now) }
 
     /// Prints `value` as JSON with `--json`, else the human text; on stderr when stdout carries
     /// something else (an export written with `--to -`).

@@ -9,7 +9,21 @@ struct NoteView: Encodable {
         let technique: String?, retention_min: Int?, estim: String?, count: Int
     }
     struct Adverse: Encodable { let kind: String, detail: String, at: String }
-    struct Amendment: Encodable { let id: String, author: String, text: String, at: String, amends_hash: String, hash: String, verified: Bool }
+    /// Who signed, when (the site's local time, with its offset), with which key (nil for `hash-only`), and whether it verifies.
+    struct Signature: Encodable {
+        let signer: String, key: String?, signed_at: String, method: String, verified: Bool
+
+        init(_ check: SignatureCheck, staff: StaffRepository, zone: SiteTimeZone) throws {
+            signer = try staff.byID(check.signerID)?.handle ?? check.signerID
+            key = check.keyID
+            signed_at = NoteView.localISO(check.signedAt, zone: zone)
+            method = check.method.rawValue
+            verified = check.verified
+        }
+    }
+    struct Amendment: Encodable {
+        let id: String, author: String, text: String, at: String, amends_hash: String, hash: String, verified: Bool, signature: Signature?
+    }
 
     let id: String, appointment: String, patient: String, author: String, session_date: String, status: String
     let subjective: String, objective: String, assessment: String, plan: String
@@ -18,10 +32,26 @@ struct NoteView: Encodable {
     let needles_inserted: Int, needles_removed: Int
     let adverse_events: [Adverse]
     let signed_by: String?, signed_at: String?, hash: String?, hash_verified: Bool?, acknowledged: [String]
+    let signature: Signature?
     let amendments: [Amendment]
+    /// For the human text only.
+    private let signedAtMillis: Int64?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, appointment, patient, author, session_date, status, subjective, objective, assessment, plan, pain_before, pain_after, psfs
+        case ndi, odi, needling, needles_inserted, needles_removed, adverse_events, signed_by, signed_at, hash, hash_verified, acknowledged
+        case signature, amendments
+    }
+
+    /// An instant as ISO-8601 in the site's local time with its offset (`2026-11-23T09:00:00-05:00`).
+    static func localISO(_ millis: Int64, zone: SiteTimeZone) -> String {
+        let local = zone.local(millis)
+        return "\(local.date)T\(TimeOfDay.format(local.minuteOfDay)):\(local.second < 10 ? "0" : "")\(local.second)" + zone.offsetText(atMillis: millis)
+    }
 
     init(_ note: NoteRecord, db: Database) throws {
         let staff = StaffRepository(db)
+        let zone = try SiteRepository(db).zone()
         id = note.id
         appointment = note.appointmentID
         patient = try PatientRepository(db).byID(note.patientID)?.chart ?? note.patientID
@@ -48,12 +78,15 @@ struct NoteView: Encodable {
         adverse_events = note.adverseEvents.map { Adverse(kind: $0.kind.rawValue, detail: $0.detail, at: Instant.iso($0.at)) }
         signed_by = try note.signedBy.flatMap { try staff.byID($0)?.handle }
         signed_at = note.signedAt.map(Instant.iso)
+        signedAtMillis = note.signedAt
         hash = note.contentHash
         hash_verified = note.status == .signed ? note.hashVerified : nil
         acknowledged = note.acknowledged
-        amendments = note.amendments.map {
-            Amendment(id: $0.id, author: $0.authorHandle, text: $0.text, at: Instant.iso($0.at), amends_hash: $0.amendsHash,
-                      hash: $0.contentHash, verified: $0.verifies(noteID: note.id) && $0.amendsHash == note.contentHash)
+        signature = try note.signature.map { try Signature($0, staff: staff, zone: zone) }
+        amendments = try note.amendments.map {
+            Amendment(id: $0.id, author: $0.authorHandle, text: $0.text, at: Instant.iso($0.at), amends_hash: $0.amendsHash, hash: $0.contentHash,
+                      verified: ($0.signature?.verified ?? $0.verifies(noteID: note.id)) && $0.amendsHash == note.contentHash,
+                      signature: try $0.signature.map { try Signature($0, staff: staff, zone: zone) })
         }
     }
 
@@ -80,14 +113,21 @@ struct NoteView: Encodable {
             lines.append("Needles: \(needles_inserted) in, \(needles_removed) out")
         }
         for event in adverse_events { lines.append("Adverse event: \(event.kind) — \(TerminalText.escaped(event.detail))") }
-        if status == "signed" {
-            lines.append("Signed by \(signed_by ?? "?") at \(signed_at ?? "?") · SHA-256 \(hash ?? "?")")
-            lines.append(hash_verified == true ? "Signature hash verified: the note is unchanged since signing."
-                                               : "WARNING: the stored hash does not match the note's content: it was changed after signing.")
+        if status == "signed", let signature {
+            let when = zone.format(signedAtMillis ?? 0)
+            if signature.method == SignatureCheck.Method.hashOnly.rawValue {
+                lines.append("Signed by \(signature.signer) at \(when) (site time) · hash-only (signed before clinician keys) · SHA-256 \(hash ?? "?")")
+                lines.append(signature.verified ? "Hash verified: the note is unchanged since signing."
+                                                : "WARNING: BAD SIGNATURE: the stored hash does not match the note's content: it was changed after signing.")
+            } else {
+                lines.append("Signed by \(signature.signer) at \(when) (site time) with key \(signature.key ?? "?") · SHA-256 \(hash ?? "?")")
+                lines.append(signature.verified ? "Signature verified: signed by \(signature.signer)'s own key, and the note is unchanged since."
+                                                : "WARNING: BAD SIGNATURE: the signature does not verify: the note or its signature was changed after signing.")
+            }
             if !acknowledged.isEmpty { lines.append("Acknowledged: " + acknowledged.joined(separator: ", ")) }
         }
         for amendment in amendments {
-            lines.append("Amendment \(amendment.at) by \(amendment.author)\(amendment.verified ? "" : " (HASH MISMATCH)"): "
+            lines.append("Amendment \(amendment.at) by \(amendment.author)\(amendment.verified ? "" : " (BAD SIGNATURE)"): "
                          + TerminalText.escaped(amendment.text, keepingLayout: true))
         }
         return lines.joined(separator: "\n")

@@ -1,0 +1,61 @@
+import Models
+import Storage
+
+/// Checks the clinicians' signatures a change log brings, before its import commits: a note's
+/// signature (inside `signed_content`) or an amendment's (`amendment_signature`) must verify against
+/// the signer's key valid at signing, and a signature by someone who had a key then must be one
+/// (a hash-only signature from them is a downgrade). Any failure refuses the whole file.
+enum ImportedSignatures {
+    /// Checks the changes this import stored (those after `seq` in `change`); throws 65 `bad-note-signature`.
+    static func verify(_ db: Database, storedAfter seq: Int64) throws {
+        let keys = SigningKeys(db)
+        var amendmentsToCheck: [(id: String, author: String, at: Int64)] = []
+        try db.forEach("""
+            SELECT tbl, row_id, vals FROM change WHERE seq > ? AND change_id IS NOT NULL
+            AND ((tbl = 'note' AND grp = 'signature') OR (tbl IN ('amendment', 'amendment_signature') AND grp = 'details'))
+            """, [seq]) { row in
+            guard let values = (try? JSONParser.parse(row.string(2)))?.objectValue else { return }
+            switch row.string(0) {
+            case "note":
+                guard values["status"]?.stringValue == "signed" else { return }
+                guard try note(row.string(1), values, keys: keys) else { throw refusal }
+            case "amendment_signature":
+                guard try amendmentSignature(values, keys: keys) else { throw refusal }
+            default:
+                if let author = values["author_id"]?.stringValue, let at = values["created_at"]?.integerValue {
+                    amendmentsToCheck.append((row.string(1), author, at))
+                }
+            }
+        }
+        for amendment in amendmentsToCheck where try keys.hadKey(staffID: amendment.author, at: amendment.at) {
+            guard try db.first("SELECT 1 FROM amendment_signature WHERE amendment_id = ?", [amendment.id]) != nil else { throw refusal }
+        }
+    }
+
+    static var refusal: ClinicError {
+        ClinicError(.badInput, "bad-note-signature", "change log refused: a clinician's signature on a note or amendment does not verify "
+                    + "against the signer's key valid at that time; nothing was imported")
+    }
+
+    /// A note's signature change: its document names this note, this signer and time, and verifies.
+    private static func note(_ noteID: String, _ values: [String: JSONValue], keys: SigningKeys) throws -> Bool {
+        guard let signer = values["signed_by"]?.stringValue, let signedAt = values["signed_at"]?.integerValue else { return false }
+        guard let content = values["signed_content"]?.stringValue, let stored = ClinicalSignatures.split(content) else {
+            return try !keys.hadKey(staffID: signer, at: signedAt)
+        }
+        guard stored.members["id"]?.stringValue == noteID, stored.members["signed_by"]?.stringValue == signer,
+              stored.members["signed_at"]?.integerValue == signedAt, let keyID = stored.members["key"]?.stringValue else { return false }
+        return try ClinicalSignatures.verifies(document: stored.document, signature: stored.signature, keyID: keyID, signerID: signer,
+                                               signedAt: signedAt, keys: keys)
+    }
+
+    /// An amendment's signature row: its document names its amendment and verifies.
+    private static func amendmentSignature(_ values: [String: JSONValue], keys: SigningKeys) throws -> Bool {
+        guard let document = values["document"]?.stringValue, let signature = values["signature"]?.stringValue,
+              let keyID = values["key_id"]?.stringValue, let signer = values["signer_id"]?.stringValue,
+              let signedAt = values["signed_at"]?.integerValue,
+              let members = (try? JSONParser.parse(document))?.objectValue,
+              members["amendment_id"] == values["amendment_id"], members["key"]?.stringValue == keyID else { return false }
+        return try ClinicalSignatures.verifies(document: document, signature: signature, keyID: keyID, signerID: signer, signedAt: signedAt, keys: keys)
+    }
+}
