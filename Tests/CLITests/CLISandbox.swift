@@ -43,6 +43,7 @@ final class CLISandbox: Sendable {
     /// Runs `clinic` with `CLINIC_NOW` fixed and this sandbox's `--db` (unless `database` is false).
     func runClinic(_ arguments: [String], env: [String: String] = [:], database: Bool = true)
         -> (status: Int32, stdout: String, stderr: String) {
+        let typed = arguments
         guard let executable = clinicExecutable else {
             Issue.record("the clinic executable was not found next to the tests; build with `swift build --build-tests`")
             return (-1, "", "")
@@ -53,7 +54,12 @@ final class CLISandbox: Sendable {
         // Every command needs an actor: the site's admin unless a test names another (or "" for none).
         environment["CLINIC_ACTOR"] = ClinicProcess.defaultActor
         environment["XDG_DATA_HOME"] = directory.appendingPathComponent("xdg").path
+        environment["XDG_STATE_HOME"] = directory.appendingPathComponent("state").path
+        let target = TestIdentity.database(in: arguments, fallback: databasePath)
+        TestIdentity.noteDemo(arguments, database: target)
+        environment["CLINIC_PASSPHRASE"] = TestIdentity.passphrase(forDatabase: target)
         environment.merge(env) { _, new in new }
+        let arguments = TestIdentity.completed(arguments, folder: directory)
 
         let run = UUID().uuidString
         let outURL = directory.appendingPathComponent("\(run).out")
@@ -84,6 +90,11 @@ final class CLISandbox: Sendable {
             }
             let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
             let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+            if process.terminationStatus == 0, !typed.contains("--passphrase-file"), let member = TestIdentity.newMember(typed) {
+                let change = TestIdentity.choosePassphrase(for: member, folder: directory)
+                let changed = runClinic(change.arguments, env: env.merging(change.environment) { $1 }, database: database)
+                #expect(changed.status == 0, "\(member) could not choose a passphrase: \(changed.stderr)")
+            }
             return (process.terminationStatus, stdout, stderr)
         } catch {
             Issue.record("could not run clinic: \(error)")

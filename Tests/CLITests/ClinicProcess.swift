@@ -65,12 +65,18 @@ struct ClinicProcess {
     func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["--db", database] + arguments
+        let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
+        let target = TestIdentity.database(in: arguments, fallback: database)
+        TestIdentity.noteDemo(arguments, database: target)
+        process.arguments = ["--db", database] + TestIdentity.completed(arguments, folder: folder)
+        process.standardInput = FileHandle.nullDevice
         var environment = ProcessInfo.processInfo.environment
         environment["CLINIC_NOW"] = now
         environment.removeValue(forKey: "CLINIC_DB")
         // Every command needs an actor: the site's admin unless a test names another (or "" for none).
         environment["CLINIC_ACTOR"] = actor
+        environment["CLINIC_PASSPHRASE"] = TestIdentity.passphrase(forDatabase: target)
+        environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state").path
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let out = Pipe(), err = Pipe()
@@ -87,8 +93,17 @@ struct ClinicProcess {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        let result = Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                            stderr: String(decoding: stderr, as: UTF8.self))
+        if result.status == 0, !arguments.contains("--passphrase-file"), let member = TestIdentity.newMember(arguments) {
+            let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
+            let change = TestIdentity.choosePassphrase(for: member, folder: folder)
+            let (changing, _, changeErrors) = try start(change.arguments, environment: environment.merging(change.environment) { $1 })
+            let message = changeErrors.fileHandleForReading.readDataToEndOfFile()
+            changing.waitUntilExit()
+            #expect(changing.terminationStatus == 0, "\(member) could not choose a passphrase: \(String(decoding: message, as: UTF8.self))")
+        }
+        return result
     }
 
     /// Runs a command that must succeed and returns its JSON.

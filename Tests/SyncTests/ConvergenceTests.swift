@@ -135,14 +135,15 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
     case 70..<95:
         guard !appointments.isEmpty, let record = try? scheduler.record(id: appointments[random.below(appointments.count)]),
               let actor = try? StaffRepository(db).require(record.practitionerHandle) else { return }
-        let notes = Notes(AuditedSession(db: db, handle: actor.handle, now: now))
+        guard let session = try? TestSigning.session(db, handle: actor.handle, now: now) else { return }
+        let notes = Notes(session)
         let existing = try? db.first("SELECT id FROM note WHERE appointment_id = ? ORDER BY rowid LIMIT 1", [record.id])?.string(0)
         guard let noteID = existing ?? (try? notes.start(appointment: record.id))?.id else { return }
         var edit = Notes.Edit()
         edit.sections[[SOAPSection.subjective, .objective, .assessment, .plan][random.below(4)]] = "text \(random.below(100))"
         edit.painBefore = random.below(11)
         _ = try? notes.edit(noteID, edit)
-        if random.chance(35) { _ = try? notes.sign(noteID, acknowledge: []) }
+        if random.chance(35) { _ = try? notes.sign(noteID, acknowledge: [], passphrase: { TestSigning.passphrase }) }
     default:
         guard let actor = try? StaffRepository(db).find("admin\(network.codes[site].lowercased())"),
               let entry = try? ConflictBook(db).list().first else { return }

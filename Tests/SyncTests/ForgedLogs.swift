@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Models
 import Storage
 @testable import Sync
@@ -38,5 +39,25 @@ enum ForgedLog {
     /// A change from a site that never took part (`ZZ`), stamped `hlc`, as its canonical line.
     static func line(table: String, row: String, group: String, values: [String: JSONValue], hlc: HLC) -> [UInt8] {
         Array(Change(origin: "ZZ", hlc: hlc, table: table, rowID: row, group: group, values: values, previous: nil).line.utf8)
+    }
+}
+
+/// Sessions that can sign notes in the sync tests: one passphrase hash, derived once for the whole
+/// run and stored in each database that signs, so a test pays one scrypt, not one per site and signer.
+enum TestSigning {
+    static let passphrase = "sync test passphrase"
+    nonisolated(unsafe) static let derived: (hash: PassphraseHash, secrets: PassphraseSecrets)? = try? PassphraseKDF.hash(passphrase)
+
+    /// A session of `handle` at `db` whose passphrase is known, as a clinician who just typed it.
+    static func session(_ db: Database, handle: String, now: Int64) throws -> AuditedSession {
+        let derived = try #require(Self.derived)
+        let staff = try StaffRepository(db).require(handle)
+        try db.execute("""
+            INSERT OR IGNORE INTO staff_secret (staff_id, log_n, r, p, salt, verifier, must_change, set_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)
+            """, [staff.id, derived.hash.parameters.logN, derived.hash.parameters.r, derived.hash.parameters.p, derived.hash.salt,
+                  derived.hash.verifier, now])
+        let session = AuditedSession(db: db, handle: handle, now: now)
+        session.prove(passphrase: passphrase, secrets: derived.secrets)
+        return session
     }
 }

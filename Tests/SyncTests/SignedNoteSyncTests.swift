@@ -31,7 +31,7 @@ struct SignedNoteFixture {
         let start = try #require(zone.instant(LocalDateTime(date: Self.sessionDay, minuteOfDay: 9 * 60)))
         let booked = try Scheduler(db).book(.init(patientChart: charts[0].0, practitionerHandle: "jdoe", serviceSlug: "physio-30", start: start), now: now)
         let appointment = try #require(booked.first?.appointment.id)
-        let session = AuditedSession(db: db, handle: "jdoe", now: now)
+        let session = try TestSigning.session(db, handle: "jdoe", now: now)
         _ = try PatientRecords(session).recordConsent(chart: charts[0].0, intervention: .dryNeedling, risks: "bruising, soreness", guardian: nil,
                                                       date: Self.consentDay)
         let notes = Notes(session)
@@ -44,7 +44,7 @@ struct SignedNoteFixture {
         _ = try notes.needlesRemoved(note.id, count: 1)
         _ = try notes.adverse(note.id, kind: .bruising, detail: "small bruise")
         for receiver in draftReceivers { try network.exchange(from: 0, to: receiver) }
-        let signed = try notes.sign(note.id, acknowledge: [])
+        let signed = try notes.sign(note.id, acknowledge: [], passphrase: { TestSigning.passphrase })
         noteID = note.id
         needlingID = try #require(signed.needling.first?.id)
         adverseID = try #require(signed.adverseEvents.first?.id)
@@ -184,18 +184,18 @@ struct SignedNoteSyncTests {
         let booked = try Scheduler(network.sites[0]).book(.init(patientChart: chart, practitionerHandle: "jdoe", serviceSlug: "physio-30", start: start),
                                                           now: network.now)
         func notes(_ site: Int) throws -> Notes {
-            Notes(AuditedSession(db: network.sites[site], handle: "jdoe", now: network.now))
+            Notes(try TestSigning.session(network.sites[site], handle: "jdoe", now: network.now))
         }
         let noteID = try notes(0).start(appointment: try #require(booked.first?.appointment.id)).id
         try network.exchange(from: 0, to: 1)
         // Offline: MTL signs first; QC writes more, then signs a second later.
         network.tick()
-        let first = try #require(try notes(0).sign(noteID, acknowledge: []).contentHash)
+        let first = try #require(try notes(0).sign(noteID, acknowledge: [], passphrase: { TestSigning.passphrase }).contentHash)
         network.tick()
         var edit = Notes.Edit()
         edit.sections[.plan] = "Home stretches"
         _ = try notes(1).edit(noteID, edit)
-        let second = try #require(try notes(1).sign(noteID, acknowledge: []).contentHash)
+        let second = try #require(try notes(1).sign(noteID, acknowledge: [], passphrase: { TestSigning.passphrase }).contentHash)
         #expect(first != second)
         if laterFirst {
             try network.exchange(from: 1, to: 0)
