@@ -56,7 +56,6 @@ final class CLISandbox: Sendable {
         environment["XDG_DATA_HOME"] = directory.appendingPathComponent("xdg").path
         environment["XDG_STATE_HOME"] = directory.appendingPathComponent("state").path
         let target = TestIdentity.database(in: arguments, fallback: databasePath)
-        TestIdentity.noteDemo(arguments, database: target)
         environment["CLINIC_PASSPHRASE"] = TestIdentity.passphrase(forDatabase: target)
         environment.merge(env) { _, new in new }
         let arguments = TestIdentity.completed(arguments, folder: directory)
@@ -90,6 +89,7 @@ final class CLISandbox: Sendable {
             }
             let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
             let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+            if process.terminationStatus == 0 { TestIdentity.noteDemo(typed, database: target) }
             if process.terminationStatus == 0, !typed.contains("--passphrase-file"), let member = TestIdentity.newMember(typed) {
                 let change = TestIdentity.choosePassphrase(for: member, folder: directory)
                 let changed = runClinic(change.arguments, env: env.merging(change.environment) { $1 }, database: database)

@@ -28,6 +28,13 @@ enum TestIdentity {
         lock.unlock()
     }
 
+    /// A copy of a database keeps its passphrases.
+    static func copied(from source: String, to target: String) {
+        lock.lock()
+        if demoDatabases.contains(source) { demoDatabases.insert(target) }
+        lock.unlock()
+    }
+
     static func passphrase(forDatabase path: String) -> String {
         lock.lock()
         defer { lock.unlock() }
@@ -37,7 +44,7 @@ enum TestIdentity {
     /// A file holding `text` on its first line, in `folder`.
     static func file(holding text: String, in folder: URL) -> String {
         let path = folder.appendingPathComponent("passphrase-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data((text + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((text + "\n").utf8))
         return path
     }
 

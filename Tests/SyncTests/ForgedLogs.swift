@@ -46,7 +46,7 @@ enum ForgedLog {
 /// run and stored in each database that signs, so a test pays one scrypt, not one per site and signer.
 enum TestSigning {
     static let passphrase = "sync test passphrase"
-    nonisolated(unsafe) static let derived: (hash: PassphraseHash, secrets: PassphraseSecrets)? = try? PassphraseKDF.hash(passphrase)
+    static let derived: (hash: PassphraseHash, secrets: PassphraseSecrets)? = try? PassphraseKDF.hash(passphrase)
 
     /// A session of `handle` at `db` whose passphrase is known, as a clinician who just typed it.
     static func session(_ db: Database, handle: String, now: Int64) throws -> AuditedSession {

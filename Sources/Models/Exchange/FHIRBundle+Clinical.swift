@@ -1,3 +1,5 @@
+import Foundation
+
 extension FHIRBundle {
     /// Encounters for visits that happened, then per signed session its Procedure (when needles
     /// were used), NPRS Observations and AdverseEvents, then Consents.
@@ -19,6 +21,7 @@ extension FHIRBundle {
                                                  encounterID: encounterID, procedureID: procedureID))
             }
             resources += session.adverseEvents.map { adverseEvent($0, session: session, encounterID: encounterID, procedureID: procedureID) }
+            if let provenance = provenance(session, encounterID: encounterID, procedureID: procedureID) { resources.append(provenance) }
         }
         resources += source.consents.map(consent)
         return resources
@@ -80,6 +83,38 @@ extension FHIRBundle {
             "performer": .array([.object(["actor": Self.reference(session.authorID)])]),
             "bodySite": .array(bodySites),
             "note": .array([.object(["text": .string(Self.needleSummary(session.needling, removed: session.needlesRemoved))])]),
+        ])
+    }
+
+    /// The clinician's signature of a signed note: `signature.data` is the Ed25519 signature of the
+    /// canonical JSON document carried in the `signed-document` extension (base64), made with the key
+    /// named and given in the `signing-key` and `signing-public-key` extensions.
+    func provenance(_ session: FHIRSource.Session, encounterID: String, procedureID: String?) -> JSONValue? {
+        guard let signature = session.signature, let signedAt = session.signedAt else { return nil }
+        let when = JSONValue.string(Instant.iso(signedAt))
+        var targets = [Self.reference(encounterID)]
+        if let procedureID { targets.append(Self.reference(procedureID)) }
+        return .object([
+            "resourceType": .string("Provenance"), "id": .string(Self.derivedID(session.noteID, "provenance")),
+            "target": .array(targets),
+            "recorded": when,
+            "agent": .array([.object([
+                "type": Self.concept([Self.coding("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")], text: "Author"),
+                "who": Self.reference(signature.signerID),
+            ])]),
+            "signature": .array([.object([
+                "type": .array([Self.coding("urn:iso-astm:E1762-95:2013", "1.2.840.10065.1.12.1.1", "Author's Signature")]),
+                "when": when,
+                "who": Self.reference(signature.signerID),
+                "targetFormat": .string("application/json"),
+                "sigFormat": .string("application/octet-stream"),
+                "data": .string(signature.value),
+                "extension": .array([
+                    .object(["url": .string(System.signingKey), "valueString": .string(signature.keyID)]),
+                    .object(["url": .string(System.signingPublicKey), "valueBase64Binary": .string(signature.publicKey)]),
+                    .object(["url": .string(System.signedDocument), "valueBase64Binary": .string(Data(signature.document.utf8).base64EncodedString())]),
+                ]),
+            ])]),
         ])
     }
 

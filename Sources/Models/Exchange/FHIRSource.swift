@@ -26,6 +26,8 @@ public struct FHIRSource: Sendable {
         public var needlesRemoved: Int
         public var adverseEvents: [StoredEvent]
         public var signedAt: Int64?
+        /// The clinician's own signature, for the Provenance resource (nil for a hash-only note).
+        public var signature: SignatureData? = nil
 
         public init(noteID: String, appointmentID: String, patientID: String, authorID: String, span: TimeSpan, painBefore: Int?,
                     painAfter: Int?, needling: [NeedlingEntry], needlesRemoved: Int, adverseEvents: [StoredEvent], signedAt: Int64?) {
@@ -40,6 +42,26 @@ public struct FHIRSource: Sendable {
             self.needlesRemoved = needlesRemoved
             self.adverseEvents = adverseEvents
             self.signedAt = signedAt
+        }
+    }
+
+    /// A clinician's Ed25519 signature of a note, with what a receiving system needs to check it.
+    public struct SignatureData: Sendable {
+        public var signerID: String
+        public var keyID: String
+        /// Base64 of the raw Ed25519 public key.
+        public var publicKey: String
+        /// Base64 of the signature.
+        public var value: String
+        /// The canonical JSON document the signature covers.
+        public var document: String
+
+        public init(signerID: String, keyID: String, publicKey: String, value: String, document: String) {
+            self.signerID = signerID
+            self.keyID = keyID
+            self.publicKey = publicKey
+            self.value = value
+            self.document = document
         }
     }
 

@@ -148,6 +148,7 @@ public struct AuditedSession {
         do {
             return try db.write { db in
                 let value = try body(db, actor, &subject)
+                try recordAuthentication(db)
                 try AuditLog(db).append(at: now, actor: actor.handle, action: action.rawValue, entity: entity, entityID: subject.entityID,
                                         patientID: subject.patientID, outcome: Self.done)
                 return value
@@ -163,7 +164,9 @@ public struct AuditedSession {
     package func read<T>(_ action: Action, entity: String, _ body: (Database, Actor) throws -> T) throws -> T {
         let actor = try self.actor(for: action, entity: entity)
         do {
-            return try body(db, actor)
+            let value = try body(db, actor)
+            if state.authenticationToRecord { try db.write { try recordAuthentication($0) } }
+            return value
         } catch {
             try audit(action, entity: entity, subject: Subject(), outcome: Self.outcome(of: error))
             throw error
@@ -213,6 +216,7 @@ public struct AuditedSession {
     func audit(_ action: Action, entity: String, subject: Subject, outcome: String) throws {
         let who = state.actor?.handle ?? handle.flatMap { (try? Practitioner.validate(handle: $0)) != nil ? $0 : nil } ?? (handle == nil ? "-" : "?")
         try db.write { db in
+            try recordAuthentication(db)
             try AuditLog(db).append(at: now, actor: who, action: action.rawValue, entity: entity, entityID: subject.entityID,
                                     patientID: subject.patientID, outcome: outcome)
         }

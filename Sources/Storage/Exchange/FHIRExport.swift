@@ -42,15 +42,17 @@ public struct FHIRExport {
         }
         let spans = Dictionary(appointments.map { ($0.id, $0.span) }, uniquingKeysWith: { first, _ in first })
         for patient in patients {
-            for row in try db.query("SELECT id FROM note WHERE patient_id = ? AND status = 'signed' ORDER BY session_date, created_at", [patient.id]) {
+            for row in try db.query("SELECT id, signed_content FROM note WHERE patient_id = ? AND status = 'signed' ORDER BY session_date, created_at", [patient.id]) {
                 let note = try Notes.load(db, id: row.string(0))
                 guard let span = spans[note.appointmentID] else { continue }
-                sessions.append(FHIRSource.Session(
+                var exported = FHIRSource.Session(
                     noteID: note.id, appointmentID: note.appointmentID, patientID: note.patientID, authorID: note.authorID, span: span,
                     painBefore: note.painBefore, painAfter: note.painAfter, needling: note.needling.map(\.entry),
                     needlesRemoved: note.needlesRemoved,
                     adverseEvents: note.adverseEvents.map { FHIRSource.StoredEvent(id: $0.id, kind: $0.kind, detail: $0.detail, at: $0.at) },
-                    signedAt: note.signedAt))
+                    signedAt: note.signedAt)
+                exported.signature = try Self.signature(db, row.optionalString(1), signer: note.signedBy)
+                sessions.append(exported)
             }
         }
         let staffRepository = StaffRepository(db)
@@ -78,5 +80,12 @@ public struct FHIRExport {
             return FHIRSource.ConsentRecord(id: row.string(0), patientID: patientID, intervention: intervention, date: date,
                                             guardian: row.optionalString(4), withdrawn: withdrawn, recordedByID: row.string(5))
         }
+    }
+
+    /// A note's Ed25519 signature as FHIR's Provenance carries it; nil for a hash-only note.
+    static func signature(_ db: Database, _ signedContent: String?, signer: String?) throws -> FHIRSource.SignatureData? {
+        guard let signer, let signedContent, let stored = ClinicalSignatures.split(signedContent),
+              let keyID = stored.members["key"]?.stringValue, let key = try SigningKeys(db).publicKey(keyID) else { return nil }
+        return FHIRSource.SignatureData(signerID: signer, keyID: keyID, publicKey: key.publicKey, value: stored.signature, document: stored.document)
     }
 }

@@ -40,6 +40,9 @@ final class ProofState {
     var secrets: PassphraseSecrets?
     /// The passphrase was set by someone else: only `clinic passphrase` is allowed.
     var mustChange = false
+    /// A right passphrase whose `authenticate` entry is still to be written: with the command's own
+    /// entry, so that nothing is appended to the audit log before the command has read it (`doctor`).
+    var authenticationToRecord = false
 }
 
 extension Action {
@@ -62,6 +65,9 @@ extension AuditedSession {
     func proven(for action: Action) throws -> Actor {
         if let actor = state.actor { return actor }
         guard let handle else {
+            if action.needsPassphrase {
+                throw ClinicError.usage("actor-required", "name who is acting with --as HANDLE (or $CLINIC_ACTOR)")
+            }
             // No handle: the only open session this workstation holds for this database.
             let open = try LoginSessions(db).live(tokens: credentials.sessionTokens, now: now)
             let staffIDs = Set(open.map(\.staffID))
@@ -112,13 +118,24 @@ extension AuditedSession {
         let right = PassphraseKDF.matches(secrets, stored.hash)
         try db.write { db in
             try PassphraseStore(db).recordAttempt(handle: actor.handle, succeeded: right, now: now)
-            try AuditLog(db).append(at: now, actor: actor.handle, action: Action.authenticate.rawValue, entity: "staff", entityID: actor.id,
-                                    patientID: nil, outcome: right ? Self.done : "bad-passphrase")
+            if !right {
+                try AuditLog(db).append(at: now, actor: actor.handle, action: Action.authenticate.rawValue, entity: "staff", entityID: actor.id,
+                                        patientID: nil, outcome: "bad-passphrase")
+            }
         }
         guard right else { throw ClinicError.refused("bad-passphrase", "wrong passphrase for '\(actor.handle)'") }
+        state.authenticationToRecord = true
         state.passphrase = passphrase
         state.secrets = secrets
         state.mustChange = stored.mustChange
+    }
+
+    /// Writes the `authenticate` entry of a right passphrase, once, inside the caller's transaction.
+    func recordAuthentication(_ db: Database) throws {
+        guard state.authenticationToRecord, let actor = state.actor else { return }
+        try AuditLog(db).append(at: now, actor: actor.handle, action: Action.authenticate.rawValue, entity: "staff", entityID: actor.id,
+                                patientID: nil, outcome: Self.done)
+        state.authenticationToRecord = false
     }
 
     /// The secrets of the actor's passphrase, asked again for a signature (a deliberate act, even inside

@@ -15,15 +15,31 @@ struct Demo: ParsableCommand {
         let session = try global.open(create: true, makingTestClock: true)
         let summary = try DemoSite.create(in: session.db, now: session.now)
         _ = try SiteKeys.ensure(session.db)
-        try session.emit(summary) {
+        try session.emit(DemoView(summary: summary, passphrase: DemoSite.passphrase)) {
             """
             Demo clinic \(summary.site.code) — \(summary.site.name) (\(summary.site.timeZone)) created in \(global.databasePath)
             \(summary.staff) staff · \(summary.rooms) rooms · \(summary.services) services · \(summary.patients) patients · \(summary.appointments) appointments · \(summary.signedNotes) signed notes
-            Try:  clinic --db \(global.databasePath) --as admin staff list
+            Every staff member's passphrase is '\(DemoSite.passphrase)' (a demo only: anyone reading this can act as anyone).
+            Try:  clinic --db \(global.databasePath) login --as admin
+                  clinic --db \(global.databasePath) staff list
                   clinic --db \(global.databasePath) --as accueil patient find helene
                   clinic --db \(global.databasePath) --as accueil schedule --week \(try session.today())
                   clinic --db \(global.databasePath) --as lchen notes --patient MTL-000002
             """
         }
     }
+}
+
+/// `demo --json`: what was made, and the staff's shared passphrase.
+struct DemoView: Encodable {
+    let summary: DemoSummary
+    let passphrase: String
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(passphrase, forKey: .passphrase)
+    }
+
+    private enum Key: String, CodingKey { case passphrase }
 }

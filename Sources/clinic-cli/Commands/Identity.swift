@@ -22,9 +22,6 @@ struct Login: ParsableCommand {
 
     func run() throws {
         let minutes = try duration.map(DurationText.minutes) ?? SessionToken.defaultMinutes
-        guard global.actorHandle != nil else {
-            throw ClinicError.usage("actor-required", "name who is logging in with --as HANDLE (or $CLINIC_ACTOR)")
-        }
         let file = passphraseFile
         let session = try global.open(proving: { handle in try PassphraseInput.existing(for: handle, file: file) })
         let login = try session.acting.login(minutes: minutes)
