@@ -1,6 +1,6 @@
 import Foundation
 import Models
-import Storage
+@testable import Storage
 import Testing
 
 /// A clinical site (see `clinicalSite`) with jdoe's dry-needling note signed; returns the note id.
@@ -152,12 +152,16 @@ struct IdentityCLITests {
         #expect(wrong.status == 1 && wrong.errorCode == "bad-passphrase")
 
         // Someone with write access to the file changes the text and recomputes the stored SHA-256.
-        let changed = try sqliteShell(clinic.database, """
-            UPDATE sync_state SET applying = 1;
-            UPDATE note SET subjective = 'Edited behind the clinician''s back' WHERE id = '\(note)';
-            UPDATE sync_state SET applying = 0;
-            """)
-        #expect(changed.status == 0, "\(changed.stderr)")
+        // The guard on signed notes is a trigger: whoever can write the file can drop it and put it back.
+        do {
+            let db = try Database(path: clinic.database, create: false)
+            let guardSQL = try #require(try db.first("SELECT sql FROM sqlite_schema WHERE name = 'note_signed_no_update'")?.string(0))
+            try db.execute("DROP TRIGGER note_signed_no_update")
+            try db.execute("UPDATE sync_state SET applying = 1")
+            try db.execute("UPDATE note SET subjective = 'Edited behind the clinician''s back' WHERE id = ?", [note])
+            try db.execute("UPDATE sync_state SET applying = 0")
+            try db.execute(guardSQL)
+        }
         try rehash(note: note, database: clinic.database)
         let tampered = try clinic.ok(["note", "show", note, "--as", "jdoe"])
         #expect(tampered["hash_verified"] as? Bool == true, "the stored hash was recomputed")
@@ -167,6 +171,115 @@ struct IdentityCLITests {
         let doctor = try clinic.run(["doctor", "--json"])
         let findings = doctor.json["findings"] as? [[String: Any]] ?? []
         #expect(findings.first { $0["code"] as? String == "note-signature" }?["ok"] as? Bool == false)
+    }
+}
+
+@Suite("Proven identity across sites, upgrades and artefacts")
+struct IdentityAcrossSitesTests {
+    @Test("a note and amendment signed at MTL verify at QC with the same key; passphrases and sealed keys never leave MTL")
+    func signatureAtSecondSite() throws {
+        var a = try montrealSite(), b = try syncSite(code: "QC", name: "Québec", admin: "qcadmin")
+        try trustPairwise([a, b])
+        a.clinic.now = "2026-12-02T17:00:00Z"
+        b.clinic.now = a.clinic.now
+        let day = appointments(try a.clinic.ok(["schedule", "--date", "2026-12-02"]))
+        let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String)
+        let note = try #require(try a.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)
+        try a.clinic.ok(["note", "edit", note, "--subjective", "Neck pain after desk work", "--as", "jdoe"])
+        try a.clinic.ok(["note", "sign", note, "--as", "jdoe"])
+        try a.clinic.ok(["note", "amend", note, "--text", "Phoned next day: no soreness", "--as", "jdoe"])
+        let atMTL = try #require(try a.clinic.ok(["note", "show", note, "--as", "jdoe"])["signature"] as? [String: Any])
+        try send(a, b)
+
+        let shown = try b.clinic.ok(["note", "show", note, "--as", "jdoe"])
+        let atQC = try #require(shown["signature"] as? [String: Any])
+        #expect(atQC["verified"] as? Bool == true && atQC["method"] as? String == "ed25519")
+        #expect(atQC["key"] as? String == atMTL["key"] as? String, "the same key, checked where it did not sign")
+        let amendments = shown["amendments"] as? [[String: Any]] ?? []
+        #expect(amendments.count == 1)
+        #expect((amendments.first?["signature"] as? [String: Any])?["verified"] as? Bool == true)
+        for site in [a, b] {
+            let local = try sqliteShell(site.clinic.database, """
+                SELECT COUNT(*) FROM change WHERE tbl IN ('staff_secret', 'sealed_key', 'login_session', 'passphrase_attempt');
+                """)
+            #expect(local.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "at \(site.code): local secrets are never captured")
+        }
+        let salts = try [a, b].map { try sqliteShell($0.clinic.database, "SELECT hex(salt) FROM staff_secret s JOIN staff t ON t.id = s.staff_id WHERE t.handle = 'jdoe';").stdout }
+        #expect(!salts[1].isEmpty && salts[0] != salts[1], "jdoe chose a passphrase at QC of her own")
+        let doctor = try b.clinic.run(["doctor", "--json"])
+        #expect(doctorFinding(doctor, "note-signature")?["ok"] as? Bool == true, "\(doctor.stdout)")
+    }
+
+    @Test("no passphrase, token or key material appears in any output, error, audit entry, change log or export")
+    func noSecretsInArtefacts() throws {
+        let (clinic, physio, _) = try clinicalSite()
+        var artefacts: [String] = []
+        func keep(_ result: ClinicProcess.Result) { artefacts += [result.stdout, result.stderr] }
+        keep(try clinic.run(["login", "--as", "jdoe", "--json"]))
+        keep(try clinic.run(["site", "show", "--json"], environment: ["CLINIC_PASSPHRASE": "a wrong passphrase"]))
+        let note = try signedNote(clinic, appointment: physio)
+        keep(try clinic.run(["note", "show", note, "--as", "jdoe"]))
+        keep(try clinic.run(["note", "amend", note, "--text", "Phoned next day", "--as", "jdoe", "--json"]))
+        keep(try clinic.run(["audit", "--limit", "500", "--json"]))
+        keep(try clinic.run(["whoami", "--as", "jdoe", "--json"]))
+        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let plain = folder.appendingPathComponent("plain.jsonl").path, fhir = folder.appendingPathComponent("fhir.json").path
+        keep(try clinic.run(["sync", "export", "--plaintext", "--to", plain, "--json"]))
+        keep(try clinic.run(["export", "fhir", "--patient", "MTL-000001", "--to", fhir, "--as", "jdoe", "--json"]))
+        artefacts += [try String(contentsOfFile: plain, encoding: .utf8), try String(contentsOfFile: fhir, encoding: .utf8)]
+        let tokens = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("state/clinic").path)
+            .map { try String(contentsOfFile: folder.appendingPathComponent("state/clinic/\($0)").path, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(!tokens.isEmpty)
+        let sealed = try sqliteShell(clinic.database, "SELECT hex(sealed) FROM sealed_key; SELECT hex(salt) FROM staff_secret; SELECT hex(verifier) FROM staff_secret;")
+            .stdout.split(separator: "\n").map(String.init)
+        #expect(sealed.count >= 4, "a sealed key and passphrase hashes exist to look for")
+        let secrets = [TestIdentity.passphrase, TestIdentity.firstPassphrase, "a wrong passphrase"] + tokens + sealed
+        for artefact in artefacts {
+            for secret in secrets where !secret.isEmpty {
+                #expect(!artefact.uppercased().contains(secret.uppercased()), "a secret leaked into an artefact")
+            }
+        }
+    }
+
+    @Test("a database made by the previous release upgrades: nobody has a passphrase until the file's owner runs recover-admin")
+    func upgradeFromPreviousRelease() throws {
+        let clinic = ClinicProcess()
+        do {
+            let old = try Database(path: clinic.database, create: true, migrate: false)
+            try Migrations.migrate(old, to: 13)
+            _ = try old.write { db in
+                try db.execute("INSERT INTO site (id, code, name, timezone, is_local, created_at) VALUES ('s', 'MTL', 'Montréal', 'America/Toronto', 1, 0)")
+                try db.execute("INSERT INTO staff (id, handle, name, discipline, role, roles, created_at) VALUES ('a', 'admin', 'Admin', NULL, 'admin', 'admin', 0)")
+                try db.execute("UPDATE local_setting SET test_clock = 1")
+            }
+        }
+        let before = try clinic.run(["site", "show", "--json"])
+        #expect(before.status == 1 && before.errorCode == "login-required", "\(before.stderr)")
+        #expect(before.stderr.contains("recover-admin"))
+        let file = TestIdentity.file(holding: TestIdentity.passphrase, in: URL(fileURLWithPath: clinic.database).deletingLastPathComponent())
+        try clinic.ok(["recover-admin", "admin", "--passphrase-file", file])
+        let after = try clinic.ok(["site", "show"])
+        #expect(after["code"] as? String == "MTL")
+    }
+
+    @Test("the demo's notes are signed with each clinician's own key; the demo prints the shared passphrase")
+    func demoSignatures() throws {
+        let clinic = ClinicProcess()
+        let demo = try clinic.ok(["demo"])
+        #expect(demo["passphrase"] as? String == "demo")
+        let database = try Database(path: clinic.database, create: false)
+        let notes = try database.query("SELECT n.id, s.handle FROM note n JOIN staff s ON s.id = n.signed_by WHERE n.status = 'signed'")
+        #expect(notes.count > 50)
+        var keys: [String: Set<String>] = [:]
+        for row in notes.prefix(12) {
+            let shown = try clinic.ok(["note", "show", row.string(0), "--as", row.string(1)])
+            let signature = try #require(shown["signature"] as? [String: Any])
+            #expect(signature["verified"] as? Bool == true && signature["method"] as? String == "ed25519")
+            keys[row.string(1), default: []].insert(signature["key"] as? String ?? "")
+        }
+        #expect(keys.values.allSatisfy { $0.count == 1 }, "one key per clinician")
+        #expect(Set(keys.values.flatMap { $0 }).count == keys.count, "no two clinicians share a key")
     }
 }
 

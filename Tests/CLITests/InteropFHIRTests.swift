@@ -35,7 +35,7 @@ struct InteropFHIRTests {
         let summary = pythonSummary(result.stdout)
         let counts = summary["counts"] as? [String: Int] ?? [:]
         for type in ["Patient", "Practitioner", "Location", "HealthcareService", "Appointment", "Encounter", "Procedure", "Consent",
-                     "Observation", "AdverseEvent"] {
+                     "Observation", "AdverseEvent", "Provenance"] {
             #expect((counts[type] ?? 0) > 0, "no \(type) in the bundle")
         }
         #expect(counts["Observation"] == 2 && counts["Encounter"] == 2 && counts["Appointment"] == 5)
@@ -46,6 +46,9 @@ struct InteropFHIRTests {
         #expect(text.contains("\"upper trapezius (bilateral)\"") && text.contains("Needles inserted: 2; removed: 2"))
         #expect(text.contains("\"72514-3\"") && text.contains("\"OPPQ\""))
         #expect(!text.contains("Secret neck story"), "SOAP text is not part of the structured export")
+        #expect(counts["Provenance"] == 1, "one Provenance per signed note")
+        #expect(text.contains("\"ed25519:") && text.contains("urn:clinic:fhir:signed-document-sha256") && text.contains("\"sigFormat\""),
+                "the clinician's signature, its key id and the signed document's digest")
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let audit = try clinic.ok(["audit", "--patient", "MTL-000001", "--as", "admin"])

@@ -29,6 +29,12 @@ public struct ClinicianPrivateKey: Sendable {
 
 /// Sealing, naming and checking of clinicians' signing keys.
 public enum ClinicianKeys {
+    /// What a clinician's key signs for a document: its SHA-256, so that a receiving system (a FHIR
+    /// Provenance, which carries no note text) can check the signature against the digest alone.
+    public static func message(signing document: String) -> String {
+        "clinic-signed-document:sha256:" + SHA256Hex.of(document)
+    }
+
     /// The first 16 hex digits of the SHA-256 of the raw public key, prefixed so that it reads as a key id.
     public static func keyID(publicKey: String) -> String {
         "ed25519:" + SHA256Hex.hex(SHA256.hash(data: Data(base64Encoded: publicKey) ?? Data())).prefix(16)
@@ -78,8 +84,9 @@ public struct ClinicianPublicKey: Sendable, Equatable {
         self.retiredAt = retiredAt
     }
 
-    /// True when a signature made at `instant` by this key counts: after the key was made, before it was retired.
+    /// True when a signature made at `instant` by this key counts: from the key's making until its retirement
+    /// (a signature stamped the same millisecond as the retirement was not made later).
     public func isValid(at instant: Int64) -> Bool {
-        createdAt <= instant && (retiredAt.map { instant < $0 } ?? true)
+        createdAt <= instant && (retiredAt.map { instant <= $0 } ?? true)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension FHIRBundle {
     /// Encounters for visits that happened, then per signed session its Procedure (when needles
     /// were used), NPRS Observations and AdverseEvents, then Consents.
@@ -86,9 +84,9 @@ extension FHIRBundle {
         ])
     }
 
-    /// The clinician's signature of a signed note: `signature.data` is the Ed25519 signature of the
-    /// canonical JSON document carried in the `signed-document` extension (base64), made with the key
-    /// named and given in the `signing-key` and `signing-public-key` extensions.
+    /// The clinician's signature of a signed note: `signature.data` is the Ed25519 signature of
+    /// `clinic-signed-document:sha256:<hex>`, the hex being the `signed-document-sha256` extension,
+    /// made with the key named and given in the `signing-key` and `signing-public-key` extensions.
     func provenance(_ session: FHIRSource.Session, encounterID: String, procedureID: String?) -> JSONValue? {
         guard let signature = session.signature, let signedAt = session.signedAt else { return nil }
         let when = JSONValue.string(Instant.iso(signedAt))
@@ -112,7 +110,7 @@ extension FHIRBundle {
                 "extension": .array([
                     .object(["url": .string(System.signingKey), "valueString": .string(signature.keyID)]),
                     .object(["url": .string(System.signingPublicKey), "valueBase64Binary": .string(signature.publicKey)]),
-                    .object(["url": .string(System.signedDocument), "valueBase64Binary": .string(Data(signature.document.utf8).base64EncodedString())]),
+                    .object(["url": .string(System.signedDocument), "valueString": .string(signature.documentSHA256)]),
                 ]),
             ])]),
         ])

@@ -8,10 +8,10 @@ public struct FHIRBundle {
     /// Identifier systems of our own codes: a receiver can tell them apart from national ones.
     enum System {
         static let chart = "urn:clinic:chart"
-        /// Extensions of a Provenance signature: the key id, the raw Ed25519 public key, the signed document.
+        /// Extensions of a Provenance signature: the key id, the raw Ed25519 public key, the signed document's SHA-256.
         static let signingKey = "urn:clinic:fhir:signing-key"
         static let signingPublicKey = "urn:clinic:fhir:signing-public-key"
-        static let signedDocument = "urn:clinic:fhir:signed-document"
+        static let signedDocument = "urn:clinic:fhir:signed-document-sha256"
         static let staff = "urn:clinic:staff"
         static let site = "urn:clinic:site"
         static let service = "urn:clinic:service"

@@ -53,15 +53,16 @@ public struct FHIRSource: Sendable {
         public var publicKey: String
         /// Base64 of the signature.
         public var value: String
-        /// The canonical JSON document the signature covers.
-        public var document: String
+        /// The SHA-256 (hex) of the canonical JSON document signed: the key signs
+        /// `clinic-signed-document:sha256:<hex>`, so no note text needs to travel with the signature.
+        public var documentSHA256: String
 
-        public init(signerID: String, keyID: String, publicKey: String, value: String, document: String) {
+        public init(signerID: String, keyID: String, publicKey: String, value: String, documentSHA256: String) {
             self.signerID = signerID
             self.keyID = keyID
             self.publicKey = publicKey
             self.value = value
-            self.document = document
+            self.documentSHA256 = documentSHA256
         }
     }
 

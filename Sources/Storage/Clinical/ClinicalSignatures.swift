@@ -38,7 +38,7 @@ public enum ClinicalSignatures {
     static func signedContent(of note: NoteRecord, signer: String, key: ClinicianPrivateKey) throws -> String {
         let document = Self.document(of: note, signer: signer, keyID: key.keyID)
         guard case .object(var members) = document else { return document.canonical }
-        members[signatureMember] = .string(try key.sign(document.canonical))
+        members[signatureMember] = .string(try key.sign(ClinicianKeys.message(signing: document.canonical)))
         return JSONValue.object(members).canonical
     }
 
@@ -54,7 +54,7 @@ public enum ClinicalSignatures {
     public static func verifies(document: String, signature: String, keyID: String, signerID: String, signedAt: Int64,
                                 keys: SigningKeys) throws -> Bool {
         guard let key = try keys.publicKey(keyID), key.staffID == signerID, key.isValid(at: signedAt) else { return false }
-        return ClinicianKeys.verify(signature: signature, document: document, publicKey: key.publicKey)
+        return ClinicianKeys.verify(signature: signature, document: ClinicianKeys.message(signing: document), publicKey: key.publicKey)
     }
 
     /// The check of a signed note: the stored document must be the note as it stands, and its

@@ -168,7 +168,8 @@ public struct Notes {
             let document = ClinicalSignatures.document(of: stored, noteID: note.id, signer: actor.handle, keyID: key.keyID)
             try db.execute("""
                 INSERT INTO amendment_signature (id, amendment_id, signer_id, key_id, signed_at, document, signature) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [UUIDv7.string(at: Instant.date(session.now)), id, actor.id, key.keyID, session.now, document, try key.sign(document)])
+                """, [UUIDv7.string(at: Instant.date(session.now)), id, actor.id, key.keyID, session.now, document,
+                      try key.sign(ClinicianKeys.message(signing: document))])
             return try Self.load(db, id: note.id)
         }
     }

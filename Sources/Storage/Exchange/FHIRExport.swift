@@ -86,6 +86,7 @@ public struct FHIRExport {
     static func signature(_ db: Database, _ signedContent: String?, signer: String?) throws -> FHIRSource.SignatureData? {
         guard let signer, let signedContent, let stored = ClinicalSignatures.split(signedContent),
               let keyID = stored.members["key"]?.stringValue, let key = try SigningKeys(db).publicKey(keyID) else { return nil }
-        return FHIRSource.SignatureData(signerID: signer, keyID: keyID, publicKey: key.publicKey, value: stored.signature, document: stored.document)
+        return FHIRSource.SignatureData(signerID: signer, keyID: keyID, publicKey: key.publicKey, value: stored.signature,
+                                        documentSHA256: SHA256Hex.of(stored.document))
     }
 }

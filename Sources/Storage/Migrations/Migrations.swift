@@ -26,13 +26,18 @@ enum Migrations {
 
     /// Applies missing migrations in one `BEGIN IMMEDIATE` transaction; refuses a newer schema.
     static func migrate(_ database: Database) throws {
+        try migrate(database, to: latest)
+    }
+
+    /// Applies the migrations up to `target` (tests make a previous release's database with it).
+    static func migrate(_ database: Database, to target: Int) throws {
         let current = try database.schemaVersion()
         if current > latest { throw schemaTooNew(current) }
-        guard current < latest else { return }
+        guard current < target else { return }
         try database.write { db in
             let version = try db.schemaVersion()
             if version > latest { throw schemaTooNew(version) }
-            for index in version..<latest {
+            for index in version..<target {
                 for added in addedColumns[index + 1] ?? [] {
                     let present = try db.query("SELECT name FROM pragma_table_info(?)", [added.table]).map { $0.string(0) }
                     if !present.contains(added.column) {
