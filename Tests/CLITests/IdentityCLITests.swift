@@ -172,6 +172,51 @@ struct IdentityCLITests {
         let findings = doctor.json["findings"] as? [[String: Any]] ?? []
         #expect(findings.first { $0["code"] as? String == "note-signature" }?["ok"] as? Bool == false)
     }
+
+    @Test("changing one's passphrase keeps the same key; rotate-key makes a new one and the old signatures still verify")
+    func passphraseChangeAndRotation() throws {
+        let (clinic, physio, _) = try clinicalSite()
+        let first = try signedNote(clinic, appointment: physio)
+        let booked = appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30", "--at", "2026-11-23 08:00"]))
+        let earlier = try #require(booked.first?["id"] as? String)
+        func key(_ note: String, passphrase: String = TestIdentity.passphrase) throws -> [String: Any] {
+            let shown = try clinic.run(["note", "show", note, "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": passphrase])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            return shown.json["signature"] as? [String: Any] ?? [:]
+        }
+        let original = try #require(try key(first)["key"] as? String)
+        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let same = try clinic.run(["passphrase", "--passphrase-file", TestIdentity.file(holding: TestIdentity.passphrase, in: folder),
+                                   "--as", "jdoe", "--json"])
+        #expect(same.status == 1 && same.errorCode == "same-passphrase", "the new passphrase must differ from the old")
+        try clinic.ok(["passphrase", "--passphrase-file", TestIdentity.file(holding: "jane's second 2026", in: folder), "--as", "jdoe"])
+        let changed = "jane's second 2026"
+        let second = try #require(try clinic.run(["note", "start", earlier, "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": changed])
+            .json["id"] as? String)
+        for step in [["note", "edit", second, "--subjective", "Low back pain", "--as", "jdoe"], ["note", "sign", second, "--as", "jdoe"]] {
+            let result = try clinic.run(step + ["--json"], environment: ["CLINIC_PASSPHRASE": changed])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try key(second, passphrase: changed)["key"] as? String == original, "the same private key, sealed again")
+
+        let rotated = try clinic.ok(["staff", "rotate-key", "jdoe"])
+        #expect(intValue(rotated["retired"]) == 1)
+        let desk = try clinic.run(["staff", "rotate-key", "jdoe", "--as", "desk", "--json"])
+        #expect(desk.status == 1 && desk.errorCode == "forbidden")
+        let amended = try clinic.run(["note", "amend", second, "--text", "Phoned: better", "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": changed])
+        #expect(amended.status == 0, "\(amended.stderr)")
+        let shown = try clinic.run(["note", "show", second, "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": changed]).json
+        let amendment = (shown["amendments"] as? [[String: Any]])?.first?["signature"] as? [String: Any] ?? [:]
+        #expect(amendment["verified"] as? Bool == true)
+        let newKey = try #require(amendment["key"] as? String)
+        #expect(newKey != original && newKey.hasPrefix("ed25519:"), "signed after the rotation with a new key")
+        for note in [first, second] {
+            let old = try key(note, passphrase: changed)
+            #expect(old["key"] as? String == original && old["verified"] as? Bool == true, "made before the rotation: still verifies")
+        }
+        let doctor = try clinic.run(["doctor", "--json"])
+        #expect(doctorFinding(doctor, "note-signature")?["ok"] as? Bool == true, "\(doctor.stdout)")
+    }
 }
 
 @Suite("Proven identity across sites, upgrades and artefacts")
