@@ -87,6 +87,27 @@ add(f"FTS search: {f['notes']} notes (audited)", f["ms"], None, "ms (median)", N
 r = f["ms"] / f["match_ms"]
 add("  same, against FTS5 matching alone (count(*))", f["ms"], f["match_ms"], "ms (median)", r, "(reference)", None)
 
+# Proven identity (issue 24): one scrypt, what `note sign` adds by asking the passphrase again, and the
+# signature checks an import makes on each clinician-signed note, each beside a baseline from the same run.
+if "identity-kdf" in m:
+    k = m["identity-kdf"]
+    add(f"scrypt: one passphrase derivation (N=2^{k['log_n']}, r={k['r']})", k["kdf_ms"], None, "ms (median)", None, "50-250 ms",
+        50 <= k["kdf_ms"] <= 250)
+    r = k["passphrase_proof_ms"] / k["session_proof_ms"]
+    add("  acting proven by passphrase vs by open session (whoami)", k["passphrase_proof_ms"], k["session_proof_ms"], "ms (median)", r,
+        "(reference)", None)
+    g = m["identity-sign"]
+    r = g["sign_ms"] / g["cached_sign_ms"]
+    add("note sign: passphrase asked (new session) vs already derived", g["sign_ms"], g["cached_sign_ms"], "ms (median)", r, "(reference)", None)
+    add("  added by the passphrase (median of paired differences)", g["added_ms"], None, "ms", None, "<= 300 ms added", g["added_ms"] <= 300)
+    v = m["identity-verify"]
+    r = v["verify_us"] / v["ed25519_us"]
+    add(f"import signature checks: {v['notes']} signed notes", v["verify_us"], v["ed25519_us"], "us CPU/note (vs Ed25519 alone)", r,
+        "<= 150 us/note", v["verify_us"] <= 150)
+    share = v["verify_us"] * v["notes"] / 1000
+    r = share / v["import_cpu_ms"]
+    add(f"  their share of the import's CPU ({v['changes']} changes)", share, v["import_cpu_ms"], "ms CPU", r, "(reference)", None)
+
 for key, label in (("capture", "capture overhead: INSERT with vs without"), ("capture-nosync", "  same, synchronous=OFF (CPU only)")):
     k = m[key]
     r = k["with_ms"] / k["without_ms"]

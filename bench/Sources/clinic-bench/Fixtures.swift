@@ -15,6 +15,31 @@ struct Clinic {
     let serviceID: String
     let patientIDs: [String]
     let patientCharts: [String]
+    /// The token of the admin's session, opened once at set-up: every later act proves the admin by it
+    /// (one SHA-256 and one indexed lookup), as a workstation that has logged in does.
+    let adminToken: String
+
+    /// The admin's passphrase in every benchmark database (`bench/run` logs in with it too).
+    static let adminPassphrase = "bench-admin-passphrase"
+    /// What each clinician enrolled with `signers` is given by the admin, and then chooses.
+    static func firstPassphrase(_ handle: String) -> String { "first-\(handle)-passphrase" }
+    static let clinicianPassphrase = "bench-clinician-passphrase"
+
+    /// Proves the admin by the set-up session, never by the passphrase (no scrypt).
+    var adminCredentials: Credentials { Credentials(sessionTokens: [adminToken], passphrase: { nil }) }
+
+    /// The admin acting at `now` (within the 10 hours after `setupNow` the set-up session lasts).
+    func admin(now: Int64 = Clinic.setupNow) -> AuditedSession {
+        AuditedSession(db: db, handle: "admin", credentials: adminCredentials, now: now)
+    }
+
+    /// A clinician made with a passphrase (`signers`) chooses their own at `now`, as they must before
+    /// acting: one session, proven by that passphrase, whose derived secrets later signatures reuse.
+    func enrol(_ handle: String, now: Int64) throws -> AuditedSession {
+        let session = AuditedSession(db: db, handle: handle, credentials: .passphrase(Self.firstPassphrase(handle)), now: now)
+        try session.changePassphrase(to: Self.clinicianPassphrase)
+        return session
+    }
 
     /// 2026-01-05, a Monday; bulk appointments fill the days from here on.
     static let firstDay = CivilDate(daysSinceEpoch: 20_458)
@@ -29,7 +54,11 @@ struct Clinic {
     }
 
     /// A site `code` with `practitionerCount` clinicians (each with a room of their own) and `patientCount` patients.
-    static func create(path: String, code: String = "MTL", practitionerCount: Int = 20, patientCount: Int = 2_000) throws -> Clinic {
+    /// The first `signers` clinicians get a passphrase (theirs to change: `enrol`); the others have none and
+    /// only appear in bookings. `captured` keeps the patients' change capture on (for a change log that
+    /// carries them).
+    static func create(path: String, code: String = "MTL", practitionerCount: Int = 20, patientCount: Int = 2_000,
+                       signers: Int = 0, captured: Bool = false) throws -> Clinic {
         try? FileManager.default.removeItem(atPath: path)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let db = try Database(path: path)
@@ -38,14 +67,19 @@ struct Clinic {
         var roomNames: [String] = [], roomIDs: [String] = []
         var admin: Practitioner?
         var serviceID = ""
+        var token = ""
         try db.write { db in
             let site = try SiteRepository(db).initialise(code: code, name: "Bench \(code)", timeZone: "America/Toronto", admin: "admin",
-                                                         adminName: "Admin", now: now)
-            let session = AuditedSession(db: db, handle: "admin", now: now)
+                                                         adminName: "Admin", adminPassphrase: adminPassphrase, now: now)
+            // Proven once by the passphrase (one scrypt); the login reuses that proof, and every later
+            // session of the benchmark is proven by its token.
+            let session = AuditedSession(db: db, handle: "admin", credentials: .passphrase(adminPassphrase), now: now)
+            token = try session.login(minutes: 600).token
             admin = try StaffRepository(db).find("admin")
             for index in 0..<practitionerCount {
                 let handle = "p\(index)"
-                practitioners.append(try session.addStaff(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, roles: [.clinician]))
+                practitioners.append(try session.addStaff(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, roles: [.clinician],
+                                                          passphrase: index < signers ? firstPassphrase(handle) : nil))
                 for weekday in 1...7 {
                     try session.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute))
                 }
@@ -55,25 +89,27 @@ struct Clinic {
             }
             serviceID = try session.addService(slug: "physio-30", name: "Physio 30", durationMinutes: slotMinutes,
                                                discipline: .physiotherapy, requires: nil).id
-            try bulkPatients(db, siteID: site.id, code: code, count: patientCount)
+            try bulkPatients(db, siteID: site.id, code: code, count: patientCount, captured: captured)
         }
         guard let admin else { throw BenchError("set-up did not create an admin") }
         let patients = try db.query("SELECT id, chart FROM patient ORDER BY chart_seq")
         return Clinic(db: db, zone: try SiteRepository(db).zone(), practitioners: practitioners, admin: admin, roomNames: roomNames,
                       roomIDs: roomIDs, serviceID: serviceID, patientIDs: patients.map { $0.string(0) },
-                      patientCharts: patients.map { $0.string(1) })
+                      patientCharts: patients.map { $0.string(1) }, adminToken: token)
     }
 
-    private static func bulkPatients(_ db: Database, siteID: String, code: String, count: Int) throws {
-        try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+    private static func bulkPatients(_ db: Database, siteID: String, code: String, count: Int, captured: Bool) throws {
+        // Patients that travel in a change log take ids of their own kind, so that they never collide
+        // with the receiving fixture's own patients.
+        if !captured { try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1") }
         for n in 1...count {
             try db.execute("""
                 INSERT INTO patient (id, site_id, chart, chart_seq, first, last, dob, phone, email, search, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, '1980-04-02', NULL, NULL, ?, ?)
-                """, [deterministicID(1, n), siteID, String(format: "%@-%06d", code, n), n, "Pat\(n)", "Ient\(n)",
+                """, [deterministicID(captured ? 8 : 1, n), siteID, String(format: "%@-%06d", code, n), n, "Pat\(n)", "Ient\(n)",
                       "pat\(n) ient\(n)", setupNow])
         }
-        try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+        if !captured { try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1") }
     }
 
     /// The instant of slot `slot` (0-based) on `day`, in the site's zone.
@@ -82,13 +118,13 @@ struct Clinic {
     }
 
     /// Fills the schedule from `firstDay` with `count` non-overlapping appointments (every practitioner, room and
-    /// patient busy at most once per slot), in one transaction without change capture.
+    /// patient busy at most once per slot), in one transaction without change capture (unless `captured`).
     /// Returns the first day left completely free.
     @discardableResult
-    func bulkAppointments(_ count: Int) throws -> CivilDate {
+    func bulkAppointments(_ count: Int, captured: Bool = false) throws -> CivilDate {
         let perDay = practitioners.count * Self.slotsPerDay
         try db.write { db in
-            try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
+            if !captured { try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1") }
             for k in 0..<count {
                 let day = Self.firstDay.adding(days: k / perDay)
                 let slot = (k % perDay) / practitioners.count
@@ -103,7 +139,7 @@ struct Clinic {
                           start + Int64(Self.slotMinutes) * 60_000, start, Self.setupNow, Self.setupNow])
             }
             try db.execute("UPDATE schedule_bound SET value = max(value, ?) WHERE key = 'max_duration_ms'", [Int64(Self.slotMinutes) * 60_000])
-            try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
+            if !captured { try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1") }
         }
         return Self.firstDay.adding(days: (count + perDay - 1) / perDay + 1)
     }

@@ -65,7 +65,7 @@ enum SyncFixtures {
     static func destination(path: String, source: String) throws {
         let clinic = try Clinic.create(path: path, code: "MTL", practitionerCount: 2, patientCount: 2)
         let sourceKeys = try SiteKeys.ensure(try Database(path: source, create: false))
-        _ = try AuditedSession(db: clinic.db, handle: "admin", now: Clinic.setupNow).trust(site: sourceKeys.code, keyLine: sourceKeys.publicLine)
+        _ = try clinic.admin().trust(site: sourceKeys.code, keyLine: sourceKeys.publicLine)
         Report("sync-destination").print()
     }
 }

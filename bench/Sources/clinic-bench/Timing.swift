@@ -10,6 +10,27 @@ enum Timing {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
+    /// CPU seconds this thread spent in `body` (user and system): what a computation costs whatever else
+    /// the shared machine runs meanwhile.
+    static func threadCPU(_ body: () throws -> Void) rethrows -> Double {
+        let start = clock(CLOCK_THREAD_CPUTIME_ID)
+        try body()
+        return clock(CLOCK_THREAD_CPUTIME_ID) - start
+    }
+
+    /// CPU seconds the whole process spent in `body`, every thread (an import reads on a second one).
+    static func processCPU(_ body: () throws -> Void) rethrows -> Double {
+        let start = clock(CLOCK_PROCESS_CPUTIME_ID)
+        try body()
+        return clock(CLOCK_PROCESS_CPUTIME_ID) - start
+    }
+
+    private static func clock(_ id: clockid_t) -> Double {
+        var spec = timespec()
+        clock_gettime(id, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
     /// The median of a non-empty list (the mean of the middle two for an even count).
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()

@@ -13,7 +13,7 @@ func intOption(_ name: String, default value: Int) -> Int { option(name).flatMap
 
 do {
     guard let command = arguments.first, let path = option("db") else {
-        throw BenchError("usage: clinic-bench cold-start-fixture|booking|conflict|slots|capture|fts|sync-source|sync-destination --db PATH [--n N] [--samples N]")
+        throw BenchError("usage: clinic-bench cold-start-fixture|booking|conflict|slots|capture|fts|identity|sync-source|sync-destination --db PATH [--n N] [--samples N] [--rounds N]")
     }
     let n = intOption("n", default: 1_000)
     let samples = intOption("samples", default: 50)
@@ -24,6 +24,7 @@ do {
     case "slots": try SchedulingBenchmarks.slots(path: path, present: n, samples: samples)
     case "capture": try SchedulingBenchmarks.captureOverhead(path: path, count: n, synchronousOff: option("synchronous") == "off")
     case "fts": try NoteBenchmarks.search(path: path, notes: n, samples: samples)
+    case "identity": try IdentityBenchmarks.run(path: path, notes: n, samples: samples, rounds: intOption("rounds", default: 3))
     case "sync-source": try SyncFixtures.source(path: path, changes: n)
     case "sync-destination": try SyncFixtures.destination(path: path, source: option("source") ?? "")
     default: throw BenchError("unknown benchmark \(command)")
