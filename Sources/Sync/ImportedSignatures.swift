@@ -23,6 +23,9 @@ public enum ImportedSignatures {
                 guard values["status"]?.stringValue == "signed" else { return }
                 guard try note(row.string(1), values, keys: keys) else { throw refusal }
                 checked += 1
+                if values["signed_content"]?.stringValue.flatMap(ClinicalSignatures.split) == nil {
+                    try ClinicalSignatures.allowHashOnly(db, kind: "note", id: row.string(1))
+                }
             case "amendment_signature":
                 guard try amendmentSignature(values, keys: keys) else { throw refusal }
             default:
@@ -31,10 +34,36 @@ public enum ImportedSignatures {
                 }
             }
         }
-        for amendment in amendmentsToCheck where try keys.hadKey(staffID: amendment.author, at: amendment.at) {
-            guard try db.first("SELECT 1 FROM amendment_signature WHERE amendment_id = ?", [amendment.id]) != nil else { throw refusal }
+        for amendment in amendmentsToCheck where try db.first("SELECT 1 FROM amendment_signature WHERE amendment_id = ?", [amendment.id]) == nil {
+            guard try !keys.hadKey(staffID: amendment.author, at: amendment.at) else { throw refusal }
+            try ClinicalSignatures.allowHashOnly(db, kind: "amendment", id: amendment.id)
+        }
+        try db.forEach("SELECT DISTINCT row_id FROM change WHERE seq > ? AND tbl = 'staff_key'", [seq]) { row in
+            try checkKey(db, rowID: row.string(0))
         }
         return checked
+    }
+
+    static var keyRefusal: ClinicError {
+        ClinicError(.badInput, "bad-note-signature", "change log refused: it changes, removes or un-retires a clinician's signing key, or "
+                    + "brings one made by a site other than its own; nothing was imported")
+    }
+
+    /// A clinician's public key row, by every change of it this site holds: made once, by its own site,
+    /// under the id of its key; never deleted; a retirement never undone.
+    private static func checkKey(_ db: Database, rowID: String) throws {
+        let groups = try db.query("SELECT DISTINCT grp FROM change WHERE tbl = 'staff_key' AND row_id = ?", [rowID]).map { $0.string(0) }
+        guard groups.allSatisfy({ $0 == "details" || $0 == "retired" }) else { throw keyRefusal }
+        let details = try db.query("SELECT DISTINCT vals, origin FROM change WHERE tbl = 'staff_key' AND row_id = ? AND grp = 'details'", [rowID])
+        guard let row = try db.first("SELECT site_code, key_id, public_key, retired_at FROM staff_key WHERE id = ?", [rowID]) else {
+            throw keyRefusal
+        }
+        guard Set(details.map { $0.string(0) }).count <= 1, details.allSatisfy({ $0.string(1) == row.string(0) }),
+              ClinicianKeys.keyID(publicKey: row.string(2)) == row.string(1) else { throw keyRefusal }
+        let everRetired = try db.first("""
+            SELECT 1 FROM change WHERE tbl = 'staff_key' AND row_id = ? AND grp = 'retired' AND json_extract(vals, '$.retired_at') IS NOT NULL
+            """, [rowID]) != nil
+        if everRetired, row.optionalInt(3) == nil { throw keyRefusal }
     }
 
     static var refusal: ClinicError {

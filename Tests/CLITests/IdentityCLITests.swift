@@ -105,6 +105,23 @@ struct IdentityCLITests {
         #expect(!(audit.description.contains("not the passphrase")))
     }
 
+    @Test("wrong passphrases tried by many processes at once are still at most 5 before the lock")
+    func concurrentGuesses() throws {
+        let clinic = ClinicProcess()
+        try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
+        let started = try (0..<12).map { index in
+            try clinic.start(["whoami", "--json"], environment: ["CLINIC_PASSPHRASE": "guess number \(index)"])
+        }
+        var codes: [String] = []
+        for (process, _, errors) in started {
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            codes.append(["bad-passphrase", "locked-out"].first { text.contains("\"\($0)\"") } ?? text)
+        }
+        #expect(codes.filter { $0 == "bad-passphrase" }.count == 5, "\(codes)")
+        #expect(codes.filter { $0 == "locked-out" }.count == 7, "\(codes)")
+    }
+
     @Test("init requires --admin and a passphrase of at least 8 characters; a passphrase file's first line is used")
     func initRequiresAdmin() throws {
         let clinic = ClinicProcess()
@@ -136,6 +153,11 @@ struct IdentityCLITests {
         defer { chown(clinic.database, 0, 0) }
         let refused = try clinic.run(["recover-admin", "admin", "--passphrase-file", file, "--json"])
         #expect(refused.status == 1 && refused.errorCode == "forbidden")
+        // A link to the file is the current user's own, the file still is not.
+        let link = folder.appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: clinic.database)
+        let linked = try clinic.run(["recover-admin", "admin", "--db", link, "--passphrase-file", file, "--json"])
+        #expect(linked.status == 1 && linked.errorCode == "forbidden", "\(linked.stderr)")
     }
 
     @Test("note sign uses the clinician's own key: note show says who, when, which key, verified; a changed note is a bad signature")

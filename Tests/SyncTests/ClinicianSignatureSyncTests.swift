@@ -70,14 +70,55 @@ struct ClinicianSignatureSyncTests {
         #expect(try fixture.note(at: 1).signature?.verified == true)
     }
 
+    @Test("after a key has arrived, a later log that swaps its public key, un-retires it or deletes it is refused and changes nothing")
+    func keyTampering() throws {
+        let fixture = try SignedNoteFixture(siteCount: 2, receivers: [])
+        let network = fixture.network
+        let signer = network.sites[0], receiver = network.sites[1]
+        let top = try #require(try signer.first("SELECT MAX(hlc) FROM change")?.int(0))
+        let genuine = try ForgedLog.bytes(from: signer, recipient: network.codes[1], lines: try Self.lines(of: signer), vector: [network.codes[0]: top])
+        try ForgedLog.importing(genuine, at: receiver, folder: network.folder)
+        #expect(try fixture.note(at: 1).signature?.verified == true)
+        let key = try #require(try receiver.first("SELECT id, staff_id, site_code, key_id, public_key, created_at FROM staff_key"))
+        let attacker = ClinicianPrivateKey.generate()
+        func later(_ group: String, _ values: [String: JSONValue]) -> [UInt8] {
+            Array(Change(origin: network.codes[0], hlc: HLC(rawValue: top + 1_000), table: "staff_key", rowID: key.string(0), group: group,
+                         values: values, previous: nil).line.utf8)
+        }
+        let details: [String: JSONValue] = ["staff_id": .string(key.string(1)), "site_code": .string(key.string(2)), "key_id": .string(key.string(3)),
+                                            "public_key": .string(attacker.publicKey), "created_at": .integer(key.int(5))]
+        var forged = details
+        forged["key_id"] = .string(attacker.keyID)
+        try receiver.execute("UPDATE sync_state SET applying = 1")
+        try receiver.execute("UPDATE staff_key SET retired_at = ?", [top])
+        try receiver.execute("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals) VALUES ('x', ?, ?, 'staff_key', ?, 'retired', ?)",
+                             [network.codes[0], top + 1, key.string(0), JSONValue.object(["retired_at": .integer(top)]).canonical])
+        try receiver.execute("UPDATE sync_state SET applying = 0")
+        let before = try Digest.compute(receiver)
+        for (label, line) in [("same id, another public key", later("details", details)), ("another key, another id", later("details", forged)),
+                              ("retirement undone", later("retired", ["retired_at": .null]))] {
+            let bytes = try ForgedLog.bytes(from: signer, recipient: network.codes[1], lines: [line], vector: [network.codes[0]: top + 1_000])
+            #expect(throws: ImportedSignatures.keyRefusal, "\(label)") { try ForgedLog.importing(bytes, at: receiver, folder: network.folder) }
+            #expect(try Digest.compute(receiver) == before, "\(label): nothing applied")
+        }
+        // A key row whose public key does not hash to its id verifies nothing, whoever wrote it.
+        try receiver.execute("UPDATE sync_state SET applying = 1")
+        try receiver.execute("UPDATE staff_key SET public_key = ?, retired_at = NULL", [attacker.publicKey])
+        try receiver.execute("UPDATE sync_state SET applying = 0")
+        #expect(try fixture.note(at: 1).signature?.verified == false)
+    }
+
     @Test("a note signed before clinician keys shows as hash-only, still checked by its SHA-256")
     func hashOnly() throws {
         let fixture = try SignedNoteFixture(siteCount: 1, receivers: [])
         let db = fixture.network.sites[0]
         let note = try fixture.note(at: 0)
-        // As the previous release stored it: the snapshot without the clinician's signature.
+        // The snapshot without the clinician's signature, as the previous release stored it: a downgrade,
+        // unless the note is one the upgrade listed as signed before clinician keys.
         try db.execute("UPDATE sync_state SET applying = 1")
         try db.execute("UPDATE note SET signed_content = ? WHERE id = ?", [note.signedSnapshot.canonical, note.id])
+        #expect(try fixture.note(at: 0).signature?.verified == false, "stripping a signature is not a hash-only signature")
+        try db.execute("INSERT INTO hash_only_signature (kind, id) VALUES ('note', ?)", [note.id])
         #expect(try fixture.note(at: 0).signature == SignatureCheck(signerID: note.signedBy ?? "", keyID: nil, signedAt: note.signedAt ?? 0,
                                                                    method: .hashOnly, verified: true))
         try db.execute("UPDATE note SET plan = 'changed' WHERE id = ?", [note.id])

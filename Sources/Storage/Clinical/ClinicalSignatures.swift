@@ -50,10 +50,22 @@ public enum ClinicalSignatures {
         return (JSONValue.object(members).canonical, members, signature)
     }
 
+    /// True when a bare SHA-256 may sign this note or amendment: it was signed before clinician keys
+    /// (listed at the upgrade, or by the import that brought it from a signer who had no key then).
+    static func hashOnlyAllowed(_ db: Database, kind: String, id: String) throws -> Bool {
+        try db.first("SELECT 1 FROM hash_only_signature WHERE kind = ? AND id = ?", [kind, id]) != nil
+    }
+
+    /// Lists a note or amendment that an import brought signed by its SHA-256 alone, from a signer who had no key then.
+    package static func allowHashOnly(_ db: Database, kind: String, id: String) throws {
+        try db.execute("INSERT OR IGNORE INTO hash_only_signature (kind, id) VALUES (?, ?)", [kind, id])
+    }
+
     /// True when `signature` is the signature of `document` by a key of `signerID` valid at `signedAt`.
     public static func verifies(document: String, signature: String, keyID: String, signerID: String, signedAt: Int64,
                                 keys: SigningKeys) throws -> Bool {
-        guard let key = try keys.publicKey(keyID), key.staffID == signerID, key.isValid(at: signedAt) else { return false }
+        guard let key = try keys.publicKey(keyID), key.staffID == signerID, key.isValid(at: signedAt),
+              ClinicianKeys.keyID(publicKey: key.publicKey) == keyID else { return false }
         return ClinicianKeys.verify(signature: signature, document: ClinicianKeys.message(signing: document), publicKey: key.publicKey)
     }
 
@@ -62,7 +74,8 @@ public enum ClinicalSignatures {
     static func check(_ db: Database, note: NoteRecord, signedContent: String?) throws -> SignatureCheck? {
         guard note.status == .signed, let signerID = note.signedBy, let signedAt = note.signedAt else { return nil }
         guard let signedContent, let stored = split(signedContent) else {
-            return SignatureCheck(signerID: signerID, keyID: nil, signedAt: signedAt, method: .hashOnly, verified: note.hashVerified)
+            let allowed = try hashOnlyAllowed(db, kind: "note", id: note.id)
+            return SignatureCheck(signerID: signerID, keyID: nil, signedAt: signedAt, method: .hashOnly, verified: note.hashVerified && allowed)
         }
         let keyID = stored.members["key"]?.stringValue ?? ""
         let signer = stored.members["signer"]?.stringValue ?? ""
@@ -88,8 +101,9 @@ public enum ClinicalSignatures {
         guard let row = try db.first("""
             SELECT signer_id, key_id, signed_at, document, signature FROM amendment_signature WHERE amendment_id = ? ORDER BY id LIMIT 1
             """, [amendment.id]) else {
+            let allowed = try hashOnlyAllowed(db, kind: "amendment", id: amendment.id)
             return SignatureCheck(signerID: amendment.authorID, keyID: nil, signedAt: amendment.at, method: .hashOnly,
-                                  verified: amendment.verifies(noteID: noteID))
+                                  verified: amendment.verifies(noteID: noteID) && allowed)
         }
         let signerID = row.string(0), keyID = row.string(1), signedAt = row.int(2), stored = row.string(3)
         let expected = document(of: amendment, noteID: noteID, signer: amendment.authorHandle, keyID: keyID)

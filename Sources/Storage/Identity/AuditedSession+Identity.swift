@@ -133,8 +133,10 @@ public enum AdminRecovery {
 
 /// Who owns a file, by the operating system's account.
 enum FileOwnership {
+    /// `stat` follows links: the owner of the database file itself, not of a link to it that anyone could make.
     static func isOwnedByCurrentUser(_ path: String) -> Bool {
-        guard let owner = (try? FileManager.default.attributesOfItem(atPath: path))?[.ownerAccountID] as? NSNumber else { return false }
-        return owner.uint32Value == getuid()
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return info.st_uid == getuid()
     }
 }

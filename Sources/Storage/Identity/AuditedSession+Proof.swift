@@ -110,14 +110,24 @@ extension AuditedSession {
             throw ClinicError.refused("login-required", "'\(actor.handle)' has no passphrase in this database yet: an admin sets one with "
                                       + "'clinic staff reset-passphrase \(actor.handle)' (for an admin, the database file's owner may use 'clinic recover-admin')")
         }
-        if let until = LockOut.lockedUntil(failures: try store.failures(handle: actor.handle, now: now), now: now) {
-            let minutes = max(1, (until - now + 59_999) / 60_000)
-            throw ClinicError.refused("locked-out", "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(minutes) min")
+        // The check and the attempt are one write: concurrent processes see each other's attempts, so no
+        // more than the allowed number of guesses is ever derived. The attempt counts as wrong until the
+        // derivation proves it right (a process killed meanwhile leaves a wrong one).
+        let attempt: Int64 = try db.write { db in
+            let store = PassphraseStore(db)
+            if let until = LockOut.lockedUntil(failures: try store.failures(handle: actor.handle, now: now), now: now) {
+                let minutes = max(1, (until - now + 59_999) / 60_000)
+                return -minutes
+            }
+            return try store.reserveAttempt(handle: actor.handle, now: now)
+        }
+        if attempt < 0 {
+            throw ClinicError.refused("locked-out", "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(-attempt) min")
         }
         let secrets = try PassphraseKDF.derive(passphrase, salt: stored.hash.salt, parameters: stored.hash.parameters)
         let right = PassphraseKDF.matches(secrets, stored.hash)
         try db.write { db in
-            try PassphraseStore(db).recordAttempt(handle: actor.handle, succeeded: right, now: now)
+            if right { try PassphraseStore(db).confirmAttempt(attempt) }
             if !right {
                 try AuditLog(db).append(at: now, actor: actor.handle, action: Action.authenticate.rawValue, entity: "staff", entityID: actor.id,
                                         patientID: nil, outcome: "bad-passphrase")

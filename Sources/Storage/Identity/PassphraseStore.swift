@@ -49,8 +49,14 @@ public struct PassphraseStore {
                             [handle, since, lastSuccess]).map { $0.int(0) }
     }
 
-    /// Records one attempt, right or wrong (attempts refused while locked out are not recorded here).
-    func recordAttempt(handle: String, succeeded: Bool, now: Int64) throws {
-        try db.execute("INSERT INTO passphrase_attempt (handle, at, ok) VALUES (?, ?, ?)", [handle, now, succeeded ? 1 : 0])
+    /// Records an attempt as wrong before its passphrase is derived; returns its number for `confirmAttempt`
+    /// (attempts refused while locked out are not recorded here).
+    func reserveAttempt(handle: String, now: Int64) throws -> Int64 {
+        try db.first("INSERT INTO passphrase_attempt (handle, at, ok) VALUES (?, ?, 0) RETURNING seq", [handle, now])?.int(0) ?? 0
+    }
+
+    /// Marks a reserved attempt right.
+    func confirmAttempt(_ seq: Int64) throws {
+        try db.execute("UPDATE passphrase_attempt SET ok = 1 WHERE seq = ?", [seq])
     }
 }

@@ -75,6 +75,15 @@ extension Schema {
         CREATE TRIGGER amendment_signature_no_delete BEFORE DELETE ON amendment_signature
         BEGIN SELECT RAISE(ABORT, 'note-signed: a signature is never removed'); END;
         UPDATE local_setting SET database_id = lower(hex(randomblob(16))) WHERE database_id IS NULL;
+        -- Notes and amendments signed before clinician keys (at this upgrade, or in a log from a site that had
+        -- none): the only ones a bare SHA-256 may sign. Any other without a signature is a downgrade.
+        CREATE TABLE IF NOT EXISTS hash_only_signature (
+            kind TEXT NOT NULL CHECK (kind IN ('note', 'amendment')),
+            id TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO hash_only_signature (kind, id) SELECT 'note', id FROM note WHERE status = 'signed';
+        INSERT OR IGNORE INTO hash_only_signature (kind, id) SELECT 'amendment', id FROM amendment;
 
         """
         for name in ["staff_key", "amendment_signature"] {
