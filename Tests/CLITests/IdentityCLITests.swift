@@ -122,6 +122,26 @@ struct IdentityCLITests {
         #expect(codes.filter { $0 == "locked-out" }.count == 7, "\(codes)")
     }
 
+    @Test("--passphrase-file reads a pipe (bash's <(…)) as it reads a file")
+    func passphraseFromPipe() throws {
+        let clinic = ClinicProcess()
+        try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
+        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", #"exec "$0" login --db "$1" --as admin --json --passphrase-file <(printf '%s\n' "$2")"#,
+                             ClinicProcess.executable.path, clinic.database, TestIdentity.passphrase]
+        process.environment = ["XDG_STATE_HOME": folder.appendingPathComponent("state").path, "CLINIC_NOW": clinic.now, "PATH": "/usr/bin:/bin"]
+        process.standardInput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+    }
+
     @Test("init requires --admin and a passphrase of at least 8 characters; a passphrase file's first line is used")
     func initRequiresAdmin() throws {
         let clinic = ClinicProcess()

@@ -103,11 +103,27 @@ public enum PassphrasePolicy {
     public static let minimumLength = 8
     public static let maximumLength = 1024
 
-    /// Refuses (64 `weak-passphrase`) a passphrase too short, too long or holding control characters;
-    /// the message never repeats it.
-    public static func validate(_ passphrase: String) throws {
-        guard passphrase.count >= minimumLength else {
-            throw ClinicError.usage("weak-passphrase", "a passphrase needs at least \(minimumLength) characters")
+    /// The passphrases tried first by anyone guessing (lower-cased), refused whatever their length.
+    static let common: Set<String> = [
+        "password", "password1", "password12", "password123", "passw0rd", "p@ssw0rd", "p@ssword", "12345678", "123456789", "1234567890",
+        "87654321", "qwertyui", "qwertyuiop", "qwerty123", "azertyuiop", "iloveyou", "sunshine", "princess", "football", "baseball",
+        "welcome1", "letmein1", "trustno1", "abcdefgh", "abcd1234", "1q2w3e4r", "11111111", "motdepasse", "changeme", "clinic123",
+        "administrator", "superuser", "secret123",
+    ]
+
+    /// Refuses (64 `weak-passphrase`) a passphrase too short (spaces not counted), too long, holding
+    /// control characters, of fewer than 4 different characters, among the commonest ones, or holding
+    /// the member's own handle; the message never repeats it.
+    public static func validate(_ passphrase: String, handle: String? = nil) throws {
+        guard passphrase.count(where: { !$0.isWhitespace }) >= minimumLength else {
+            throw ClinicError.usage("weak-passphrase", "a passphrase needs at least \(minimumLength) characters besides spaces")
+        }
+        let folded = passphrase.lowercased()
+        guard Set(folded).count >= 4, !common.contains(folded.trimmingCharacters(in: .whitespaces)) else {
+            throw ClinicError.usage("weak-passphrase", "that passphrase is among the first anyone would try: choose a longer, less common one")
+        }
+        if let handle, handle.count >= 3, folded.contains(handle.lowercased()) {
+            throw ClinicError.usage("weak-passphrase", "a passphrase may not hold the member's own handle")
         }
         guard passphrase.utf8.count <= maximumLength else {
             throw ClinicError.usage("weak-passphrase", "a passphrase may hold at most \(maximumLength) bytes")

@@ -6,7 +6,7 @@ extension AuditedSession {
     /// Adds a staff member with one or several roles.
     /// The member's first passphrase, when given, is one they must change before doing anything else.
     public func addStaff(handle: String, name: String, discipline: Discipline?, roles: Set<StaffRole>, passphrase: String? = nil) throws -> Practitioner {
-        if let passphrase { try PassphrasePolicy.validate(passphrase) }
+        if let passphrase { try PassphrasePolicy.validate(passphrase, handle: handle) }
         return try run(.staffAdd, entity: "staff") { db, _, subject in
             let staff = try StaffRepository(db).add(handle: handle, name: name, discipline: discipline, roles: roles, now: now)
             subject.entityID = staff.id

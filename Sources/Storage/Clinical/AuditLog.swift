@@ -211,10 +211,10 @@ public struct AuditedSession {
     /// The outcome written for an act that was carried out.
     public static let done = "done"
 
-    /// Appends one entry in its own transaction; the actor is the handle given when it is a well-formed
-    /// handle (an arbitrary string typed after `--as` could be anything, even a patient's name).
+    /// Appends one entry in its own transaction; the actor is the handle given when it is a member's
+    /// (anything else typed after `--as` could be a passphrase or a patient's name: `?`), `-` for none.
     func audit(_ action: Action, entity: String, subject: Subject, outcome: String) throws {
-        let who = state.actor?.handle ?? handle.flatMap { (try? Practitioner.validate(handle: $0)) != nil ? $0 : nil } ?? (handle == nil ? "-" : "?")
+        let who = try state.actor?.handle ?? handle.map { try StaffRepository(db).find($0) != nil ? $0 : "?" } ?? "-"
         try db.write { db in
             try recordAuthentication(db)
             try AuditLog(db).append(at: now, actor: who, action: action.rawValue, entity: entity, entityID: subject.entityID,

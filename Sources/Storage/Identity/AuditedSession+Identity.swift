@@ -42,9 +42,10 @@ extension AuditedSession {
     /// Changes one's own passphrase, proven by the current one: a clinician's private keys are sealed
     /// again under the new one; after a passphrase set by someone else, a new key pair is made.
     public func changePassphrase(to new: String) throws {
-        try PassphrasePolicy.validate(new)
+        try PassphrasePolicy.validate(new, handle: handle)
         try run(.passphraseChange, entity: "staff") { db, actor, subject in
             subject.entityID = actor.id
+            try PassphrasePolicy.validate(new, handle: actor.handle)
             guard let old = state.secrets, let oldText = state.passphrase else {
                 throw ClinicError.refused("login-required", "changing a passphrase needs the current one")
             }
@@ -66,7 +67,7 @@ extension AuditedSession {
     /// An admin sets another member's passphrase (one they must change), ends their sessions and
     /// retires their signing key here from now.
     public func resetPassphrase(handle target: String, to passphrase: String) throws {
-        try PassphrasePolicy.validate(passphrase)
+        try PassphrasePolicy.validate(passphrase, handle: target)
         try run(.staffResetPassphrase, entity: "staff") { db, actor, subject in
             let staff = try StaffRepository(db).require(target)
             subject.entityID = staff.id
@@ -106,7 +107,7 @@ public enum AdminRecovery {
     /// key here. Only the operating-system owner of the database file may (`forbidden` for anyone
     /// else): they could edit the file anyway. Audited with no staff actor.
     public static func recover(_ db: Database, handle: String, passphrase: String, now: Int64) throws {
-        try PassphrasePolicy.validate(passphrase)
+        try PassphrasePolicy.validate(passphrase, handle: handle)
         do {
             guard FileOwnership.isOwnedByCurrentUser(db.path) else {
                 throw ClinicError.refused("forbidden", "only the operating-system owner of the database file may recover an admin")

@@ -25,7 +25,7 @@ public struct SiteRepository {
     /// passphrase is their own (the person setting up the site chooses it).
     public func initialise(code: String, name: String, timeZone: String, admin: String, adminName: String, adminPassphrase: String,
                            testClock: Bool = false, now: Int64) throws -> Site {
-        try PassphrasePolicy.validate(adminPassphrase)
+        try PassphrasePolicy.validate(adminPassphrase, handle: admin)
         return try db.write { db in
             let site = try SiteRepository(db).createLocal(code: code, name: name, timeZone: timeZone, now: now)
             let staff = try StaffRepository(db).add(handle: admin, name: adminName, discipline: nil, roles: [.admin], now: now)

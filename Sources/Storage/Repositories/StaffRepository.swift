@@ -60,9 +60,11 @@ public struct StaffRepository {
 
     /// The acting member behind a handle: an unknown or deactivated handle may do nothing (`forbidden`).
     public func actor(_ handle: String) throws -> Actor {
-        guard let staff = try find(handle), staff.active else {
-            // Only a well-formed handle is named: whatever else was typed after --as could be anything, a name included.
-            let named = (try? Practitioner.validate(handle: handle)) != nil ? "'\(handle)'" : "the handle given"
+        let found = try find(handle)
+        guard let staff = found, staff.active else {
+            // Only a member's handle is named: whatever else was typed after --as could be anything, a passphrase
+            // or a patient's name included.
+            let named = found != nil ? "'\(handle)'" : "the handle given"
             throw ClinicError.refused("forbidden", "\(named) is not an active staff member of this clinic")
         }
         return Actor(staff)

@@ -36,7 +36,7 @@ struct Initialise: ParsableCommand {
         try Site.validate(code: siteCode, name: siteName, timeZone: timezone)
         try Practitioner.validate(handle: admin)
         let passphrase = try PassphraseInput.requireNew(file: passphraseFile, what: admin, environmentAllowed: true)
-        try PassphrasePolicy.validate(passphrase)
+        try PassphrasePolicy.validate(passphrase, handle: admin)
         let session = try global.open(create: true, makingTestClock: testClock)
         let site = try SiteRepository(session.db).initialise(code: siteCode, name: siteName, timeZone: timezone, admin: admin,
                                                             adminName: adminName, adminPassphrase: passphrase, testClock: testClock,

@@ -48,9 +48,12 @@ enum PassphraseInput {
 
     /// The first line of a file, without its line ending; the file's content is never repeated in an error.
     static func firstLine(of path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // A pipe (`<(…)`, /dev/stdin) as well as a file: read to the end, at most 64 KiB.
+        guard let handle = FileHandle(forReadingAtPath: path),
+              let data = try? handle.read(upToCount: 65_536) ?? Data() else {
             throw ClinicError(.io, "unreadable", "cannot read the passphrase file")
         }
+        try? handle.close()
         let text = String(decoding: data, as: UTF8.self)
         let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let passphrase = line.hasSuffix("\r") ? String(line.dropLast()) : line

@@ -20,9 +20,9 @@ struct Clinic {
     let adminToken: String
 
     /// The admin's passphrase in every benchmark database (`bench/run` logs in with it too).
-    static let adminPassphrase = "bench-admin-passphrase"
+    static let adminPassphrase = "bench-site-passphrase"
     /// What each clinician enrolled with `signers` is given by the admin, and then chooses.
-    static func firstPassphrase(_ handle: String) -> String { "first-\(handle)-passphrase" }
+    static func firstPassphrase(_ handle: String) -> String { "bench-first-passphrase" }
     static let clinicianPassphrase = "bench-clinician-passphrase"
 
     /// Proves the admin by the set-up session, never by the passphrase (no scrypt).
