@@ -170,18 +170,7 @@ enum IdentityBenchmarks {
                 return NoteBenchmarks.vocabulary[Int((seed >> 33) % UInt64(NoteBenchmarks.vocabulary.count))]
             }.joined(separator: " ")
         }
-        try clinic.db.write { db in
-            var k = 0
-            try db.forEach("SELECT id, patient_id, staff_id, start_ms FROM appointment ORDER BY start_ms, staff_id") { row in
-                try db.execute("""
-                    INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, subjective, objective, assessment, plan,
-                                      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [Clinic.deterministicID(7, k), row.string(0), row.string(1), row.string(2),
-                          clinic.zone.local(row.int(3)).date.description, sentence(25), sentence(20), sentence(12), sentence(15),
-                          Clinic.setupNow, Clinic.setupNow])
-                k += 1
-            }
-        }
+        try clinic.draftNotes(kind: 7, captured: true, sentence: sentence)
     }
 
     /// Note ids by author, oldest appointment first.

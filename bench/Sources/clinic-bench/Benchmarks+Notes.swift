@@ -24,20 +24,7 @@ enum NoteBenchmarks {
             return vocabulary[min(vocabulary.count - 1, Int(r * r * Double(vocabulary.count)))]
         }
         func sentence(_ count: Int) -> String { (0..<count).map { _ in word() }.joined(separator: " ") }
-        try clinic.db.write { db in
-            try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1")
-            var k = 0
-            try db.forEach("SELECT id, patient_id, staff_id, start_ms FROM appointment ORDER BY start_ms LIMIT ?", [notes]) { row in
-                try db.execute("""
-                    INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, subjective, objective, assessment, plan,
-                                      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [Clinic.deterministicID(4, k), row.string(0), row.string(1), row.string(2),
-                          clinic.zone.local(row.int(3)).date.description, sentence(25), sentence(20), sentence(12), sentence(15),
-                          Clinic.setupNow, Clinic.setupNow])
-                k += 1
-            }
-            try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1")
-        }
+        try clinic.draftNotes(kind: 4, limit: notes, captured: false, sentence: sentence)
         let practitioner = clinic.practitioners[0]
         // The searching clinician chooses their passphrase and logs in once; every search is then a new
         // session proven by that login, as `clinic notes search` on a logged-in workstation is.

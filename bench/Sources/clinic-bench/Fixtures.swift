@@ -117,6 +117,25 @@ struct Clinic {
         zone.instant(LocalDateTime(date: day, minuteOfDay: Self.openMinute + slot * Self.slotMinutes)) ?? zone.startOfDay(day)
     }
 
+    /// A draft note for each appointment, oldest first (at most `limit`), its SOAP sections from
+    /// `sentence(words)`, ids of kind `kind`; change capture on only when `captured`.
+    func draftNotes(kind: Int, limit: Int = Int.max, captured: Bool, sentence: (Int) -> String) throws {
+        try db.write { db in
+            if !captured { try db.execute("UPDATE sync_state SET applying = 1 WHERE id = 1") }
+            var k = 0
+            try db.forEach("SELECT id, patient_id, staff_id, start_ms FROM appointment ORDER BY start_ms, staff_id LIMIT ?", [limit]) { row in
+                try db.execute("""
+                    INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, subjective, objective, assessment, plan,
+                                      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, [Self.deterministicID(kind, k), row.string(0), row.string(1), row.string(2),
+                          zone.local(row.int(3)).date.description, sentence(25), sentence(20), sentence(12), sentence(15),
+                          Self.setupNow, Self.setupNow])
+                k += 1
+            }
+            if !captured { try db.execute("UPDATE sync_state SET applying = 0 WHERE id = 1") }
+        }
+    }
+
     /// Fills the schedule from `firstDay` with `count` non-overlapping appointments (every practitioner, room and
     /// patient busy at most once per slot), in one transaction without change capture (unless `captured`).
     /// Returns the first day left completely free.
