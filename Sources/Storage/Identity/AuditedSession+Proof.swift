@@ -113,16 +113,13 @@ extension AuditedSession {
         // The check and the attempt are one write: concurrent processes see each other's attempts, so no
         // more than the allowed number of guesses is ever derived. The attempt counts as wrong until the
         // derivation proves it right (a process killed meanwhile leaves a wrong one).
-        let attempt: Int64 = try db.write { db in
+        let attempt = try db.write { db in
             let store = PassphraseStore(db)
             if let until = LockOut.lockedUntil(failures: try store.failures(handle: actor.handle, now: now), now: now) {
                 let minutes = max(1, (until - now + 59_999) / 60_000)
-                return -minutes
+                throw ClinicError.refused("locked-out", "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(minutes) min")
             }
             return try store.reserveAttempt(handle: actor.handle, now: now)
-        }
-        if attempt < 0 {
-            throw ClinicError.refused("locked-out", "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(-attempt) min")
         }
         let secrets = try PassphraseKDF.derive(passphrase, salt: stored.hash.salt, parameters: stored.hash.parameters)
         let right = PassphraseKDF.matches(secrets, stored.hash)
