@@ -33,7 +33,7 @@ public final class Database {
         let exists = path == ":memory:" || FileManager.default.fileExists(atPath: path)
         if !exists {
             guard create else {
-                throw StorageError(code: "not-initialised", resultCode: 0,
+                throw StorageError(.notInitialised, resultCode: 0,
                                    message: "no clinic database at this path; run 'clinic init' or 'clinic demo' first")
             }
             try Database.createPrivateFile(at: path)
@@ -82,7 +82,7 @@ public final class Database {
         }
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         if fd < 0, errno != EEXIST {
-            throw StorageError(code: "unreadable", resultCode: 0, message: "cannot create the database file (errno \(errno))")
+            throw StorageError(.unwritable, resultCode: 0, message: "cannot create the database file (errno \(errno))")
         }
         if fd >= 0 { close(fd) }
     }
@@ -243,7 +243,7 @@ final class Statement {
     func bind(_ arguments: [SQLBindable]) throws {
         let expected = Int(sqlite3_bind_parameter_count(pointer))
         guard expected == arguments.count else {
-            throw StorageError(code: "sqlite", resultCode: SQLITE_RANGE,
+            throw StorageError(.sqlite, resultCode: SQLITE_RANGE,
                                message: "statement expects \(expected) arguments, got \(arguments.count)")
         }
         for (offset, argument) in arguments.enumerated() {

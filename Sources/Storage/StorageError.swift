@@ -3,14 +3,14 @@ import Models
 
 /// A database failure: the SQLite result code and a stable code string, never bound values.
 public struct StorageError: Error, Sendable, CustomStringConvertible {
-    /// Stable code the CLI prints: `locked`, `corrupt`, `unreadable`, `schema-too-new`, `constraint`, `sqlite`.
-    public let code: String
+    /// The catalogued code: `locked`, `corrupt`, `unreadable`, `unwritable`, `schema-too-new`, `constraint`, `sqlite`.
+    public let code: ErrorCode
     /// The SQLite extended result code, or 0 when the failure is ours.
     public let resultCode: Int32
     /// What failed, safe to show: SQLite's own text describes the statement, not the values bound to it.
     public let message: String
 
-    public init(code: String, resultCode: Int32, message: String) {
+    public init(_ code: ErrorCode, resultCode: Int32, message: String) {
         self.code = code
         self.resultCode = resultCode
         self.message = message
@@ -22,22 +22,33 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         let detail = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(resultCode))
         switch primary {
         case SQLITE_BUSY, SQLITE_LOCKED:
-            code = "locked"
+            code = .locked
             message = "the database stayed locked by another clinic process; try again"
         case SQLITE_CORRUPT, SQLITE_NOTADB:
-            code = "corrupt"
+            code = .corrupt
             message = "the database file is damaged or not a clinic database"
-        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL:
-            code = "unreadable"
-            message = "cannot open or write the database file (\(String(cString: sqlite3_errstr(resultCode))))"
+        case SQLITE_CANTOPEN, SQLITE_PERM:
+            code = .unreadable
+            message = "cannot open the database file (\(String(cString: sqlite3_errstr(resultCode))))"
+        case SQLITE_IOERR where resultCode == StorageError.ioReadFailure || resultCode == StorageError.ioShortRead:
+            code = .unreadable
+            message = "cannot read the database file (\(String(cString: sqlite3_errstr(resultCode))))"
+        case SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL:
+            code = .unwritable
+            message = "cannot write the database file (\(String(cString: sqlite3_errstr(resultCode))))"
         case SQLITE_CONSTRAINT:
-            code = "constraint"
+            code = .constraint
             message = "a database constraint refused the change (\(StorageError.constraintKind(detail)))"
         default:
-            code = "sqlite"
+            code = .sqlite
             message = "database error \(resultCode): \(String(cString: sqlite3_errstr(resultCode)))"
         }
     }
+
+    /// SQLite's extended codes for a failed read (sqlite3.h's `SQLITE_IOERR_READ` and
+    /// `SQLITE_IOERR_SHORT_READ`, macros Swift does not import).
+    static let ioReadFailure = SQLITE_IOERR | (1 << 8)
+    static let ioShortRead = SQLITE_IOERR | (2 << 8)
 
     public var description: String { "\(code): \(message)" }
 

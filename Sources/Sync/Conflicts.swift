@@ -292,11 +292,11 @@ public struct ConflictBook {
             let all = try ConflictBook(db).list(includeResolved: true)
             let matches = all.filter { $0.id == text || $0.id.hasPrefix(text.lowercased()) }
             guard text.count >= 8, matches.count == 1, let entry = matches.first else {
-                throw matches.count > 1 ? ClinicError.refused("ambiguous", "more than one conflict starts with \(text)")
+                throw matches.count > 1 ? ClinicError(.ambiguous, "more than one conflict starts with \(text)")
                                         : ClinicError.notFound("conflict \(text)")
             }
-            guard entry.resolution == nil else { throw ClinicError.refused("duplicate", "this conflict is already resolved") }
-            guard keep == "A" || keep == "B" else { throw ClinicError.usage("invalid-side", "--keep must be A or B") }
+            guard entry.resolution == nil else { throw ClinicError(.duplicate, "this conflict is already resolved") }
+            guard keep == "A" || keep == "B" else { throw ClinicError(.invalidSide, "\(.conflictSide) must be A or B") }
             let kept = keep == "A" ? entry.a : entry.b
             let dropped = keep == "A" ? entry.b : entry.a
             switch entry.kind {

@@ -21,14 +21,14 @@ public struct Exporter {
     package func export(to target: ExportTarget, recipient: String?, full: Bool, plaintext: Bool = false) throws -> Summary {
         let local = try SiteRepository(db).local()
         if let recipient {
-            guard recipient != local.code else { throw ClinicError.usage("invalid-site", "--for names this site itself") }
-            guard SiteCode.isValid(recipient) else { throw ClinicError.usage("invalid-site-code", "--for must be a site code such as QC") }
+            guard recipient != local.code else { throw ClinicError(.invalidSite, "\(.recipient) names this site itself") }
+            guard SiteCode.isValid(recipient) else { throw ClinicError(.invalidSiteCode, "\(.recipient) must be a site code such as QC") }
         }
         var sealer: ChunkSealer?
         if !plaintext {
-            guard let recipient else { throw ClinicError.usage("recipient-required", "an encrypted log needs --for SITE") }
+            guard let recipient else { throw ClinicError(.recipientRequired, "an encrypted log needs \(.recipient)") }
             guard let trusted = try TrustStore(db).active(recipient) else {
-                throw ClinicError.refused("untrusted-site", "site \(recipient) is not trusted here: record its key with 'clinic sync trust --site \(recipient) --key …'")
+                throw ClinicError(.untrustedSite, "site \(recipient) is not trusted here: record its key with 'clinic sync trust --site \(recipient) --key …'")
             }
             sealer = try ChunkSealer(recipientKey: trusted.agreementKey, recipient: recipient)
         }

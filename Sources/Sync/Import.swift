@@ -41,20 +41,20 @@ public struct Importer {
         let local = try SiteRepository(db).local()
         let header = try ChangeLogHeader.parse(first.bytes, localSchema: try db.schemaVersion())
         let trailer = try Self.trailer(path)
-        guard header.site != local.code else { throw ClinicError.refused("own-file", "this change log was written by this site") }
+        guard header.site != local.code else { throw ClinicError(.ownFile, "this change log was written by this site") }
         guard let signer = try TrustStore(db).active(header.site), signer.keyID == header.keyID else {
-            throw ClinicError.refused("untrusted-site", "change logs from site \(header.site) are not trusted here (unknown or revoked key)")
+            throw ClinicError(.untrustedSite, "change logs from site \(header.site) are not trusted here (unknown or revoked key)")
         }
         let message = ChangeLogTrailer.signedMessage(headerLine: Array(first.bytes), count: trailer.count, bodySHA256: trailer.bodySHA256,
                                                      chunks: trailer.chunks)
         guard let signature = trailer.signature.flatMap(StrictBase64.decode),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signer.signingKey),
               key.isValidSignature(signature, for: Data(message.utf8)) else {
-            throw ClinicError.refused("bad-signature", "the change log's signature does not verify; nothing was imported")
+            throw ClinicError(.badSignature, "the change log's signature does not verify; nothing was imported")
         }
         if let recipient = header.recipient, recipient != local.code {
             // An incremental log holds only what its recipient lacked; applied elsewhere it would leave holes.
-            throw ClinicError.refused("not-for-this-site", "this change log was written for site \(recipient), not \(local.code)")
+            throw ClinicError(.notForThisSite, "this change log was written for site \(recipient), not \(local.code)")
         }
         var opener: ChunkOpener?
         if let enc = header.encapsulatedKey {
@@ -104,7 +104,7 @@ public struct Importer {
 
     /// The last line of the file, which must be a trailer; read from the end, not by scanning.
     static func trailer(_ path: String) throws -> ChangeLogTrailer {
-        guard let file = fopen(path, "rb") else { throw ClinicError(.io, "unreadable", "cannot open the change-log file") }
+        guard let file = fopen(path, "rb") else { throw ClinicError(.unreadable, "cannot open the change-log file") }
         defer { fclose(file) }
         guard fseeko(file, 0, SEEK_END) == 0 else { throw SyncError.badFile("the file cannot be read") }
         let size = Int(ftello(file))

@@ -45,7 +45,7 @@ public enum ImportedSignatures {
     }
 
     static var keyRefusal: ClinicError {
-        ClinicError(.badInput, "bad-note-signature", "change log refused: it changes, removes or un-retires a clinician's signing key, or "
+        ClinicError(.badNoteSignature, "change log refused: it changes, removes or un-retires a clinician's signing key, or "
                     + "brings one made by a site other than its own; nothing was imported")
     }
 
@@ -67,7 +67,7 @@ public enum ImportedSignatures {
     }
 
     static var refusal: ClinicError {
-        ClinicError(.badInput, "bad-note-signature", "change log refused: a clinician's signature on a note or amendment does not verify "
+        ClinicError(.badNoteSignature, "change log refused: a clinician's signature on a note or amendment does not verify "
                     + "against the signer's key valid at that time; nothing was imported")
     }
 

@@ -58,7 +58,7 @@ public struct TrustedSite: Sendable, Equatable {
               let agreement = StrictBase64.decode(String(parts[3])), agreement.count == 32,
               (try? Curve25519.Signing.PublicKey(rawRepresentation: signing)) != nil,
               (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: agreement)) != nil else {
-            throw ClinicError.usage("invalid-key", "--key must be the line another site's 'clinic sync key' prints (clinic-key:CODE:…:…)")
+            throw ClinicError(.invalidKey, "\(.siteKey) must be the line another site's 'clinic sync key' prints (clinic-key:CODE:…:…)")
         }
         return (String(parts[1]), signing, agreement)
     }
@@ -74,10 +74,10 @@ public struct TrustStore {
     package func trust(code: String, line: String, now: Int64) throws -> TrustedSite {
         let parsed = try TrustedSite.parse(line: line)
         guard parsed.code == code else {
-            throw ClinicError.usage("invalid-key", "that key belongs to site \(parsed.code), not \(code)")
+            throw ClinicError(.invalidKey, "that key belongs to site \(parsed.code), not \(code)")
         }
         guard code != (try SiteRepository(db).local().code) else {
-            throw ClinicError.usage("invalid-site", "a site does not need to trust itself")
+            throw ClinicError(.invalidSite, "a site does not need to trust itself")
         }
         let site = TrustedSite(code: code, signingKey: parsed.signing, agreementKey: parsed.agreement,
                                keyID: SiteKeys.keyID(parsed.signing), trustedAt: now, revokedAt: nil)

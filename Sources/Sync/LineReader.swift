@@ -13,7 +13,7 @@ final class LineReader {
 
     init(path: String) throws {
         guard let handle = fopen(path, "rb") else {
-            throw ClinicError(.io, "unreadable", "cannot open the change-log file")
+            throw ClinicError(.unreadable, "cannot open the change-log file")
         }
         self.handle = handle
     }

@@ -73,7 +73,7 @@ public struct QuarantineDesk {
             let rows = try db.query("SELECT change_id, line FROM quarantine ORDER BY hlc")
             let chosen = rows.filter { id == nil || $0.string(0).hasPrefix(id?.lowercased() ?? "") }
             guard !chosen.isEmpty else { throw ClinicError.notFound("quarantined change") }
-            if let id, chosen.count > 1 { throw ClinicError.refused("ambiguous", "more than one quarantined change starts with \(id)") }
+            if let id, chosen.count > 1 { throw ClinicError(.ambiguous, "more than one quarantined change starts with \(id)") }
             var batch = try ChangeBatch(db: db, from: "quarantine", now: db.clock.nowMillis())
             for row in chosen {
                 guard let value = try? JSONParser.parse(row.string(1)) else { continue }

@@ -4,6 +4,6 @@ import Models
 enum SyncError {
     /// Unparseable, truncated, edited or newer-format files: exit 65, nothing changes.
     static func badFile(_ reason: String, line: Int? = nil) -> ClinicError {
-        ClinicError(.badInput, "bad-file", "change log refused" + (line.map { " at line \($0)" } ?? "") + ": \(reason); nothing was imported")
+        ClinicError(.badFile, "change log refused" + (line.map { " at line \($0)" } ?? "") + ": \(reason); nothing was imported")
     }
 }

@@ -26,16 +26,16 @@ struct Clinic: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as ClinicError {
-            fail(code: error.code, message: error.message, exitCode: ExitStatus.code(for: error.category), json: wantsJSON)
+            fail(code: error.code.name, message: error.commandLineMessage, exitCode: ExitStatus.code(for: error.category), json: wantsJSON)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let error as StorageError {
-            fail(code: error.code, message: error.message, exitCode: ExitStatus.io, json: wantsJSON)
+            fail(code: error.code.name, message: error.message, exitCode: ExitStatus.code(for: error.code.category), json: wantsJSON)
         } catch {
             let status = exitCode(for: error)
             guard status != .success else { exit(withError: error) }
             let text = redactingValues(redactingArguments(message(for: error), arguments))
-            if wantsJSON { fail(code: "usage", message: text, exitCode: status.rawValue, json: true) }
+            if wantsJSON { fail(code: ErrorCode.usage.name, message: text, exitCode: status.rawValue, json: true) }
             StandardError.write("Error: \(text)\n" + helpHint(for: arguments))
             Foundation.exit(status.rawValue)
         }

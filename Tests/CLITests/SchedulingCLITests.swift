@@ -57,7 +57,7 @@ struct SchedulingCLITests {
             (["--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-05 10:00"], 1, "outside-hours"),
             (["--patient", "MTL-000002", "--with", "mroy", "--service", "dn-30", "--at", "2026-12-01 10:00"], 1, "not-qualified"),
             (["--patient", "MTL-000002", "--with", "jdoe", "--service", "dn-30", "--at", "2026-12-16 10:00"], 1, "not-qualified"),
-            (["--patient", "MTL-000002", "--with", "desk", "--service", "physio-30", "--at", "2026-12-01 10:00"], 1, "invalid-role"),
+            (["--patient", "MTL-000002", "--with", "desk", "--service", "physio-30", "--at", "2026-12-01 10:00"], 1, "not-a-clinician"),
             (["--patient", "MTL-000099", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 10:00"], 1, "not-found"),
             (["--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 25:00"], 64, "invalid-time"),
             (["--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2027-03-14 02:30"], 64, "nonexistent-time"),

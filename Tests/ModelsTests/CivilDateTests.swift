@@ -27,15 +27,16 @@ struct CivilDateTests {
         #expect((CivilDate(year: year, month: 2, day: 29) != nil) == exists)
     }
 
-    @Test("parseOption names the option, not the value")
-    func parseOption() {
+    @Test("parse names the field, not the value")
+    func parseNamesField() {
         do {
-            _ = try CivilDate.parseOption("2026-02-30", option: "--dob")
+            _ = try CivilDate.parse("2026-02-30", field: .dateOfBirth)
             Issue.record("2026-02-30 was accepted")
         } catch let error as ClinicError {
-            #expect(error.code == "invalid-date")
+            #expect(error.code.name == "invalid-date")
             #expect(error.category == .usage)
-            #expect(error.message.contains("--dob"))
+            #expect(error.message.contains("the date of birth"))
+            #expect(error.text.rendered(naming: { $0 == .dateOfBirth ? "--dob" : "?" }).hasPrefix("--dob must be"))
             #expect(!error.message.contains("2026-02-30"))
         } catch {
             Issue.record("unexpected error \(error)")

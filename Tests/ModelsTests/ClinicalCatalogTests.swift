@@ -74,7 +74,7 @@ struct ClinicalAcupointCatalogTests {
         ("UB68", "BL68 does not exist: the Bladder meridian has BL1–BL67"),
     ])
     func outOfRange(text: String, message: String) {
-        #expect(throws: ClinicError.usage("unknown-point", message)) { try AcupointCatalog.point(text) }
+        #expect(throws: ClinicError(.unknownPoint, ErrorMessage(verbatim: message))) { try AcupointCatalog.point(text) }
     }
 
     @Test("refuses what is no point at all, listing the channel ranges",
@@ -140,7 +140,7 @@ struct ClinicalMuscleCatalogTests {
         do {
             _ = try MuscleCatalog.muscle("gastrocnemus")
         } catch let error as ClinicError {
-            #expect(error.code == "unknown-muscle")
+            #expect(error.code.name == "unknown-muscle")
             #expect(error.message.contains("did you mean gastrocnemius"))
             #expect(!error.message.contains("gastrocnemus"))
         } catch {

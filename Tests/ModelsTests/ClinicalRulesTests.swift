@@ -59,7 +59,7 @@ struct ClinicalPrecautionTests {
             _ = try Precaution.parse(text)
             Issue.record("accepted \(text)")
         } catch let error as ClinicError {
-            #expect(error.code == "invalid-precaution")
+            #expect(error.code.name == "invalid-precaution")
             #expect(error.category == .usage)
             #expect(error.message.contains("needle-phobia"))
             #expect(error.message.contains("lymphoedema:LIMB"))

@@ -65,7 +65,7 @@ struct ExchangeCSVTests {
         #expect(result.patients.map(\.line) == [2])
         #expect(result.problems.map(\.description) == [
             "line 3, column 1 (first): a first name of 1–100 characters is required",
-            "line 4, column 3 (dob): a real date written YYYY-MM-DD is required (for DD/MM/YYYY use --date-format dmy)",
+            "line 4, column 3 (dob): a real date written YYYY-MM-DD is required (for DD/MM/YYYY use the date format dmy)",
             "line 4, column 4 (phone): a phone number needs at least 7 digits (at most 30 characters)",
             "line 4, column 5 (email): an e-mail address must look like name@example.org",
             "line 5, column 3 (dob): the date of birth must be between 1900-01-01 and today",

@@ -10,7 +10,7 @@ struct PassphrasePolicyTests {
     func refused(_ passphrase: String) {
         #expect(throws: ClinicError.self) { try PassphrasePolicy.validate(passphrase, handle: "jdoe") }
         do { try PassphrasePolicy.validate(passphrase, handle: "jdoe") } catch let error as ClinicError {
-            #expect(error.code == "weak-passphrase")
+            #expect(error.code.name == "weak-passphrase")
             #expect(!error.message.contains(passphrase.trimmingCharacters(in: .whitespaces)) || passphrase.trimmingCharacters(in: .whitespaces).isEmpty,
                     "the message never repeats the passphrase")
         } catch { Issue.record("\(error)") }

@@ -39,7 +39,7 @@ struct PatientTests {
             try validate(fields)
             Issue.record("\(fields.label) was accepted")
         } catch let error as ClinicError {
-            #expect(error.code == code)
+            #expect(error.code.name == code)
             #expect(error.category == .usage)
             let message = SearchFolding.fold(error.message)
             for fragment in ["zephyrin", "quasimodo", "0142"] {

@@ -23,15 +23,15 @@ struct PlainTextTests {
     @Test("the refusal is 64 invalid-text, names the field and never the value")
     func refusal() {
         do {
-            try PlainText.require("Quasimodo\u{1B}]0;x\u{07}", field: "--last")
+            try PlainText.require("Quasimodo\u{1B}]0;x\u{07}", field: .lastName)
             Issue.record("a control character was accepted")
         } catch let error as ClinicError {
-            #expect(error.code == "invalid-text" && error.category == .usage)
-            #expect(error.message.contains("--last") && !error.message.contains("Quasimodo"))
+            #expect(error.code.name == "invalid-text" && error.category == .usage)
+            #expect(error.message.contains("the last name") && !error.message.contains("Quasimodo"))
         } catch {
             Issue.record("unexpected \(error)")
         }
-        #expect(throws: Never.self) { try PlainText.require(nil, field: "--phone") }
-        #expect(throws: Never.self) { try PlainText.require("line one\n\tline two", field: "--plan", layout: .multiLine) }
+        #expect(throws: Never.self) { try PlainText.require(nil, field: .phone) }
+        #expect(throws: Never.self) { try PlainText.require("line one\n\tline two", field: .plan, layout: .multiLine) }
     }
 }

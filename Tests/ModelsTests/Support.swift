@@ -6,7 +6,7 @@ func clinicErrorCode(_ body: () throws -> Void) -> String? {
         try body()
         return nil
     } catch let error as ClinicError {
-        return error.code
+        return error.code.name
     } catch {
         return "unexpected \(type(of: error))"
     }

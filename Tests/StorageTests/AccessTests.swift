@@ -40,7 +40,7 @@ struct AccessTests {
         _ = try session.deactivateStaff(handle: "jdoe")
         let access = try db.query("SELECT vals FROM change WHERE tbl = 'staff' AND row_id = 'j' AND grp = 'access'").map { $0.string(0) }
         #expect(access == [#"{"active":0,"roles":null}"#], "the deactivation is a synced change of the access group")
-        #expect(throws: ClinicError.refused("forbidden", "'jdoe' is not an active staff member of this clinic")) {
+        #expect(throws: ClinicError(.forbidden, "'jdoe' is not an active staff member of this clinic")) {
             try StaffRepository(db).actor("jdoe")
         }
     }
@@ -68,7 +68,7 @@ struct AccessTests {
             _ = try session.rooms()
             Issue.record("an unknown handle was allowed")
         } catch let error as ClinicError {
-            #expect(error.code == "forbidden")
+            #expect(error.code.name == "forbidden")
             #expect(!error.message.contains("Ana") && !error.message.contains("1980"), "\(error.message)")
         }
         #expect(try AuditLog(db).entries().map { "\($0.actor) \($0.outcome)" } == ["? forbidden"])

@@ -70,7 +70,7 @@ struct DatabaseTests {
             _ = try file.open()
             Issue.record("a schema-99 database was opened")
         } catch let error as StorageError {
-            #expect(error.code == "schema-too-new")
+            #expect(error.code.name == "schema-too-new")
         }
         let raw = try Database(path: file.path, create: false, migrate: false)
         #expect(try raw.schemaVersion() == 99)
@@ -235,7 +235,7 @@ struct ChangeIndexTests {
             var violation: StorageError?
             do { try insert.run(binding: [.text("c1"), .text("p-missing")]) } catch let error as StorageError { violation = error }
             #expect(violation?.isForeignKeyViolation == true)
-            #expect(violation?.code == "constraint")
+            #expect(violation?.code == .constraint)
             try insert.run(binding: [.text("c2"), .text("p1")])
         }
         #expect(try db.query("SELECT id FROM child").map { $0.string(0) } == ["c2"])

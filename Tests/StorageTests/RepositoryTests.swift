@@ -100,7 +100,7 @@ struct RepositoryTests {
         #expect(errorCode { try staff.add(handle: "jdoe", name: " ", discipline: .physiotherapy, roles: [.clinician], now: testNow) } == "invalid-name")
         try staff.add(handle: "accueil", name: "Sophie Gagnon", discipline: nil, roles: [.frontDesk], now: testNow)
         let credential = Credential(scope: .dryNeedling, regulator: "OPPQ", number: "1", expires: nil)
-        #expect(errorCode { try staff.addCredential(handle: "accueil", credential: credential, now: testNow) } == "invalid-role")
+        #expect(errorCode { try staff.addCredential(handle: "accueil", credential: credential, now: testNow) } == "not-a-clinician")
         #expect(errorCode { try staff.addCredential(handle: "nobody", credential: credential, now: testNow) } == "not-found")
         #expect(try count("staff", in: db) == 1)
         #expect(try count("credential", in: db) == 0)

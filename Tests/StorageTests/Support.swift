@@ -35,9 +35,9 @@ func errorCode(_ body: () throws -> Void) -> String? {
         try body()
         return nil
     } catch let error as ClinicError {
-        return error.code
+        return error.code.name
     } catch let error as StorageError {
-        return error.code
+        return error.code.name
     } catch {
         return "unexpected \(type(of: error))"
     }

@@ -32,7 +32,7 @@ struct BodyReaderTests {
             _ = try Importer(pair.receiver).importFile(path)
         } throws: { error in
             // Line 1 is the header, so change k is on line k + 2.
-            (error as? ClinicError)?.code == "bad-file" && "\(error)".contains("at line \(bad + 2):") && "\(error)".contains("edited")
+            (error as? ClinicError)?.code.name == "bad-file" && "\(error)".contains("at line \(bad + 2):") && "\(error)".contains("edited")
         }
         #expect(Date().timeIntervalSince(started) < 60)
         #expect(try Digest.compute(pair.receiver) == before)

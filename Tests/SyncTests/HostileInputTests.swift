@@ -90,7 +90,7 @@ final class HostilePair {
             _ = try Importer(receiver).importFile(path)
             return nil
         } catch let error as ClinicError {
-            return error.code
+            return error.code.name
         } catch let error as StorageError {
             return "storage:\(error.code)"
         } catch {

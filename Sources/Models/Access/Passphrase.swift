@@ -76,10 +76,10 @@ public enum PassphraseKDF {
     /// below the minimum are refused, never used.
     public static func derive(_ passphrase: String, salt: String, parameters: ScryptParameters) throws -> PassphraseSecrets {
         guard parameters.isAccepted else {
-            throw ClinicError.refused("weak-passphrase-hash", "a stored passphrase hash uses scrypt parameters below N = 2^15, r = 8; reset the passphrase")
+            throw ClinicError(.weakPassphraseHash, "a stored passphrase hash uses scrypt parameters below N = 2^15, r = 8; reset the passphrase")
         }
         guard let saltBytes = Data(base64Encoded: salt) else {
-            throw ClinicError(.io, "corrupt", "a stored passphrase hash is damaged")
+            throw ClinicError(.corrupt, "a stored passphrase hash is damaged")
         }
         let master = try KDF.Scrypt.deriveKey(from: Array(passphrase.utf8), salt: saltBytes, outputByteCount: 32,
                                               rounds: 1 << parameters.logN, blockSize: parameters.r, parallelism: parameters.p)
@@ -116,20 +116,20 @@ public enum PassphrasePolicy {
     /// the member's own handle; the message never repeats it.
     public static func validate(_ passphrase: String, handle: String? = nil) throws {
         guard passphrase.count(where: { !$0.isWhitespace }) >= minimumLength else {
-            throw ClinicError.usage("weak-passphrase", "a passphrase needs at least \(minimumLength) characters besides spaces")
+            throw ClinicError(.weakPassphrase, "a passphrase needs at least \(minimumLength) characters besides spaces")
         }
         let folded = passphrase.lowercased()
         guard Set(folded).count >= 4, !common.contains(folded.trimmingCharacters(in: .whitespaces)) else {
-            throw ClinicError.usage("weak-passphrase", "that passphrase is among the first anyone would try: choose a longer, less common one")
+            throw ClinicError(.weakPassphrase, "that passphrase is among the first anyone would try: choose a longer, less common one")
         }
         if let handle, handle.count >= 3, folded.contains(handle.lowercased()) {
-            throw ClinicError.usage("weak-passphrase", "a passphrase may not hold the member's own handle")
+            throw ClinicError(.weakPassphrase, "a passphrase may not hold the member's own handle")
         }
         guard passphrase.utf8.count <= maximumLength else {
-            throw ClinicError.usage("weak-passphrase", "a passphrase may hold at most \(maximumLength) bytes")
+            throw ClinicError(.weakPassphrase, "a passphrase may hold at most \(maximumLength) bytes")
         }
         guard !passphrase.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw ClinicError.usage("weak-passphrase", "a passphrase may not hold control characters")
+            throw ClinicError(.weakPassphrase, "a passphrase may not hold control characters")
         }
     }
 }

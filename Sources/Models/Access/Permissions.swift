@@ -107,7 +107,7 @@ public struct Actor: Sendable, Equatable {
     public func require(_ action: Action) throws {
         guard may(action) else {
             let needed = action.roles.map(\.rawValue).sorted().joined(separator: " or ")
-            throw ClinicError.refused("forbidden", "'\(handle)' may not \(action.rawValue): it needs the role \(needed)")
+            throw ClinicError(.forbidden, "'\(handle)' may not \(action.rawValue): it needs the role \(needed)")
         }
     }
 }

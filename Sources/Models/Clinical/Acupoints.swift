@@ -93,14 +93,13 @@ public enum AcupointCatalog {
         let digits = String(compact.dropFirst(letters.count))
         guard !letters.isEmpty, !digits.isEmpty, digits.count <= 3,
               digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits) else {
-            throw ClinicError.usage("unknown-point", "an acupoint is a channel code and a number, e.g. LI4 or ST36; valid codes are \(allRanges)")
+            throw ClinicError(.unknownPoint, "an acupoint is a channel code and a number, e.g. LI4 or ST36; valid codes are \(allRanges)")
         }
         guard let meridian = aliases[letters] else {
-            throw ClinicError.usage("unknown-point", "unknown channel: use one of \(allRanges) (aliases UB, SJ, TW, LV, Liv, Du, Ren)")
+            throw ClinicError(.unknownPoint, "unknown channel: use one of \(allRanges) (aliases UB, SJ, TW, LV, Liv, Du, Ren)")
         }
         guard (1...meridian.pointCount).contains(number) else {
-            throw ClinicError.usage(
-                "unknown-point",
+            throw ClinicError(.unknownPoint,
                 "\(meridian.rawValue)\(number) does not exist: the \(meridian.englishName) meridian has \(meridian.rangeText)")
         }
         return all[offset(of: meridian) + number - 1]

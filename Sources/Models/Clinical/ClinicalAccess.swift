@@ -3,7 +3,7 @@ public enum ClinicalAccess {
     /// A note is written only by the practitioner of its appointment.
     public static func requireAuthor(_ actor: Actor, authorID: String) throws {
         guard actor.id == authorID else {
-            throw ClinicError.refused("forbidden", "only the appointment's practitioner may write this note")
+            throw ClinicError(.forbidden, "only the appointment's practitioner may write this note")
         }
     }
 }

@@ -48,13 +48,13 @@ public enum ClinicianKeys {
     /// The private key a sealed box holds; a wrong sealing key (another passphrase) or a changed box is `bad-passphrase`.
     public static func unseal(_ sealed: String, with sealingKey: SealingKey) throws -> ClinicianPrivateKey {
         do {
-            guard let data = Data(base64Encoded: sealed) else { throw ClinicError(.io, "corrupt", "a sealed signing key is damaged") }
+            guard let data = Data(base64Encoded: sealed) else { throw ClinicError(.corrupt, "a sealed signing key is damaged") }
             let raw = try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: data), using: sealingKey.key)
             return ClinicianPrivateKey(key: try Curve25519.Signing.PrivateKey(rawRepresentation: raw))
         } catch let error as ClinicError {
             throw error
         } catch {
-            throw ClinicError.refused("bad-passphrase", "the signing key does not open with this passphrase")
+            throw ClinicError(.badPassphrase, "the signing key does not open with this passphrase")
         }
     }
 

@@ -50,13 +50,13 @@ public enum ConsentRules {
 
     /// Refuses a consent record that a minor's session could never use.
     public static func validateRecord(on date: CivilDate, dateOfBirth: CivilDate, guardian: String?, risks: String) throws {
-        try PlainText.require(risks, field: "--risks")
-        try PlainText.require(guardian, field: "--guardian")
+        try PlainText.require(risks, field: .risks)
+        try PlainText.require(guardian, field: .guardian)
         guard !risks.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ClinicError.usage("risks-required", "--risks must name the risks explained to the patient")
+            throw ClinicError(.risksRequired, "\(.risks) must name the risks explained to the patient")
         }
         if dateOfBirth.age(on: date) < guardianAge, (guardian ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ClinicError.refused("guardian-required", "the patient is under \(guardianAge) on \(date): record the consent with --guardian")
+            throw ClinicError(.guardianRequired, "the patient is under \(guardianAge) on \(date): record the consent with \(.guardian)")
         }
     }
 }

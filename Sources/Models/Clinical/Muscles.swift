@@ -141,8 +141,7 @@ public enum MuscleCatalog {
         }
         let suggestions = closest(to: key)
         let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", "))?"
-        throw ClinicError.usage(
-            "unknown-muscle",
+        throw ClinicError(.unknownMuscle,
             "not a muscle in the catalogue\(hint) (\(all.count) muscles are known, e.g. upper trapezius, gluteus medius)")
     }
 

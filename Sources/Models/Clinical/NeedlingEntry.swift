@@ -23,7 +23,7 @@ public struct ElectroStim: Sendable, Hashable, Codable {
         let parts = text.lowercased().replacingOccurrences(of: " ", with: "").split(separator: ",")
         guard parts.count == 2, parts[0].hasSuffix("hz"), let hz = Double(parts[0].dropLast(2)), hz.isFinite, (0.5...200).contains(hz),
               let minutes = try? DurationText.minutes(String(parts[1])), minutes <= 120 else {
-            throw ClinicError.usage("invalid-estim", "--estim must look like \"2Hz,15m\" (0.5–200 Hz, up to 2h)")
+            throw ClinicError(.invalidEstim, "\(.estim) must look like \"2Hz,15m\" (0.5–200 Hz, up to 2h)")
         }
         return ElectroStim(frequencyHz: hz, minutes: minutes)
     }
@@ -63,24 +63,24 @@ public struct NeedlingEntry: Sendable, Equatable {
     /// Checks the numbers a clinician typed; each refusal names the option.
     public func validate() throws {
         guard (point == nil) != (muscle == nil) else {
-            throw ClinicError.usage("invalid-site", "give exactly one of --point or --muscle")
+            throw ClinicError(.invalidNeedleSite, "give exactly one of \(.point) or \(.muscle)")
         }
         if let gaugeMillimetres, !(0.10...0.50).contains(gaugeMillimetres) {
-            throw ClinicError.usage("out-of-range", "--gauge must be a needle diameter between 0.10 and 0.50 mm")
+            throw ClinicError(.outOfRange, "\(.gauge) must be a needle diameter between 0.10 and 0.50 mm")
         }
         if let lengthMillimetres, !(5...150).contains(lengthMillimetres) {
-            throw ClinicError.usage("out-of-range", "--length must be between 5 and 150 mm")
+            throw ClinicError(.outOfRange, "\(.needleLength) must be between 5 and 150 mm")
         }
         if let depthMillimetres {
             guard depthMillimetres > 0, depthMillimetres <= (lengthMillimetres ?? 150) else {
-                throw ClinicError.usage("out-of-range", "--depth must be above 0 mm and no longer than the needle")
+                throw ClinicError(.outOfRange, "\(.needleDepth) must be above 0 mm and no longer than the needle")
             }
         }
         if let retentionMinutes, !(0...120).contains(retentionMinutes) {
-            throw ClinicError.usage("out-of-range", "--retention must be at most 2h")
+            throw ClinicError(.outOfRange, "\(.retention) must be at most 2h")
         }
         guard (1...100).contains(count), side != .bilateral || count >= 2 else {
-            throw ClinicError.usage("out-of-range", "--count must be 1–100 needles (at least 2 for bilateral)")
+            throw ClinicError(.outOfRange, "\(.needleCount) must be 1–100 needles (at least 2 for bilateral)")
         }
     }
 
@@ -107,12 +107,12 @@ public struct NeedlingEntry: Sendable, Equatable {
     public var siteName: String { point?.code ?? muscle?.name ?? "?" }
 
     /// Parses `15mm`, `15` or `1.5cm` into millimetres.
-    public static func millimetres(_ text: String, option: String) throws -> Double {
+    public static func millimetres(_ text: String, field: ClinicField) throws -> Double {
         let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
         let value: Double?
         if lower.hasSuffix("mm") { value = Double(lower.dropLast(2)) } else if lower.hasSuffix("cm") { value = Double(lower.dropLast(2)).map { $0 * 10 } } else { value = Double(lower) }
         guard let value, value.isFinite else {
-            throw ClinicError.usage("invalid-number", "\(option) must be a length such as 15mm")
+            throw ClinicError(.invalidNumber, "\(field) must be a length such as 15mm")
         }
         return value
     }

@@ -31,7 +31,7 @@ public struct NoteSession: Sendable, Equatable {
     public static func requireChangeable(noteStatuses: [NoteStatus], _ change: Change) throws {
         guard !noteStatuses.contains(.signed) else {
             let verb = change == .cancel ? "cancelled" : "moved"
-            throw ClinicError.refused("note-signed", "this appointment's session note is signed, so the appointment cannot be \(verb); "
+            throw ClinicError(.noteSigned, "this appointment's session note is signed, so the appointment cannot be \(verb); "
                                       + "record what happened with 'note amend'")
         }
     }

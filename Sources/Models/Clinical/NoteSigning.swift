@@ -51,7 +51,7 @@ public enum NoteSigning {
     /// signed (`too-early`), whatever its draft already holds.
     public static func requireStarted(_ session: NoteSession, now: Int64) throws {
         guard session.start <= now else {
-            throw ClinicError.refused("too-early", "this session has not started yet; sign its note once it has taken place")
+            throw ClinicError(.tooEarly, "this session has not started yet; sign its note once it has taken place")
         }
     }
 
@@ -62,21 +62,21 @@ public enum NoteSigning {
             !ConsentRules.isValid(for: $0, on: context.sessionDate, events: context.consents, dateOfBirth: context.dateOfBirth)
         }
         if !missing.isEmpty {
-            throw ClinicError.refused("no-consent", "no valid consent on \(context.sessionDate) for: \(missing.map(\.rawValue).joined(separator: ", "))"
+            throw ClinicError(.noConsent, "no valid consent on \(context.sessionDate) for: \(missing.map(\.rawValue).joined(separator: ", "))"
                                       + (context.dateOfBirth.age(on: context.sessionDate) < ConsentRules.guardianAge ? " (a patient under 16 needs a guardian's consent)" : ""))
         }
         let inserted = needlesInserted(context.entries)
         guard inserted == context.needlesRemoved else {
-            throw ClinicError.refused("needle-count-mismatch", "\(inserted) needles inserted but \(context.needlesRemoved) removed; record 'note needles-removed' first")
+            throw ClinicError(.needleCountMismatch, "\(inserted) needles inserted but \(context.needlesRemoved) removed; record 'note needles-removed' first")
         }
         for entry in context.entries {
             for scope in entry.requiredScopes where !BookingRules.holds(scope, credentials: context.signerCredentials, on: context.sessionDate) {
-                throw ClinicError.refused("not-qualified", "'\(signer)' holds no valid \(scope.rawValue) credential on \(context.sessionDate) (needed for \(entry.siteName))")
+                throw ClinicError(.notQualified, "'\(signer)' holds no valid \(scope.rawValue) credential on \(context.sessionDate) (needed for \(entry.siteName))")
             }
         }
         let open = unacknowledged(context)
         if !open.isEmpty {
-            throw ClinicError.refused("contraindication", "acknowledge with --acknowledge: \(open.map(\.rule).joined(separator: ", "))")
+            throw ClinicError(.contraindication, "acknowledge with \(.acknowledgement): \(open.map(\.rule).joined(separator: ", "))")
         }
     }
 }

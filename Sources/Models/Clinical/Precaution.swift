@@ -67,8 +67,7 @@ public struct Precaution: Sendable, Hashable, Codable, CustomStringConvertible {
     private static let invalid: ClinicError = {
         let plain = PrecautionKind.allCases.filter { !$0.needsLimb }.map(\.rawValue).joined(separator: ", ")
         let limbs = Limb.allCases.map(\.rawValue).joined(separator: ", ")
-        return ClinicError.usage(
-            "invalid-precaution",
+        return ClinicError(.invalidPrecaution,
             "a precaution is one of \(plain), or lymphoedema:LIMB with LIMB one of \(limbs)")
     }()
 }

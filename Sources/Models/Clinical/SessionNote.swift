@@ -6,6 +6,16 @@ public enum NoteStatus: String, Sendable, Codable {
 /// The SOAP sections, each its own unit of editing (and of last-writer-wins when sites sync).
 public enum SOAPSection: String, Sendable, Codable, CaseIterable {
     case subjective, objective, assessment, plan
+
+    /// The input that holds this section, for refusals that name it.
+    public var field: ClinicField {
+        switch self {
+        case .subjective: return .subjective
+        case .objective: return .objective
+        case .assessment: return .assessment
+        case .plan: return .plan
+        }
+    }
 }
 
 /// Standard outcome measures and the ranges a score must fall in.
@@ -28,12 +38,12 @@ public enum OutcomeMeasure: String, Sendable, Codable, CaseIterable {
     }
 
     /// Refuses a score outside the measure's range (`out-of-range`, exit 64).
-    public func validate(_ value: Double, option: String) throws {
+    public func validate(_ value: Double, field: ClinicField) throws {
         guard value.isFinite, range.contains(value) else {
-            throw ClinicError.usage("out-of-range", "\(option) must be between \(JSONValue.format(range.lowerBound)) and \(JSONValue.format(range.upperBound))")
+            throw ClinicError(.outOfRange, "\(field) must be between \(JSONValue.format(range.lowerBound)) and \(JSONValue.format(range.upperBound))")
         }
         if self == .nprs || self == .ndi || self == .odi, value != value.rounded() {
-            throw ClinicError.usage("out-of-range", "\(option) must be a whole number")
+            throw ClinicError(.outOfRange, "\(field) must be a whole number")
         }
     }
 }

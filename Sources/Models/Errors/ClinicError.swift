@@ -10,35 +10,31 @@ public enum ErrorCategory: Sendable, Equatable {
     case io
 }
 
-/// A refusal with a stable machine code and a message safe to show or log.
+/// A refusal with a catalogued code (`ErrorCode`) and a message safe to show or log.
 ///
 /// Messages never carry patient data or SQL bound values: they name *what* is wrong
 /// (a field, a handle, a chart number, a time), never the content of a note or a name.
+/// They name the thing (`ClinicField`), not the command-line option: the CLI spells fields as its options.
 public struct ClinicError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let code: String
-    public let message: String
-    public let category: ErrorCategory
+    public let code: ErrorCode
+    /// The text with its fields kept apart, for a front end that names them its own way.
+    public let text: ErrorMessage
 
-    public init(_ category: ErrorCategory, _ code: String, _ message: String) {
-        self.category = category
+    public init(_ code: ErrorCode, _ text: ErrorMessage) {
         self.code = code
-        self.message = message
+        self.text = text
     }
+
+    /// The message with each field named by what it is ("the end time").
+    public var message: String { text.description }
+
+    /// Fixed by the code, never by the thrower.
+    public var category: ErrorCategory { code.category }
 
     public var description: String { "\(code): \(message)" }
 
-    /// A command-line value that cannot be used (exit 64).
-    public static func usage(_ code: String, _ message: String) -> ClinicError {
-        ClinicError(.usage, code, message)
-    }
-
-    /// A rule refused the operation (exit 1).
-    public static func refused(_ code: String, _ message: String) -> ClinicError {
-        ClinicError(.refused, code, message)
-    }
-
-    /// Something named on the command line does not exist (exit 1, `not-found`).
+    /// Something named does not exist (exit 1, `not-found`).
     public static func notFound(_ what: String) -> ClinicError {
-        ClinicError(.refused, "not-found", "\(what) not found")
+        ClinicError(.notFound, "\(what) not found")
     }
 }

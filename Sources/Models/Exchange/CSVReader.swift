@@ -7,20 +7,24 @@ public struct FileProblem: Sendable, Equatable, CustomStringConvertible {
     /// 1-based column, or nil when the whole line is at fault.
     public var column: Int?
     public var columnName: String?
-    public var message: String
+    /// What is wrong, with any input it names kept as a field (`ClinicField`).
+    public var message: ErrorMessage
 
-    public init(line: Int, column: Int? = nil, columnName: String? = nil, message: String) {
+    public init(line: Int, column: Int? = nil, columnName: String? = nil, message: ErrorMessage) {
         self.line = line
         self.column = column
         self.columnName = columnName
         self.message = message
     }
 
-    public var description: String {
+    public var description: String { text.description }
+
+    /// Where the problem is, then what it is.
+    public var text: ErrorMessage {
         var place = "line \(line)"
         if let column { place += ", column \(column)" }
         if let columnName { place += " (\(columnName))" }
-        return "\(place): \(message)"
+        return ErrorMessage(verbatim: "\(place): ") + message
     }
 }
 

@@ -116,7 +116,7 @@ public enum PatientCSV {
                 let text = trimmed(record.fields[index])
                 return text.isEmpty ? nil : text
             }
-            func problem(_ field: Field, _ message: String) {
+            func problem(_ field: Field, _ message: ErrorMessage) {
                 let index = map[field] ?? 0
                 problems.append(FileProblem(line: record.line, column: index + 1, columnName: header.fields[index], message: message))
             }
@@ -144,8 +144,8 @@ public enum PatientCSV {
                         birth = parsed
                     }
                 } else {
-                    let hint = dateFormat == .iso ? " (for DD/MM/YYYY use --date-format dmy)" : ""
-                    problem(.dob, "a real date written \(dateFormat.example) is required\(hint)")
+                    let hint: ErrorMessage = dateFormat == .iso ? " (for DD/MM/YYYY use \(.dateFormat) dmy)" : ""
+                    problem(.dob, "a real date written \(dateFormat.example) is required" + hint)
                 }
             }
             if let phone, !controlled.contains(.phone), PhoneDigits.digits(phone).count < 7 || phone.count > 30 {

@@ -21,7 +21,7 @@ public enum AppointmentStatus: String, Sendable, Codable, CaseIterable {
     /// Refuses an illegal move (complete a cancelled appointment…) with `invalid-transition`.
     public func transition(to next: AppointmentStatus) throws -> AppointmentStatus {
         guard allowedNext.contains(next) else {
-            throw ClinicError.refused("invalid-transition", "an appointment that is \(rawValue) cannot become \(next.rawValue)")
+            throw ClinicError(.invalidTransition, "an appointment that is \(rawValue) cannot become \(next.rawValue)")
         }
         return next
     }

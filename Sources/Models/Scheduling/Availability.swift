@@ -36,12 +36,12 @@ public struct WorkingHours: Sendable, Hashable, Codable {
     /// Working hours from `--day mon --from 08:00 --to 16:00`, or a usage error.
     public static func parse(day: String, from: String, to: String) throws -> WorkingHours {
         guard let weekday = Weekday.parse(day) else {
-            throw ClinicError.usage("invalid-day", "--day must be one of mon, tue, wed, thu, fri, sat, sun")
+            throw ClinicError(.invalidDay, "\(.weekday) must be one of mon, tue, wed, thu, fri, sat, sun")
         }
         guard let start = TimeOfDay.parse(from), let end = TimeOfDay.parse(to) else {
-            throw ClinicError.usage("invalid-time", "--from and --to must be times of day written HH:MM")
+            throw ClinicError(.invalidTime, "\(.startTime) and \(.endTime) must be times of day written HH:MM")
         }
-        guard end > start else { throw ClinicError.usage("invalid-range", "--to must be after --from") }
+        guard end > start else { throw ClinicError(.invalidRange, "\(.endTime) must be after \(.startTime)") }
         return WorkingHours(weekday: weekday, startMinute: start, endMinute: end)
     }
 

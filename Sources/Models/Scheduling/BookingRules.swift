@@ -12,7 +12,7 @@ public enum BookingRules {
     public static func requireWithinHours(_ span: TimeSpan, handle: String, hours: [WorkingHours], timeOff: [TimeSpan], zone: SiteTimeZone) throws {
         guard isWithinHours(span, hours: hours, timeOff: timeOff, zone: zone) else {
             let inTimeOff = timeOff.contains { $0.overlaps(span) }
-            throw ClinicError.refused("outside-hours",
+            throw ClinicError(.outsideHours,
                                       "\(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay)) is "
                                       + (inTimeOff ? "in time off" : "outside working hours") + " of '\(handle)'"
                                       + (hours.isEmpty ? " (no hours set: use 'clinic staff hours')" : ""))
@@ -29,7 +29,7 @@ public enum BookingRules {
         guard let scope else { return }
         guard holds(scope, credentials: credentials, on: date) else {
             let expired = credentials.contains { $0.scope == scope }
-            throw ClinicError.refused("not-qualified",
+            throw ClinicError(.notQualified,
                                       "'\(handle)' " + (expired ? "holds an expired \(scope.rawValue) credential" : "holds no \(scope.rawValue) credential")
                                       + " on \(date)")
         }

@@ -37,20 +37,20 @@ public struct Recurrence: Sendable, Equatable {
         switch end {
         case .count(let count):
             guard (1...Self.maximumOccurrences).contains(count) else {
-                throw ClinicError.usage("invalid-count", "--count must be between 1 and \(Self.maximumOccurrences)")
+                throw ClinicError(.invalidCount, "\(.occurrenceCount) must be between 1 and \(Self.maximumOccurrences)")
             }
             for index in 0..<count {
                 starts.append(LocalDateTime(date: first.date.adding(days: index * rule.stepDays), minuteOfDay: first.minuteOfDay))
             }
         case .until(let last):
             guard last >= first.date else {
-                throw ClinicError.usage("invalid-range", "--until must not be before the first occurrence")
+                throw ClinicError(.invalidRange, "\(.until) must not be before the first occurrence")
             }
             var date = first.date
             while date <= last {
                 starts.append(LocalDateTime(date: date, minuteOfDay: first.minuteOfDay))
                 guard starts.count <= Self.maximumOccurrences else {
-                    throw ClinicError.usage("invalid-count", "a series may hold at most \(Self.maximumOccurrences) occurrences")
+                    throw ClinicError(.invalidCount, "a series may hold at most \(Self.maximumOccurrences) occurrences")
                 }
                 date = date.adding(days: rule.stepDays)
             }
@@ -68,7 +68,7 @@ public struct Recurrence: Sendable, Equatable {
             if let instant = zone.instant(local) { instants.append(instant) } else { missing.append(local.description) }
         }
         guard missing.isEmpty else {
-            throw ClinicError.usage("nonexistent-time",
+            throw ClinicError(.nonexistentTime,
                                     "\(missing.joined(separator: ", ")) does not exist in \(zone.identifier) (clocks spring forward); choose another time")
         }
         return instants

@@ -25,25 +25,25 @@ public struct Patient: Sendable, Equatable, Codable {
 
     /// Checks fields a person typed; messages name the field, never its value.
     public static func validate(first: String, last: String, dateOfBirth: CivilDate, today: CivilDate, phone: String?, email: String?) throws {
-        for (field, value) in [("--first", first), ("--last", last), ("--phone", phone), ("--email", email)] {
+        for (field, value) in [(ClinicField.firstName, first), (.lastName, last), (.phone, phone), (.email, email)] {
             try PlainText.require(value, field: field)
         }
-        for (field, value) in [("--first", first), ("--last", last)] {
+        for (field, value) in [(ClinicField.firstName, first), (.lastName, last)] {
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, trimmed.count <= 100 else {
-                throw ClinicError.usage("invalid-name", "\(field) must be 1–100 characters")
+                throw ClinicError(.invalidName, "\(field) must be 1–100 characters")
             }
         }
         guard dateOfBirth <= today, dateOfBirth.year >= 1900 else {
-            throw ClinicError.usage("invalid-date", "--dob must be a date between 1900-01-01 and today")
+            throw ClinicError(.invalidDate, "\(.dateOfBirth) must be a date between 1900-01-01 and today")
         }
         if let phone, PhoneDigits.digits(phone).count < 7 || phone.count > 30 {
-            throw ClinicError.usage("invalid-phone", "--phone must hold at least 7 digits")
+            throw ClinicError(.invalidPhone, "\(.phone) must hold at least 7 digits")
         }
         if let email {
             let parts = email.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !email.contains(" ") else {
-                throw ClinicError.usage("invalid-email", "--email must look like name@example.org")
+                throw ClinicError(.invalidEmail, "\(.email) must look like name@example.org")
             }
         }
     }

@@ -23,7 +23,7 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.trimmingCharacters(in: .whitespaces)
             guard let role = StaffRole(rawValue: name) else {
-                throw ClinicError.usage("invalid-role", "unknown role '\(name)': use clinician, front-desk or admin, comma-separated for several")
+                throw ClinicError(.invalidRole, "unknown role '\(name)': use clinician, front-desk or admin, comma-separated for several")
             }
             roles.insert(role)
         }
@@ -69,15 +69,15 @@ public struct Practitioner: Sendable, Equatable, Codable {
     public static func validate(handle: String) throws {
         let allowed = handle.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }
         guard (2...32).contains(handle.count), allowed, handle.first?.isLetter == true else {
-            throw ClinicError.usage("invalid-handle", "handle must be 2–32 lower-case letters, digits, '.', '-' or '_', starting with a letter")
+            throw ClinicError(.invalidHandle, "handle must be 2–32 lower-case letters, digits, '.', '-' or '_', starting with a letter")
         }
     }
 
     /// Clinicians need a discipline; front desk and admin may have none.
     public static func validate(roles: Set<StaffRole>, discipline: Discipline?) throws {
-        guard !roles.isEmpty else { throw ClinicError.usage("invalid-role", "--role needs at least one role") }
+        guard !roles.isEmpty else { throw ClinicError(.invalidRole, "\(.roles) needs at least one role") }
         if roles.contains(.clinician), discipline == nil {
-            throw ClinicError.usage("discipline-required", "--discipline is required for clinicians")
+            throw ClinicError(.disciplineRequired, "\(.discipline) is required for clinicians")
         }
     }
 }

@@ -21,7 +21,7 @@ public struct Service: Sendable, Equatable, Codable {
     public static func validate(slug: String) throws {
         guard (2...32).contains(slug.count),
               slug.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
-            throw ClinicError.usage("invalid-slug", "service slug must be 2–32 lower-case letters, digits or '-' (e.g. dn-30)")
+            throw ClinicError(.invalidSlug, "service slug must be 2–32 lower-case letters, digits or '-' (e.g. dn-30)")
         }
     }
 }

@@ -15,12 +15,12 @@ public struct Site: Sendable, Equatable, Codable {
     /// Checks a new site's fields; the zone must be a real IANA zone.
     public static func validate(code: String, name: String, timeZone: String) throws {
         guard SiteCode.isValid(code) else {
-            throw ClinicError.usage("invalid-site-code", "site code must be 2–8 upper-case letters or digits, starting with a letter (e.g. MTL)")
+            throw ClinicError(.invalidSiteCode, "site code must be 2–8 upper-case letters or digits, starting with a letter (e.g. MTL)")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ClinicError.usage("invalid-name", "site name must not be empty")
+            throw ClinicError(.invalidName, "site name must not be empty")
         }
-        try PlainText.require(name, field: "site name")
+        try PlainText.require(name, field: .siteName)
         _ = try SiteTimeZone(timeZone)
     }
 }

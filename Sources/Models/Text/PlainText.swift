@@ -32,10 +32,10 @@ public enum PlainText {
     }
 
     /// Refuses (64 `invalid-text`) text with a control character; the message names `field`
-    /// (an option such as `--last`), never the value, which may be a patient's name.
-    public static func require(_ text: String?, field: String, layout: Layout = .singleLine) throws {
+    /// (such as the last name), never the value, which may be a patient's name.
+    public static func require(_ text: String?, field: ClinicField, layout: Layout = .singleLine) throws {
         guard let text, !isClean(text, layout: layout) else { return }
         let allowed = layout == .multiLine ? " other than line breaks and tabs" : ""
-        throw ClinicError.usage("invalid-text", "\(field) must not contain control characters\(allowed) (such as escape sequences or NUL)")
+        throw ClinicError(.invalidText, "\(field) must not contain control characters\(allowed) (such as escape sequences or NUL)")
     }
 }

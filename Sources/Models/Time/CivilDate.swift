@@ -39,9 +39,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DD` or throws a usage error naming the option.
-    public static func parseOption(_ text: String, option: String) throws -> CivilDate {
+    public static func parse(_ text: String, field: ClinicField) throws -> CivilDate {
         guard let date = parse(text) else {
-            throw ClinicError.usage("invalid-date", "\(option) must be a real date written YYYY-MM-DD")
+            throw ClinicError(.invalidDate, "\(field) must be a real date written YYYY-MM-DD")
         }
         return date
     }

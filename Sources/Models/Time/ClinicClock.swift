@@ -23,7 +23,7 @@ public struct ClinicClock: Sendable {
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ClinicClock {
         guard let text = environment["CLINIC_NOW"], !text.isEmpty else { return ClinicClock() }
         guard let date = ISOInstant.parse(text) else {
-            throw ClinicError.usage("invalid-time", "CLINIC_NOW must be an ISO-8601 instant such as 2026-12-01T09:00:00Z")
+            throw ClinicError(.invalidTime, "CLINIC_NOW must be an ISO-8601 instant such as 2026-12-01T09:00:00Z")
         }
         return ClinicClock(fixed: date)
     }

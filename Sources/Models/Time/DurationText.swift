@@ -35,8 +35,7 @@ public enum DurationText {
         }
     }
 
-    private static let invalid = ClinicError.usage(
-        "invalid-duration", "duration must look like 30m, 1h or 1h30m (at most 24h)")
+    private static let invalid = ClinicError(.invalidDuration, "duration must look like 30m, 1h or 1h30m (at most 24h)")
 }
 
 import Foundation

@@ -76,7 +76,7 @@ public struct SiteTimeZone: Sendable, Hashable {
         guard identifier.contains("/") || identifier == "UTC",
               let zone = TimeZone(identifier: identifier),
               zone.identifier == identifier || (identifier == "UTC" && zone.secondsFromGMT() == 0) else {
-            throw ClinicError.usage("invalid-timezone", "unknown time zone '\(identifier)'; use an IANA name such as America/Toronto")
+            throw ClinicError(.invalidTimezone, "unknown time zone '\(identifier)'; use an IANA name such as America/Toronto")
         }
         self.identifier = identifier
         self.zone = zone
@@ -112,16 +112,16 @@ public struct SiteTimeZone: Sendable, Hashable {
     /// The instant for a wall-clock time, or a usage error when it falls in a DST gap.
     public func requireInstant(_ local: LocalDateTime) throws -> Int64 {
         guard let millis = instant(local) else {
-            throw ClinicError.usage("nonexistent-time", "\(local) does not exist in \(identifier) (clocks spring forward)")
+            throw ClinicError(.nonexistentTime, "\(local) does not exist in \(identifier) (clocks spring forward)")
         }
         return millis
     }
 
     /// Parses `--at` text: wall-clock in this zone, or ISO-8601 with an offset or `Z`.
-    public func parseTime(_ text: String, option: String = "--at") throws -> Int64 {
+    public func parseTime(_ text: String, field: ClinicField = .time) throws -> Int64 {
         if let local = LocalDateTime.parse(text) { return try requireInstant(local) }
         if let date = ISOInstant.parse(text) { return Instant.millis(date) }
-        throw ClinicError.usage("invalid-time", "\(option) must look like \"2026-12-01 09:00\" or an ISO-8601 time with offset")
+        throw ClinicError(.invalidTime, "\(field) must look like \"2026-12-01 09:00\" or an ISO-8601 time with offset")
     }
 
     /// The first instant of a local day (midnight, or the first minute after a gap).

@@ -5,7 +5,7 @@ extension AuditedSession {
     /// What the utilization and no-show reports count, for `[from, to)`; the report names the action.
     public func schedulingReport(_ report: Action, from: Int64, to: Int64) throws -> ReportData.Inputs {
         guard report == .reportUtilization || report == .reportNoShows else {
-            throw ClinicError.usage("invalid-report", "\(report.rawValue) is not a scheduling report")
+            throw ClinicError(.invalidReport, "\(report.rawValue) is not a scheduling report")
         }
         return try run(report, entity: "report") { db, _, _ in
             let data = ReportData(db)

@@ -45,7 +45,7 @@ extension AuditedSession {
     private func requireAnotherAdmin(_ db: Database, besides staff: Practitioner) throws {
         let others = try StaffRepository(db).all().filter { $0.id != staff.id && $0.active && $0.roles.contains(.admin) }
         guard !others.isEmpty else {
-            throw ClinicError.refused("last-admin", "'\(staff.handle)' is the only active admin; add another admin first")
+            throw ClinicError(.lastAdmin, "'\(staff.handle)' is the only active admin; add another admin first")
         }
     }
 

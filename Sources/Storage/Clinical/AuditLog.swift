@@ -126,7 +126,7 @@ public struct AuditedSession {
             let actor = try proven(for: action)
             try actor.require(action)
             if state.mustChange, action != .passphraseChange {
-                throw ClinicError.refused("passphrase-change-required",
+                throw ClinicError(.passphraseChangeRequired,
                                           "'\(actor.handle)' has a passphrase set by someone else: choose your own with 'clinic passphrase' first")
             }
             return actor
@@ -202,8 +202,8 @@ public struct AuditedSession {
     /// `locked`), or `failed` for anything else; never a message, which could name what was typed.
     static func outcome(of error: any Error) -> String {
         switch error {
-        case let error as ClinicError: return error.code
-        case let error as StorageError: return error.code
+        case let error as ClinicError: return error.code.name
+        case let error as StorageError: return error.code.name
         default: return "failed"
         }
     }

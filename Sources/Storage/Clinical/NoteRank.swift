@@ -16,7 +16,7 @@ enum NoteRank {
     static func install(on handle: OpaquePointer) throws {
         guard let api = clinic_fts5_api(handle), let create = api.pointee.xCreateFunction,
               create(api, name, nil, score, nil) == SQLITE_OK else {
-            throw StorageError(code: "unreadable", resultCode: 0, message: "this SQLite lacks FTS5, which note search needs")
+            throw StorageError(.sqlite, resultCode: 0, message: "this SQLite lacks FTS5, which note search needs")
         }
     }
 

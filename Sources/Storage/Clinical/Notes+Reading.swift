@@ -72,7 +72,7 @@ extension Notes {
     /// Full-text search over note text and amendments, accents folded, best matches first (audited).
     public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
         let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        guard !words.isEmpty else { throw ClinicError.usage("empty-search", "give words to search for") }
+        guard !words.isEmpty else { throw ClinicError(.emptySearch, "give words to search for") }
         let query = words.map { "\"\($0)\"" }.joined(separator: " ")
         return try session.run(.search, entity: "note") { db, _, _ in
             // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.

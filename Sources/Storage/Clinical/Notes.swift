@@ -14,10 +14,10 @@ public struct Notes {
             subject.patientID = appointment.appointment.patientID
             try ClinicalAccess.requireAuthor(actor, authorID: appointment.appointment.practitionerID)
             guard appointment.appointment.status != .cancelled else {
-                throw ClinicError.refused("invalid-transition", "a cancelled appointment cannot have a session note")
+                throw ClinicError(.invalidTransition, "a cancelled appointment cannot have a session note")
             }
             if let existing = try db.first("SELECT id FROM note WHERE appointment_id = ?", [appointment.id]) {
-                throw ClinicError.refused("duplicate", "this appointment already has note \(IDSuffix.short(existing.string(0)))")
+                throw ClinicError(.duplicate, "this appointment already has note \(IDSuffix.short(existing.string(0)))")
             }
             let noteSession = NoteSession(appointment: appointment.appointment, zone: try SiteRepository(db).zone())
             let id = UUIDv7.string(at: Instant.date(session.now))
@@ -50,7 +50,7 @@ public struct Notes {
     public func edit(_ text: String, _ edit: Edit) throws -> NoteRecord {
         try writeDraft(text, action: .noteEdit) { db, _, note, _ in
             for (section, value) in edit.sections {
-                try PlainText.require(value, field: "--\(section.rawValue)", layout: .multiLine)
+                try PlainText.require(value, field: section.field, layout: .multiLine)
             }
             for (section, value) in edit.sections {
                 try db.execute("UPDATE note SET \(section.rawValue) = ?, updated_at = ? WHERE id = ?", [value, session.now, note.id])
@@ -88,7 +88,7 @@ public struct Notes {
 
     /// Sets the total of needles removed (not an increment).
     public func needlesRemoved(_ text: String, count: Int) throws -> NoteRecord {
-        guard (0...1000).contains(count) else { throw ClinicError.usage("out-of-range", "--count must be 0–1000") }
+        guard (0...1000).contains(count) else { throw ClinicError(.outOfRange, "\(.needleCount) must be 0–1000") }
         return try writeDraft(text, action: .noteNeedlesRemoved) { db, _, note, _ in
             try db.execute("UPDATE note SET needles_removed = ?, updated_at = ? WHERE id = ?", [count, session.now, note.id])
         }
@@ -97,10 +97,10 @@ public struct Notes {
     /// Records an adverse event against a draft (after signing, use an amendment).
     public func adverse(_ text: String, kind: AdverseEventKind, detail: String) throws -> NoteRecord {
         guard !detail.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ClinicError.usage("detail-required", "--detail must describe the event")
+            throw ClinicError(.detailRequired, "\(.detail) must describe the event")
         }
         return try writeDraft(text, action: .noteAdverse) { db, _, note, _ in
-            try PlainText.require(detail, field: "--detail")
+            try PlainText.require(detail, field: .detail)
             try db.execute("INSERT INTO adverse_event (id, note_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)",
                            [UUIDv7.string(at: Instant.date(session.now)), note.id, kind.rawValue, detail, session.now])
         }
@@ -145,7 +145,7 @@ public struct Notes {
     /// Appends a dated amendment to a signed note, by its author, carrying the note's hash.
     public func amend(_ text: String, with amendment: String, passphrase: () throws -> String?) throws -> NoteRecord {
         guard !amendment.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ClinicError.usage("text-required", "--text must hold the amendment")
+            throw ClinicError(.textRequired, "\(.amendment) must hold the amendment")
         }
         let secrets = try session.signingSecrets(.noteAmend, passphrase: passphrase)
         return try session.run(.noteAmend, entity: "note", locate: AuditedSession.Subject.note(text)) { db, actor, subject in
@@ -153,9 +153,9 @@ public struct Notes {
             subject.entityID = note.id
             subject.patientID = note.patientID
             try ClinicalAccess.requireAuthor(actor, authorID: note.authorID)
-            try PlainText.require(amendment, field: "--text", layout: .multiLine)
+            try PlainText.require(amendment, field: .amendment, layout: .multiLine)
             guard note.status == .signed, let amends = note.contentHash else {
-                throw ClinicError.refused("note-not-signed", "this note is still a draft: edit it instead of amending")
+                throw ClinicError(.noteNotSigned, "this note is still a draft: edit it instead of amending")
             }
             let id = UUIDv7.string(at: Instant.date(session.now))
             let hash = StoredAmendment.hash(id: id, noteID: note.id, authorID: actor.id, text: amendment, amendsHash: amends, at: session.now)
@@ -194,7 +194,7 @@ public struct Notes {
             let noteSession = try Self.currentSession(db, of: note)
             try ClinicalAccess.requireAuthor(actor, authorID: noteSession.practitionerID)
             guard note.status == .draft else {
-                throw ClinicError.refused("note-signed", "this note is signed and cannot be changed; use 'note amend'")
+                throw ClinicError(.noteSigned, "this note is signed and cannot be changed; use 'note amend'")
             }
             try change(db, actor, note, noteSession)
             return try Self.load(db, id: note.id)

@@ -56,7 +56,7 @@ public struct PatientRecords {
             subject.patientID = patient.id
             let events = try Self.consents(db, patientID: patient.id)
             guard ConsentRules.isValid(for: intervention, on: date, events: events, dateOfBirth: CivilDate(daysSinceEpoch: 0)) else {
-                throw ClinicError.refused("no-consent", "there is no \(intervention.rawValue) consent in force on \(date) to withdraw")
+                throw ClinicError(.noConsent, "there is no \(intervention.rawValue) consent in force on \(date) to withdraw")
             }
             let id = UUIDv7.string(at: Instant.date(session.now))
             subject.entityID = id

@@ -34,13 +34,14 @@ public struct PatientImport {
         do {
             parsed = try PatientCSV.rows(try CSVReader.records(data), dateFormat: dateFormat, today: today)
         } catch let problem as FileProblem {
-            throw ClinicError(.badInput, "bad-file", "\(problem); nothing was imported")
+            throw ClinicError(.badFile, problem.text + "; nothing was imported")
         }
         if !parsed.problems.isEmpty {
-            let listed = parsed.problems.prefix(Self.listedProblems).map(\.description).joined(separator: "; ")
+            let listed = parsed.problems.prefix(Self.listedProblems).enumerated()
+                .map { index, problem in (index == 0 ? "" : "; ") + problem.text }.reduce("", +)
             let more = parsed.problems.count > Self.listedProblems ? "; and \(parsed.problems.count - Self.listedProblems) more" : ""
-            throw ClinicError(.badInput, "bad-file",
-                              "\(parsed.problems.count) problem\(parsed.problems.count == 1 ? "" : "s") in the file, nothing was imported: \(listed)\(more)")
+            throw ClinicError(.badFile,
+                              "\(parsed.problems.count) problem\(parsed.problems.count == 1 ? "" : "s") in the file, nothing was imported: " + listed + ErrorMessage(verbatim: more))
         }
         // A large file touches more pages than the default cache holds; spilling them costs more than the import.
         try db.execute("PRAGMA cache_size = -65536")
@@ -52,7 +53,7 @@ public struct PatientImport {
             case .refuse where !duplicates.isEmpty:
                 let listed = duplicates.prefix(Self.listedProblems).map(\.description).joined(separator: "; ")
                 let more = duplicates.count > Self.listedProblems ? "; and \(duplicates.count - Self.listedProblems) more" : ""
-                throw ClinicError.refused("duplicate", "\(duplicates.count) row\(duplicates.count == 1 ? "" : "s") look like patients already registered or repeated in the file (same name and date of birth), nothing was imported: \(listed)\(more); use --skip-duplicates or --allow-duplicates")
+                throw ClinicError(.duplicate, "\(duplicates.count) row\(duplicates.count == 1 ? "" : "s") look like patients already registered or repeated in the file (same name and date of birth), nothing was imported: \(listed)\(more); use --skip-duplicates or --allow-duplicates")
             case .skip:
                 let lines = Set(duplicates.map(\.line))
                 rows = rows.filter { !lines.contains($0.line) }

@@ -41,12 +41,12 @@ public final class ExportFile {
         // 0600 from the moment the file exists: no window where another user could open it.
         let opened = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard opened >= 0 else {
-            throw ClinicError(.io, "unwritable", "cannot create a file in the folder of --to: check that it exists and is writable")
+            throw ClinicError(.unwritable, "cannot create a file in the folder of \(.destination): check that it exists and is writable")
         }
         guard fchmod(opened, 0o600) == 0 else {
             close(opened)
             unlink(temporary)
-            throw ClinicError(.io, "unwritable", "cannot make the --to file private to its owner")
+            throw ClinicError(.unwritable, "cannot make \(.destination) private to its owner")
         }
         descriptor = opened
         temporaryPath = temporary
@@ -85,14 +85,14 @@ public final class ExportFile {
             finished = true
             return
         }
-        guard fsync(descriptor) == 0 else { throw ClinicError(.io, "unwritable", "cannot write the --to file to disk (errno \(errno))") }
+        guard fsync(descriptor) == 0 else { throw ClinicError(.unwritable, "cannot write \(.destination) to disk (errno \(errno))") }
         close(descriptor)
         descriptor = -1
         // The names are checked again at the last moment: a link made to the database meanwhile is still refused.
         try ExportTarget.refuseDatabaseFiles(path, database: databasePath)
         if replacing {
             guard rename(temporaryPath, path) == 0 else {
-                throw ClinicError(.io, "unwritable", "cannot put the --to file in place (errno \(errno))")
+                throw ClinicError(.unwritable, "cannot put \(.destination) in place (errno \(errno))")
             }
         } else {
             try placeWithoutReplacing(temporaryPath, at: path)
@@ -111,7 +111,7 @@ public final class ExportFile {
         let failure = errno
         try ExportTarget.refuseExisting(path)
         guard [EPERM, ENOTSUP, EOPNOTSUPP, EXDEV, EMLINK].contains(failure), rename(temporary, path) == 0 else {
-            throw ClinicError(.io, "unwritable", "cannot put the --to file in place (errno \(failure))")
+            throw ClinicError(.unwritable, "cannot put \(.destination) in place (errno \(failure))")
         }
     }
 
@@ -147,7 +147,7 @@ public final class ExportFile {
             let written = writeToDescriptor(descriptor, next, left)
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ClinicError(.io, "unwritable", "cannot write the export (errno \(errno))")
+                throw ClinicError(.unwritable, "cannot write the export (errno \(errno))")
             }
             left -= written
             next += written

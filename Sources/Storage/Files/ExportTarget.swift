@@ -23,7 +23,7 @@ public enum ExportTarget: Sendable, Equatable {
             return stat(name, &other) == 0 && other.st_dev == identity.st_dev && other.st_ino == identity.st_ino
         }
         if protected.contains(candidate) || sameFile {
-            throw ClinicError.refused("exists", "--to names the clinic database or one of its files; choose another file (--force never allows this)")
+            throw ClinicError(.exists, "\(.destination) names the clinic database or one of its files; choose another file (\(.force) never allows this)")
         }
     }
 
@@ -31,7 +31,7 @@ public enum ExportTarget: Sendable, Equatable {
     static func refuseExisting(_ path: String) throws {
         var status = stat()
         if lstat(path, &status) == 0 {
-            throw ClinicError.refused("exists", "--to names a file that already exists; add --force to replace it")
+            throw ClinicError(.exists, "\(.destination) names a file that already exists; add \(.force) to replace it")
         }
     }
 

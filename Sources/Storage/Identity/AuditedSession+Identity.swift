@@ -13,7 +13,7 @@ extension AuditedSession {
     /// Checks the passphrase (never an open session) and opens a session of `minutes`.
     public func login(minutes: Int) throws -> Login {
         guard (1...SessionToken.maximumMinutes).contains(minutes) else {
-            throw ClinicError.usage("out-of-range", "--for must be between 1m and \(SessionToken.maximumMinutes / 60)h")
+            throw ClinicError(.outOfRange, "\(.sessionLength) must be between 1m and \(SessionToken.maximumMinutes / 60)h")
         }
         return try run(.login, entity: "staff") { db, actor, subject in
             subject.entityID = actor.id
@@ -27,7 +27,7 @@ extension AuditedSession {
         try run(.logout, entity: "staff") { db, actor, subject in
             subject.entityID = actor.id
             guard let session = provingSession else {
-                throw ClinicError.refused("not-logged-in", "'\(actor.handle)' has no open session here")
+                throw ClinicError(.notLoggedIn, "'\(actor.handle)' has no open session here")
             }
             try LoginSessions(db).end(tokenHash: session.tokenHash, now: now)
             return (actor.handle, session.tokenHash)
@@ -47,9 +47,9 @@ extension AuditedSession {
             subject.entityID = actor.id
             try PassphrasePolicy.validate(new, handle: actor.handle)
             guard let old = state.secrets, let oldText = state.passphrase else {
-                throw ClinicError.refused("login-required", "changing a passphrase needs the current one")
+                throw ClinicError(.loginRequired, "changing a passphrase needs the current one")
             }
-            guard new != oldText else { throw ClinicError.refused("same-passphrase", "the new passphrase must differ from the current one") }
+            guard new != oldText else { throw ClinicError(.samePassphrase, "the new passphrase must differ from the current one") }
             let secrets = try PassphraseStore(db).set(staffID: actor.id, passphrase: new, setBySelf: true, now: now)
             let keys = SigningKeys(db)
             if state.mustChange {
@@ -72,7 +72,7 @@ extension AuditedSession {
             let staff = try StaffRepository(db).require(target)
             subject.entityID = staff.id
             guard staff.id != actor.id else {
-                throw ClinicError.refused("invalid-target", "change your own passphrase with 'clinic passphrase'")
+                throw ClinicError(.invalidTarget, "change your own passphrase with 'clinic passphrase'")
             }
             try PassphraseStore(db).set(staffID: staff.id, passphrase: passphrase, setBySelf: false, now: now)
             try LoginSessions(db).endAll(staffID: staff.id, now: now)
@@ -86,7 +86,7 @@ extension AuditedSession {
         try run(.staffRotateKey, entity: "staff") { db, actor, subject in
             let staff = try StaffRepository(db).require(target)
             subject.entityID = staff.id
-            guard staff.isClinician else { throw ClinicError.refused("invalid-role", "only clinicians have signing keys") }
+            guard staff.isClinician else { throw ClinicError(.notAClinician, "only clinicians have signing keys") }
             let keys = SigningKeys(db)
             let retired = try keys.retire(staffID: staff.id, everywhere: false, now: now)
             var made: String?
@@ -110,11 +110,11 @@ public enum AdminRecovery {
         try PassphrasePolicy.validate(passphrase, handle: handle)
         do {
             guard FileOwnership.isOwnedByCurrentUser(db.path) else {
-                throw ClinicError.refused("forbidden", "only the operating-system owner of the database file may recover an admin")
+                throw ClinicError(.forbidden, "only the operating-system owner of the database file may recover an admin")
             }
             try db.write { db in
                 guard let staff = try StaffRepository(db).find(handle), staff.active, staff.roles.contains(.admin) else {
-                    throw ClinicError.refused("not-found", "no active admin has this handle")
+                    throw ClinicError(.notFound, "no active admin has this handle")
                 }
                 try PassphraseStore(db).set(staffID: staff.id, passphrase: passphrase, setBySelf: true, now: now)
                 try LoginSessions(db).endAll(staffID: staff.id, now: now)

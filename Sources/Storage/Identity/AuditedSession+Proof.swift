@@ -66,15 +66,15 @@ extension AuditedSession {
         if let actor = state.actor { return actor }
         guard let handle else {
             if action.needsPassphrase {
-                throw ClinicError.usage("actor-required", "name who is acting with --as HANDLE (or $CLINIC_ACTOR)")
+                throw ClinicError(.actorRequired, "name who is acting with \(.actor)")
             }
             // No handle: the only open session this workstation holds for this database.
             let open = try LoginSessions(db).live(tokens: credentials.sessionTokens, now: now)
             let staffIDs = Set(open.map(\.staffID))
             guard staffIDs.count == 1, let session = open.first, let staff = try StaffRepository(db).byID(session.staffID) else {
-                throw ClinicError.usage("actor-required", open.isEmpty
-                    ? "this command needs --as HANDLE (or $CLINIC_ACTOR) naming the acting staff member, or a session opened with 'clinic login'"
-                    : "more than one session is open for this database: name the acting staff member with --as HANDLE")
+                throw ClinicError(.actorRequired, open.isEmpty
+                    ? "this command needs \(.actor) naming the acting staff member, or a session opened with 'clinic login'"
+                    : "more than one session is open for this database: name the acting staff member with \(.actor)")
             }
             let actor = try StaffRepository(db).actor(staff.handle)
             state.session = session
@@ -93,7 +93,7 @@ extension AuditedSession {
             return actor
         }
         guard let passphrase = try credentials.passphrase() else {
-            throw ClinicError.refused("login-required", "'\(actor.handle)' has no open session here: run 'clinic login --as \(actor.handle)', "
+            throw ClinicError(.loginRequired, "'\(actor.handle)' has no open session here: run 'clinic login --as \(actor.handle)', "
                                       + "or give the passphrase (a prompt on a terminal; $CLINIC_PASSPHRASE in scripts)")
         }
         try verify(passphrase, of: actor)
@@ -107,7 +107,7 @@ extension AuditedSession {
         if state.passphrase == passphrase, state.secrets != nil { return }
         let store = PassphraseStore(db)
         guard let stored = try store.stored(staffID: actor.id) else {
-            throw ClinicError.refused("login-required", "'\(actor.handle)' has no passphrase in this database yet: an admin sets one with "
+            throw ClinicError(.loginRequired, "'\(actor.handle)' has no passphrase in this database yet: an admin sets one with "
                                       + "'clinic staff reset-passphrase \(actor.handle)' (for an admin, the database file's owner may use 'clinic recover-admin')")
         }
         // The check and the attempt are one write: concurrent processes see each other's attempts, so no
@@ -117,7 +117,7 @@ extension AuditedSession {
             let store = PassphraseStore(db)
             if let until = LockOut.lockedUntil(failures: try store.failures(handle: actor.handle, now: now), now: now) {
                 let minutes = max(1, (until - now + 59_999) / 60_000)
-                throw ClinicError.refused("locked-out", "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(minutes) min")
+                throw ClinicError(.lockedOut, "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(minutes) min")
             }
             return try store.reserveAttempt(handle: actor.handle, now: now)
         }
@@ -130,7 +130,7 @@ extension AuditedSession {
                                         patientID: nil, outcome: "bad-passphrase")
             }
         }
-        guard right else { throw ClinicError.refused("bad-passphrase", "wrong passphrase for '\(actor.handle)'") }
+        guard right else { throw ClinicError(.badPassphrase, "wrong passphrase for '\(actor.handle)'") }
         state.authenticationToRecord = true
         state.passphrase = passphrase
         state.secrets = secrets
@@ -152,10 +152,10 @@ extension AuditedSession {
         do {
             if state.session == nil, state.passphrase != nil, let secrets = state.secrets { return secrets }
             guard let passphrase = try ask() else {
-                throw ClinicError.refused("login-required", "signing needs the passphrase of '\(actor.handle)' (a prompt on a terminal; $CLINIC_PASSPHRASE in scripts)")
+                throw ClinicError(.loginRequired, "signing needs the passphrase of '\(actor.handle)' (a prompt on a terminal; $CLINIC_PASSPHRASE in scripts)")
             }
             try verify(passphrase, of: actor)
-            guard let secrets = state.secrets else { throw ClinicError.refused("bad-passphrase", "wrong passphrase for '\(actor.handle)'") }
+            guard let secrets = state.secrets else { throw ClinicError(.badPassphrase, "wrong passphrase for '\(actor.handle)'") }
             return secrets
         } catch {
             try audit(action, entity: "note", subject: Subject(), outcome: Self.outcome(of: error))

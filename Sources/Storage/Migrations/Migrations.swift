@@ -51,7 +51,7 @@ enum Migrations {
     }
 
     static func schemaTooNew(_ version: Int) -> StorageError {
-        StorageError(code: "schema-too-new", resultCode: 0,
+        StorageError(.schemaTooNew, resultCode: 0,
                      message: "the database has schema version \(version) but this clinic binary knows only up to \(latest); install a newer clinic")
     }
 }

@@ -36,8 +36,8 @@ public struct PatientRepository {
         try Patient.validate(first: first, last: last, dateOfBirth: new.dateOfBirth, today: today, phone: phone, email: email)
         return try db.write { db in
             if !allowingDuplicate, let existing = try likelyDuplicate(first: first, last: last, dateOfBirth: new.dateOfBirth) {
-                throw ClinicError.refused("duplicate", "\(existing) has the same name and date of birth; "
-                                          + "add --allow-duplicate if this is another person")
+                throw ClinicError(.duplicate, "\(existing) has the same name and date of birth; "
+                                          + "add \(.allowDuplicate) if this is another person")
             }
             let site = try SiteRepository(db).local()
             let highest = try db.first("SELECT MAX(chart_seq) FROM patient WHERE site_id = ?", [site.id])?.optionalInt(0)
@@ -73,7 +73,7 @@ public struct PatientRepository {
     /// A patient by chart number (`MTL-000042`, any case), or `not-found`.
     public func require(chart text: String) throws -> Patient {
         guard let chart = ChartNumber(text) else {
-            throw ClinicError.usage("invalid-chart", "a chart number looks like MTL-000042")
+            throw ClinicError(.invalidChart, "a chart number looks like MTL-000042")
         }
         guard let row = try db.first("SELECT \(Self.columns) FROM patient WHERE chart = ?", [chart.description]) else {
             throw ClinicError.notFound("patient \(chart)")
@@ -89,7 +89,7 @@ public struct PatientRepository {
     public func find(_ text: String, limit: Int = 50) throws -> [Patient] {
         let words = SearchFolding.fold(text).split(separator: " ").map(String.init).filter { !$0.isEmpty }
         guard !words.isEmpty else {
-            throw ClinicError.usage("empty-search", "give a name, chart number or phone to search for")
+            throw ClinicError(.emptySearch, "give a name, chart number or phone to search for")
         }
         let clauses = words.map { _ in "search LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
         let arguments: [SQLBindable] = words.map { "%" + Self.escapeLike($0) + "%" } + [limit]

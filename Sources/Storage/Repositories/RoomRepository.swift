@@ -11,12 +11,12 @@ public struct RoomRepository {
     package func add(name: String, kind: RoomKind, now: Int64) throws -> Room {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 60 else {
-            throw ClinicError.usage("invalid-name", "room name must be 1–60 characters")
+            throw ClinicError(.invalidName, "room name must be 1–60 characters")
         }
-        try PlainText.require(trimmed, field: "room name")
+        try PlainText.require(trimmed, field: .roomName)
         let site = try SiteRepository(db).local()
         if try find(trimmed) != nil {
-            throw ClinicError.refused("duplicate", "a room named '\(trimmed)' already exists")
+            throw ClinicError(.duplicate, "a room named '\(trimmed)' already exists")
         }
         let room = Room(id: UUIDv7.string(at: Instant.date(now)), name: trimmed, kind: kind)
         try db.execute("INSERT INTO room (id, site_id, name, kind, created_at) VALUES (?, ?, ?, ?, ?)",

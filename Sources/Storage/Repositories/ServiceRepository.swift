@@ -11,11 +11,11 @@ public struct ServiceRepository {
     package func add(slug: String, name: String, durationMinutes: Int, discipline: Discipline, requires: Scope?, now: Int64) throws -> Service {
         try Service.validate(slug: slug)
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ClinicError.usage("invalid-name", "--name must not be empty")
+            throw ClinicError(.invalidName, "\(.name) must not be empty")
         }
-        try PlainText.require(name, field: "--name")
+        try PlainText.require(name, field: .name)
         if try find(slug) != nil {
-            throw ClinicError.refused("duplicate", "service '\(slug)' already exists")
+            throw ClinicError(.duplicate, "service '\(slug)' already exists")
         }
         let service = Service(id: UUIDv7.string(at: Instant.date(now)), slug: slug, name: name,
                               durationMinutes: durationMinutes, discipline: discipline, requires: requires)

@@ -9,7 +9,7 @@ public struct SiteRepository {
     /// The site this database belongs to, or `not-initialised`.
     public func local() throws -> Site {
         guard let row = try db.first("SELECT id, code, name, timezone FROM site WHERE is_local = 1") else {
-            throw ClinicError.refused("not-initialised", "this database has no site yet; run 'clinic init' first")
+            throw ClinicError(.notInitialised, "this database has no site yet; run 'clinic init' first")
         }
         return Site(id: row.string(0), code: row.string(1), name: row.string(2), timeZone: row.string(3))
     }
@@ -41,7 +41,7 @@ public struct SiteRepository {
     package func createLocal(code: String, name: String, timeZone: String, now: Int64) throws -> Site {
         try Site.validate(code: code, name: name, timeZone: timeZone)
         if try isInitialised() {
-            throw ClinicError.refused("already-initialised", "this database already holds a site; nothing was changed")
+            throw ClinicError(.alreadyInitialised, "this database already holds a site; nothing was changed")
         }
         let site = Site(id: UUIDv7.string(at: Instant.date(now)), code: code, name: name, timeZone: timeZone)
         try db.execute("INSERT INTO site (id, code, name, timezone, is_local, created_at) VALUES (?, ?, ?, ?, 1, ?)",

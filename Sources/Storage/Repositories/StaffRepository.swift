@@ -22,11 +22,11 @@ public struct StaffRepository {
         try Practitioner.validate(handle: handle)
         try Practitioner.validate(roles: roles, discipline: discipline)
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ClinicError.usage("invalid-name", "--name must not be empty")
+            throw ClinicError(.invalidName, "\(.name) must not be empty")
         }
-        try PlainText.require(name, field: "--name")
+        try PlainText.require(name, field: .name)
         if try find(handle) != nil {
-            throw ClinicError.refused("duplicate", "staff handle '\(handle)' is already taken")
+            throw ClinicError(.duplicate, "staff handle '\(handle)' is already taken")
         }
         let staff = Practitioner(id: UUIDv7.string(at: Instant.date(now)), handle: handle, name: name,
                                  discipline: discipline, roles: roles)
@@ -53,7 +53,7 @@ public struct StaffRepository {
     /// Deactivates a member: their history stays, but they may no longer act at any site.
     package func deactivate(handle: String) throws -> Practitioner {
         let staff = try require(handle)
-        guard staff.active else { throw ClinicError.refused("invalid-transition", "'\(handle)' is already deactivated") }
+        guard staff.active else { throw ClinicError(.invalidTransition, "'\(handle)' is already deactivated") }
         try db.execute("UPDATE staff SET active = 0 WHERE id = ?", [staff.id])
         return try require(handle)
     }
@@ -65,7 +65,7 @@ public struct StaffRepository {
             // Only a member's handle is named: whatever else was typed after --as could be anything, a passphrase
             // or a patient's name included.
             let named = found != nil ? "'\(handle)'" : "the handle given"
-            throw ClinicError.refused("forbidden", "\(named) is not an active staff member of this clinic")
+            throw ClinicError(.forbidden, "\(named) is not an active staff member of this clinic")
         }
         return Actor(staff)
     }
@@ -92,13 +92,13 @@ public struct StaffRepository {
     package func addCredential(handle: String, credential: Credential, now: Int64) throws {
         let staff = try require(handle)
         guard staff.isClinician else {
-            throw ClinicError.refused("invalid-role", "only clinicians hold clinical credentials")
+            throw ClinicError(.notAClinician, "only clinicians hold clinical credentials")
         }
         guard !credential.regulator.isEmpty, !credential.number.isEmpty else {
-            throw ClinicError.usage("invalid-credential", "--regulator and --number must not be empty")
+            throw ClinicError(.invalidCredential, "\(.regulator) and \(.credentialNumber) must not be empty")
         }
-        try PlainText.require(credential.regulator, field: "--regulator")
-        try PlainText.require(credential.number, field: "--number")
+        try PlainText.require(credential.regulator, field: .regulator)
+        try PlainText.require(credential.number, field: .credentialNumber)
         try db.execute("INSERT INTO credential (id, staff_id, scope, regulator, number, expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [UUIDv7.string(at: Instant.date(now)), staff.id, credential.scope.rawValue, credential.regulator,
                         credential.number, credential.expires?.description, now])

@@ -10,11 +10,11 @@ public struct AvailabilityRepository {
     package func addHours(handle: String, hours: WorkingHours, now: Int64) throws {
         let staff = try StaffRepository(db).require(handle)
         guard staff.isClinician else {
-            throw ClinicError.refused("invalid-role", "working hours are for clinicians; '\(handle)' is not one")
+            throw ClinicError(.notAClinician, "working hours are for clinicians; '\(handle)' is not one")
         }
         let existing = try self.hours(staffID: staff.id).filter { $0.weekday == hours.weekday }
         if existing.contains(where: { $0.startMinute < hours.endMinute && hours.startMinute < $0.endMinute }) {
-            throw ClinicError.refused("duplicate", "'\(handle)' already works part of \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute)); clear that day first")
+            throw ClinicError(.duplicate, "'\(handle)' already works part of \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute)); clear that day first")
         }
         try db.execute("INSERT INTO working_hours (id, staff_id, weekday, start_min, end_min, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        [UUIDv7.string(at: Instant.date(now)), staff.id, hours.weekday, hours.startMinute, hours.endMinute, now])
@@ -33,10 +33,10 @@ public struct AvailabilityRepository {
 
     /// Records time off between two instants.
     package func addTimeOff(handle: String, interval: TimeSpan, reason: String?, now: Int64) throws {
-        try PlainText.require(reason, field: "--reason")
+        try PlainText.require(reason, field: .reason)
         let staff = try StaffRepository(db).require(handle)
         guard interval.end > interval.start else {
-            throw ClinicError.usage("invalid-range", "--to must be after --from")
+            throw ClinicError(.invalidRange, "\(.endTime) must be after \(.startTime)")
         }
         try db.execute("INSERT INTO time_off (id, staff_id, start_ms, end_ms, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        [UUIDv7.string(at: Instant.date(now)), staff.id, interval.start, interval.end, reason, now])

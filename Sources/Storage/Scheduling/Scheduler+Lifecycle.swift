@@ -7,7 +7,7 @@ extension Scheduler {
         try db.write { db in
             let current = try resolve(text)
             guard current.appointment.status == .booked else {
-                throw ClinicError.refused("invalid-transition", "only a booked appointment can be moved; this one is \(current.appointment.status.rawValue)")
+                throw ClinicError(.invalidTransition, "only a booked appointment can be moved; this one is \(current.appointment.status.rawValue)")
             }
             try NoteSession.requireChangeable(noteStatuses: try noteStatuses(of: current.id), .move)
             let zone = try SiteRepository(db).zone()
@@ -17,7 +17,7 @@ extension Scheduler {
             }
             let practitioner = try StaffRepository(db).require(practitionerHandle ?? current.practitionerHandle)
             guard practitioner.isClinician, practitioner.active else {
-                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not an active clinician and cannot be booked")
+                throw ClinicError(.notAClinician, "'\(practitioner.handle)' is not an active clinician and cannot be booked")
             }
             let span = TimeSpan(start: start, end: start + current.appointment.span.durationMillis)
             let rooms = RoomRepository(db)
@@ -44,14 +44,14 @@ extension Scheduler {
     /// also cancels every later occurrence of the same series that is still booked. One occurrence
     /// with a signed note refuses the whole request (`note-signed`) and nothing is cancelled.
     package func cancel(_ text: String, reason: String?, series: Bool, now: Int64) throws -> [AppointmentRecord] {
-        try PlainText.require(reason, field: "--reason")
+        try PlainText.require(reason, field: .reason)
         return try db.write { db in
             let current = try resolve(text)
             _ = try current.appointment.status.transition(to: .cancelled)
             var targets = [current]
             if series {
                 guard let seriesID = current.appointment.seriesID else {
-                    throw ClinicError.refused("not-a-series", "this appointment is not part of a recurring series")
+                    throw ClinicError(.notASeries, "this appointment is not part of a recurring series")
                 }
                 targets += try db.query(AppointmentRecord.select + " WHERE a.series_id = ? AND a.start_ms > ? AND a.status = 'booked' ORDER BY a.start_ms",
                                         [seriesID, current.appointment.span.start]).map(AppointmentRecord.init)

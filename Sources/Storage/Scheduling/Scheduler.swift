@@ -36,7 +36,7 @@ public struct Scheduler {
             let patient = try PatientRepository(db).require(chart: request.patientChart)
             let practitioner = try StaffRepository(db).require(request.practitionerHandle)
             guard practitioner.isClinician, practitioner.active else {
-                throw ClinicError.refused("invalid-role", "'\(practitioner.handle)' is not an active clinician and cannot be booked")
+                throw ClinicError(.notAClinician, "'\(practitioner.handle)' is not an active clinician and cannot be booked")
             }
             let service = try ServiceRepository(db).require(request.serviceSlug)
             let fixedRoom = try request.roomName.map { try RoomRepository(db).require($0) }
@@ -52,7 +52,7 @@ public struct Scheduler {
                     let room = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
                                              room: fixedRoom, excluding: nil, zone: zone)
                     if let clash = planned.first(where: { $0.span.overlaps(span) }) {
-                        throw ClinicError.refused("slot-taken", "the series itself overlaps at \(zone.format(clash.span.start))")
+                        throw ClinicError(.slotTaken, "the series itself overlaps at \(zone.format(clash.span.start))")
                     }
                     planned.append((span, room))
                 } catch let error as ClinicError where starts.count > 1 && error.category == .refused {
@@ -60,8 +60,10 @@ public struct Scheduler {
                 }
             }
             if let first = failures.first {
-                let list = failures.map { "\($0.0) (\($0.1.code): \($0.1.message))" }.joined(separator: "; ")
-                throw ClinicError.refused(first.1.code, "\(failures.count) of \(starts.count) occurrences cannot be booked: \(list); nothing was booked")
+                let list = failures.enumerated().map { index, failure -> ErrorMessage in
+                    "\(index == 0 ? "" : "; ")\(failure.0) (\(failure.1.code): " + failure.1.text + ")"
+                }.reduce("", +)
+                throw ClinicError(first.1.code, "\(failures.count) of \(starts.count) occurrences cannot be booked: " + list + "; nothing was booked")
             }
             var booked: [AppointmentRecord] = []
             for (offset, plan) in planned.enumerated() {
@@ -112,11 +114,11 @@ public struct Scheduler {
         for candidate in try RoomRepository(db).all() where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding, maxDuration: maxDuration) == nil {
             return candidate
         }
-        throw ClinicError.refused("slot-taken", "no room is free \(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay))")
+        throw ClinicError(.slotTaken, "no room is free \(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay))")
     }
 
     func slotTaken(_ clash: Clash, name: String, zone: SiteTimeZone) -> ClinicError {
-        ClinicError.refused("slot-taken", BookingRules.describe(clash, name: name, zone: zone))
+        ClinicError(.slotTaken, ErrorMessage(verbatim: BookingRules.describe(clash, name: name, zone: zone)))
     }
 
     /// The longest appointment ever stored: the lower bound of every overlap query.

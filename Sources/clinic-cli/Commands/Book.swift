@@ -34,7 +34,7 @@ struct Book: ParsableCommand {
         let start = try zone.parseTime(at)
         var recurrence: Recurrence?
         if let repeatRule {
-            let end: RepeatEnd = try until.map { .until(try CivilDate.parseOption($0, option: "--until")) } ?? .count(count ?? 1)
+            let end: RepeatEnd = try until.map { .until(try CivilDate.parse($0, field: .until)) } ?? .count(count ?? 1)
             recurrence = Recurrence(rule: repeatRule, end: end)
         }
         let records = try session.acting.book(

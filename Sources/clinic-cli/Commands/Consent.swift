@@ -18,7 +18,7 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let day = try date.map { try CivilDate.parseOption($0, option: "--date") } ?? session.today()
+            let day = try date.map { try CivilDate.parse($0, field: .date) } ?? session.today()
             let id = try PatientRecords(session.acting)
                 .recordConsent(chart: chart, intervention: intervention, risks: risks, guardian: guardian, date: day)
             struct View: Encodable { let id: String, patient: String, intervention: String, date: String, action: String }
@@ -37,7 +37,7 @@ struct ConsentCommand: ParsableCommand {
 
         func run() throws {
             let session = try global.open()
-            let day = try date.map { try CivilDate.parseOption($0, option: "--date") } ?? session.today()
+            let day = try date.map { try CivilDate.parse($0, field: .date) } ?? session.today()
             let id = try PatientRecords(session.acting)
                 .withdrawConsent(chart: chart, intervention: intervention, date: day)
             struct View: Encodable { let id: String, patient: String, intervention: String, date: String, action: String }

@@ -67,10 +67,10 @@ struct ExportCommand: ParsableCommand {
         }
 
         func run() throws {
-            let firstDay = try from.map { try CivilDate.parseOption($0, option: "--from") }
-            let lastDay = try until.map { try CivilDate.parseOption($0, option: "--until") }
+            let firstDay = try from.map { try CivilDate.parse($0, field: .fromDate) }
+            let lastDay = try until.map { try CivilDate.parse($0, field: .until) }
             if let firstDay, let lastDay, lastDay < firstDay {
-                throw ClinicError.usage("invalid-range", "--until must not be before --from")
+                throw ClinicError(.invalidRange, "--until must not be before --from")
             }
             let session = try global.open()
             let file = try ExportFile(destination.target, protecting: session.db)

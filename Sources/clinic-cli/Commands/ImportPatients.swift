@@ -59,10 +59,10 @@ struct ImportCommand: ParsableCommand {
         /// The file's bytes; a missing file is a command-line mistake, an unreadable one an I/O error.
         static func read(_ path: String) throws -> [UInt8] {
             guard FileManager.default.fileExists(atPath: path) else {
-                throw ClinicError.usage("no-such-file", "no file at \(path)")
+                throw ClinicError(.noSuchFile, "no file at \(path)")
             }
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ClinicError(.io, "unreadable", "cannot read \(path)")
+                throw ClinicError(.unreadable, "cannot read \(path)")
             }
             return [UInt8](data)
         }

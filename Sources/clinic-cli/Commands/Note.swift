@@ -39,10 +39,10 @@ struct NoteCommand: ParsableCommand {
             for (section, value) in [(SOAPSection.subjective, subjective), (.objective, objective), (.assessment, assessment), (.plan, plan)] {
                 if let value { edit.sections[section] = value }
             }
-            for (measure, value, option) in [(OutcomeMeasure.nprs, painBefore.map(Double.init), "--pain-before"),
-                                             (.nprs, painAfter.map(Double.init), "--pain-after"), (.psfs, psfs, "--psfs"),
-                                             (.ndi, ndi.map(Double.init), "--ndi"), (.odi, odi.map(Double.init), "--odi")] {
-                if let value { try measure.validate(value, option: option) }
+            for (measure, value, option) in [(OutcomeMeasure.nprs, painBefore.map(Double.init), ClinicField.painBefore),
+                                             (.nprs, painAfter.map(Double.init), .painAfter), (.psfs, psfs, .psfs),
+                                             (.ndi, ndi.map(Double.init), .ndi), (.odi, odi.map(Double.init), .odi)] {
+                if let value { try measure.validate(value, field: option) }
             }
             edit.painBefore = painBefore
             edit.painAfter = painAfter
@@ -79,13 +79,13 @@ struct NoteCommand: ParsableCommand {
             let acupoint = try point.map(AcupointCatalog.point)
             let midline = acupoint.map { $0.meridian == .GV || $0.meridian == .CV } ?? false
             guard let chosenSide = side ?? (midline ? .midline : nil) else {
-                throw ClinicError.usage("side-required", "--side is required: left, right, bilateral or midline")
+                throw ClinicError(.sideRequired, "--side is required: left, right, bilateral or midline")
             }
             let entry = NeedlingEntry(
                 point: acupoint, muscle: try muscle.map(MuscleCatalog.muscle),
                 side: chosenSide,
-                gaugeMillimetres: gauge, lengthMillimetres: try length.map { try NeedlingEntry.millimetres($0, option: "--length") },
-                depthMillimetres: try depth.map { try NeedlingEntry.millimetres($0, option: "--depth") }, technique: technique,
+                gaugeMillimetres: gauge, lengthMillimetres: try length.map { try NeedlingEntry.millimetres($0, field: .needleLength) },
+                depthMillimetres: try depth.map { try NeedlingEntry.millimetres($0, field: .needleDepth) }, technique: technique,
                 retentionMinutes: try retention.map { $0 == "0m" ? 0 : try DurationText.minutes($0) },
                 electroStim: try estim.map(ElectroStim.parse), count: count)
             try NoteOutput.run(global) { notes in try notes.needle(note, entry) } human: { view, _ in

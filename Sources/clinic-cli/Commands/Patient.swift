@@ -19,7 +19,7 @@ struct PatientCommand: ParsableCommand {
         var allowDuplicate = false
 
         func run() throws {
-            let birth = try CivilDate.parseOption(dob, option: "--dob")
+            let birth = try CivilDate.parse(dob, field: .dateOfBirth)
             let session = try global.open()
             let patient = try session.acting.addPatient(.init(first: first, last: last, dateOfBirth: birth, phone: phone, email: email),
                                                         allowingDuplicate: allowDuplicate, today: try session.today())

@@ -36,11 +36,11 @@ struct ReportCommand: ParsableCommand {
         func range(_ session: Session) throws -> ReportRange {
             let zone = try session.zone()
             let today = try session.today()
-            let first = try from.map { try CivilDate.parseOption($0, option: "--from") } ?? today.adding(days: 1 - today.weekday)
-            let last = try until.map { try CivilDate.parseOption($0, option: "--until") } ?? first.adding(days: 6)
-            guard last >= first else { throw ClinicError.usage("invalid-range", "--until must not be before --from") }
+            let first = try from.map { try CivilDate.parse($0, field: .fromDate) } ?? today.adding(days: 1 - today.weekday)
+            let last = try until.map { try CivilDate.parse($0, field: .until) } ?? first.adding(days: 6)
+            guard last >= first else { throw ClinicError(.invalidRange, "--until must not be before --from") }
             guard last.daysSinceEpoch - first.daysSinceEpoch < 366 else {
-                throw ClinicError.usage("out-of-range", "a report covers at most 366 days")
+                throw ClinicError(.outOfRange, "a report covers at most 366 days")
             }
             let days = (0...(last.daysSinceEpoch - first.daysSinceEpoch)).map { first.adding(days: $0) }
             return ReportRange(days: days, start: zone.startOfDay(first), end: zone.startOfDay(last.adding(days: 1)))

@@ -22,11 +22,11 @@ struct Schedule: ParsableCommand {
         let zone = try session.zone()
         let days: [CivilDate]
         if let week {
-            let anchor = try CivilDate.parseOption(week, option: "--week")
+            let anchor = try CivilDate.parse(week, field: .week)
             let monday = anchor.adding(days: 1 - anchor.weekday)
             days = (0..<7).map { monday.adding(days: $0) }
         } else {
-            days = [try date.map { try CivilDate.parseOption($0, option: "--date") } ?? session.today()]
+            days = [try date.map { try CivilDate.parse($0, field: .date) } ?? session.today()]
         }
         guard let firstDay = days.first, let lastDay = days.last else { return }
         let records = try session.acting.schedule(from: zone.startOfDay(firstDay), to: zone.startOfDay(lastDay.adding(days: 1)),

@@ -20,7 +20,7 @@ struct Slots: ParsableCommand {
     func run() throws {
         let session = try global.open()
         let zone = try session.zone()
-        let first = try from.map { try CivilDate.parseOption($0, option: "--from") } ?? session.today()
+        let first = try from.map { try CivilDate.parse($0, field: .fromDate) } ?? session.today()
         let slots = try session.acting.slots(serviceSlug: service, practitionerHandle: practitioner, from: first, days: days, limit: limit)
         struct View: Encodable { let start: String, end: String, local_start: String, practitioner: String, room: String }
         let views = slots.map { View(start: Instant.iso($0.start), end: Instant.iso($0.end), local_start: zone.format($0.start),

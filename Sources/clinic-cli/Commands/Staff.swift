@@ -133,7 +133,7 @@ struct StaffCommand: ParsableCommand {
         @Option(help: "Last valid day, YYYY-MM-DD (omit if it does not expire).") var expires: String?
 
         func run() throws {
-            let expiry = try expires.map { try CivilDate.parseOption($0, option: "--expires") }
+            let expiry = try expires.map { try CivilDate.parse($0, field: .expiry) }
             let session = try global.open()
             let credential = Credential(scope: scope, regulator: regulator, number: number, expires: expiry)
             try session.acting.addCredential(handle: handle, credential: credential)
@@ -156,7 +156,7 @@ struct StaffCommand: ParsableCommand {
             let session = try global.open()
             if clear {
                 guard let weekday = Weekday.parse(day) else {
-                    throw ClinicError.usage("invalid-day", "--day must be one of mon, tue, wed, thu, fri, sat, sun")
+                    throw ClinicError(.invalidDay, "--day must be one of mon, tue, wed, thu, fri, sat, sun")
                 }
                 try session.acting.clearHours(handle: handle, weekday: weekday)
                 try session.emit(["cleared": Weekday.name(weekday)]) { "Cleared \(Weekday.name(weekday)) for '\(handle)'" }
@@ -183,7 +183,7 @@ struct StaffCommand: ParsableCommand {
         func run() throws {
             let session = try global.open()
             let zone = try session.zone()
-            let span = TimeSpan(start: try zone.parseTime(from, option: "--from"), end: try zone.parseTime(to, option: "--to"))
+            let span = TimeSpan(start: try zone.parseTime(from, field: .startTime), end: try zone.parseTime(to, field: .endTime))
             try session.acting.addTimeOff(handle: handle, interval: span, reason: reason)
             struct View: Encodable { let staff: String, from: String, to: String }
             try session.emit(View(staff: handle, from: Instant.iso(span.start), to: Instant.iso(span.end))) {

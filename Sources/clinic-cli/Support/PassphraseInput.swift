@@ -31,7 +31,7 @@ enum PassphraseInput {
         if standardInputIsTerminal {
             let first = try prompt("New passphrase for \(what): ")
             let second = try prompt("The same again: ")
-            guard first == second else { throw ClinicError.usage("passphrase-mismatch", "the two passphrases differ; nothing was changed") }
+            guard first == second else { throw ClinicError(.passphraseMismatch, "the two passphrases differ; nothing was changed") }
             return first
         }
         return environmentAllowed ? environmentValue.flatMap { $0.isEmpty ? nil : $0 } : nil
@@ -40,7 +40,7 @@ enum PassphraseInput {
     /// A new passphrase that must be given: 64 `passphrase-required` otherwise.
     static func requireNew(file: String?, what: String, environmentAllowed: Bool = false) throws -> String {
         guard let passphrase = try new(file: file, what: what, environmentAllowed: environmentAllowed) else {
-            throw ClinicError.usage("passphrase-required", "give the new passphrase with --passphrase-file FILE (first line)"
+            throw ClinicError(.passphraseRequired, "give the new passphrase with --passphrase-file FILE (first line)"
                                     + (environmentAllowed ? " or $CLINIC_PASSPHRASE" : "") + ", or run this on a terminal to be asked")
         }
         return passphrase
@@ -51,13 +51,13 @@ enum PassphraseInput {
         // A pipe (`<(…)`, /dev/stdin) as well as a file: read to the end, at most 64 KiB.
         guard let handle = FileHandle(forReadingAtPath: path),
               let data = try? handle.read(upToCount: 65_536) ?? Data() else {
-            throw ClinicError(.io, "unreadable", "cannot read the passphrase file")
+            throw ClinicError(.unreadable, "cannot read the passphrase file")
         }
         try? handle.close()
         let text = String(decoding: data, as: UTF8.self)
         let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let passphrase = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        guard !passphrase.isEmpty else { throw ClinicError.usage("passphrase-required", "the passphrase file's first line is empty") }
+        guard !passphrase.isEmpty else { throw ClinicError(.passphraseRequired, "the passphrase file's first line is empty") }
         return passphrase
     }
 
@@ -80,7 +80,7 @@ enum PassphraseInput {
         while read(input, &byte, 1) == 1, byte != 10 { bytes.append(byte) }
         _ = "\n".withCString { write(input == STDIN_FILENO ? STDERR_FILENO : input, $0, 1) }
         if bytes.last == 13 { bytes.removeLast() }
-        guard !bytes.isEmpty else { throw ClinicError.usage("passphrase-required", "no passphrase was typed") }
+        guard !bytes.isEmpty else { throw ClinicError(.passphraseRequired, "no passphrase was typed") }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

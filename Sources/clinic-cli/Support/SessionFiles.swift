@@ -46,7 +46,7 @@ enum SessionFiles {
             if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
             try manager.moveItem(atPath: temporary, toPath: path)
         } catch {
-            throw ClinicError(.io, "unwritable", "cannot write the session file in \(folder)")
+            throw ClinicError(.unwritable, "cannot write the session file in \(folder)")
         }
     }
 
