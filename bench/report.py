@@ -1,6 +1,64 @@
-"""Turns bench/out/raw.jsonl (one JSON object per measurement) into the table and bench/results.json."""
+"""Turns bench/out/raw.jsonl (one JSON object per measurement) into the table, bench/results.json and the
+results section of bench/README.md.
+
+    report.py RAW RESULTS MODE     measure -> table: prints it, writes RESULTS and bench/README.md's section
+    report.py --readme [RESULTS]   rewrites bench/README.md's section from RESULTS alone (default bench/results.json)
+"""
+import datetime
 import json
+import os
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+README = os.path.join(HERE, "README.md")
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if v >= 1000:
+        return f"{v:,.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.3g}"
+
+
+def table(rows):
+    """The Markdown table of result rows, columns padded so that it also reads as plain text."""
+    header = ["benchmark", "ours", "baseline", "unit", "ratio", "goal", "result"]
+    cells = [[r["benchmark"], fmt(r["ours"]), fmt(r["baseline"]), r["unit"], "-" if r["ratio"] is None else f"{r['ratio']:.2f}x", r["goal"],
+              "-" if r["pass"] is None else "PASS" if r["pass"] else "FAIL"] for r in rows]
+    widths = [max(len(str(x[i])) for x in cells + [header]) for i in range(len(header))]
+    lines = ["| " + " | ".join(str(x).ljust(w) for x, w in zip(header, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |" for row in cells]
+    return "\n".join(lines)
+
+
+def write_readme(results, readme=README):
+    """Replaces what lies between the markers in bench/README.md with the run's date, mode and table."""
+    rows = results["results"]
+    goals = [r for r in rows if r["pass"] is not None]
+    sizes = {"full": "1,000,000-change sync files, 10,000 bookings a round",
+             "quick": "100,000-change sync files, 2,000 bookings a round"}.get(results["mode"], results["mode"])
+    date = results.get("date", "an unrecorded date")
+    section = (f"{BEGIN}\n<!-- Written by bench/report.py from bench/results.json; do not edit by hand. -->\n\n"
+               f"Latest {results['mode']} run ({sizes}), on {date}: "
+               f"{sum(bool(r['pass']) for r in goals)}/{len(goals)} goals met.\n\n{table(rows)}\n{END}")
+    text = open(readme).read()
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        sys.exit(f"{readme} has no {BEGIN} ... {END} section to write the results into")
+    with open(readme, "w") as f:
+        f.write(text[:start] + section + text[end + len(END):])
+
+
+if sys.argv[1:2] == ["--readme"]:
+    write_readme(json.load(open(sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "results.json"))))
+    sys.exit(0)
 
 raw, results_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 m = {}
@@ -114,26 +172,10 @@ for key, label in (("capture", "capture overhead: INSERT with vs without"), ("ca
     add(label, k["with_ms"], k["without_ms"], "ms/write (median)", r, "<= 1.5x", r <= 1.5)
 
 
-def fmt(v):
-    if v is None:
-        return "-"
-    if isinstance(v, str):
-        return v
-    if v >= 1000:
-        return f"{v:,.0f}"
-    if v >= 10:
-        return f"{v:.1f}"
-    return f"{v:.3g}"
-
-
-header = ["benchmark", "ours", "baseline", "unit", "ratio", "goal", "result"]
-table = [[r["benchmark"], fmt(r["ours"]), fmt(r["baseline"]), r["unit"], "-" if r["ratio"] is None else f"{r['ratio']:.2f}x", r["goal"],
-          "-" if r["pass"] is None else "PASS" if r["pass"] else "FAIL"] for r in rows]
-widths = [max(len(str(x[i])) for x in table + [header]) for i in range(len(header))]
-lines = ["| " + " | ".join(str(x).ljust(w) for x, w in zip(header, widths)) + " |",
-         "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-lines += ["| " + " | ".join(str(x).ljust(w) for x, w in zip(row, widths)) + " |" for row in table]
-print("\n".join(lines))
-json.dump({"mode": mode, "results": rows, "raw": {**m, "conflict": conflict}}, open(results_path, "w"), indent=2, default=str)
+print(table(rows))
+results = {"mode": mode, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"), "results": rows,
+           "raw": {**m, "conflict": conflict}}
+json.dump(results, open(results_path, "w"), indent=2, default=str)
+write_readme(json.loads(json.dumps(results, default=str)))
 goals = [r for r in rows if r["pass"] is not None]
-print(f"\n{sum(r['pass'] for r in goals)}/{len(goals)} goals met ({mode} run); written to bench/results.json")
+print(f"\n{sum(r['pass'] for r in goals)}/{len(goals)} goals met ({mode} run); written to bench/results.json and bench/README.md")

@@ -31,7 +31,7 @@ public struct Importer {
         public var auditRewound = false
     }
 
-    /// Checks, in CLI.md's order: unparseable, truncated or newer (65 `bad-file`); unknown or revoked
+    /// Checks, in docs/CLI.md's order: unparseable, truncated or newer (65 `bad-file`); unknown or revoked
     /// signer (1 `untrusted-site`); signature (1 `bad-signature`); another recipient (1
     /// `not-for-this-site`); then, while applying in one transaction, each chunk and the body hash (65).
     package func importFile(_ path: String) throws -> Summary {

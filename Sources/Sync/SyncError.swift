@@ -1,6 +1,6 @@
 import Models
 
-/// Refusals of the sync engine, with the codes and exit classes of CLI.md.
+/// Refusals of the sync engine, with the codes and exit classes of docs/CLI.md.
 enum SyncError {
     /// Unparseable, truncated, edited or newer-format files: exit 65, nothing changes.
     static func badFile(_ reason: String, line: Int? = nil) -> ClinicError {

@@ -17,7 +17,7 @@ struct Clinic: ParsableCommand {
         ]
     )
 
-    /// Parses, runs, and turns every failure into the exit codes of CLI.md.
+    /// Parses, runs, and turns every failure into the exit codes of docs/CLI.md.
     static func main() {
         PassphraseInput.forgetEnvironment()
         let arguments = GlobalOptions.movedToEnd(Array(CommandLine.arguments.dropFirst()))
@@ -93,7 +93,7 @@ struct Clinic: ParsableCommand {
     }
 }
 
-/// The exit codes of CLI.md.
+/// The exit codes of docs/CLI.md.
 enum ExitStatus {
     static let refused: Int32 = 1
     static let usage: Int32 = 64

@@ -30,7 +30,7 @@ func appointments(_ json: [String: Any]) -> [[String: Any]] {
 
 @Suite("Scheduling through the real binary")
 struct SchedulingCLITests {
-    @Test("book prints the CLI.md JSON shape with UTC instants")
+    @Test("book prints the docs/CLI.md JSON shape with UTC instants")
     func bookShape() throws {
         let clinic = try schedulingSite()
         let booked = appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30", "--at", "2026-12-01 09:00"]))

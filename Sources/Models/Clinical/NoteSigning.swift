@@ -29,7 +29,7 @@ public struct SigningContext: Sendable {
     public var sessionDate: CivilDate { session.date }
 }
 
-/// The rules a note must pass before it is locked, in the order CLI.md lists them.
+/// The rules a note must pass before it is locked, in the order docs/CLI.md lists them.
 public enum NoteSigning {
     /// Needles inserted at every site of the session.
     public static func needlesInserted(_ entries: [NeedlingEntry]) -> Int {

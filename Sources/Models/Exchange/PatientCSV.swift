@@ -43,7 +43,7 @@ public struct ImportedPatient: Sendable, Equatable {
     public var duplicateKey: String { PatientCSV.duplicateKey(first: first, last: last, dateOfBirth: dateOfBirth) }
 }
 
-/// The patient import format of CLI.md: `first,last,dob[,phone,email]` plus the column names
+/// The patient import format of docs/CLI.md: `first,last,dob[,phone,email]` plus the column names
 /// other clinic systems use, every row checked before anything is written.
 public enum PatientCSV {
     /// The fields the import understands.

@@ -1,7 +1,7 @@
 import Models
 import Storage
 
-/// An appointment as `--json` prints it (CLI.md: id, start, end, practitioner, room, patient, status).
+/// An appointment as `--json` prints it (docs/CLI.md: id, start, end, practitioner, room, patient, status).
 struct AppointmentView: Encodable {
     let id: String
     let start: String
