@@ -150,11 +150,11 @@ struct PermissionMatrixTests {
         }
     }
 
-    @Test("the README prints the permission table as Models holds it")
+    @Test("docs/CLI.md prints the permission table as Models holds it")
     func readmeTable() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains(PermissionTable.markdown), "README.md's permission table should read:\n\(PermissionTable.markdown)")
+        let readme = try String(contentsOf: root.appendingPathComponent("docs/CLI.md"), encoding: .utf8)
+        #expect(readme.contains(PermissionTable.markdown), "docs/CLI.md's permission table should read:\n\(PermissionTable.markdown)")
     }
 
     /// A demo site MTL made once per test run, with a trusted peer QC, a log QC wrote for it, a

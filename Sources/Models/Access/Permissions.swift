@@ -1,7 +1,7 @@
 /// Everything a staff member can ask of `clinic`, each allowed to a fixed set of roles.
 ///
 /// The raw value is the name written in the audit log. The table is data: `roles` is the only
-/// place that decides who may do what, the README prints it, and the use cases in Storage and
+/// place that decides who may do what, docs/CLI.md prints it, and the use cases in Storage and
 /// Sync check it before they touch anything.
 public enum Action: String, CaseIterable, Sendable {
     // Site administration (admin).
@@ -46,7 +46,7 @@ public enum Action: String, CaseIterable, Sendable {
     public enum Tier: String, CaseIterable, Sendable {
         case administration, desk, clinical, identity, fileOwner
 
-        /// Who the tier is for, as the README's permission table says it.
+        /// Who the tier is for, as docs/CLI.md's permission table says it.
         public var who: String {
             switch self {
             case .identity: return "every staff member, for themselves"
@@ -112,7 +112,7 @@ public struct Actor: Sendable, Equatable {
     }
 }
 
-/// The permission table as the README prints it.
+/// The permission table as docs/CLI.md prints it.
 public enum PermissionTable {
     /// One Markdown table: each tier's roles and the actions in it.
     public static var markdown: String {
