@@ -1,31 +1,14 @@
 import Foundation
 import Testing
 
-/// Runs the real `clinic` binary the way a user or a script does.
+/// A database of its own in the run's temporary folder, and `clinic` run on it as `actor` (through
+/// `ClinicBinary`) with `--db` first, the way a script types it.
 struct ClinicProcess {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-
-        /// The `code` of a `{"error": {...}}` document on stderr.
-        var errorCode: String? {
-            guard let data = stderr.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let error = object["error"] as? [String: Any] else { return nil }
-            return error["code"] as? String
-        }
-
-        /// stdout parsed as a JSON object.
-        var json: [String: Any] {
-            guard let data = stdout.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-            return object
-        }
-    }
+    typealias Result = ClinicBinary.Result
 
     let database: String
-    var now = "2026-11-23T14:00:00Z"
+    /// The clock of every command (`CLINIC_NOW`); the database is on the test clock.
+    var now = ClinicBinary.now
     /// The acting handle of commands that name none (`--as` on the command line overrides it).
     var actor: String
 
@@ -45,76 +28,45 @@ struct ClinicProcess {
         database = folder.appendingPathComponent("clinic.sqlite").path
     }
 
-    /// The built `clinic` executable, found next to the test bundle.
-    static let executable: URL = {
-        var candidates: [URL] = []
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent("clinic"))
-            directory = directory.deletingLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug/clinic"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
-    }()
+    static var executable: URL { ClinicBinary.executable }
 
     /// The actor of commands that name none: the admin `init` and `demo` create.
     static let defaultActor = "admin"
 
+    private var folder: URL { URL(fileURLWithPath: database).deletingLastPathComponent() }
+
+    private func commandLine(_ arguments: [String]) -> [String] {
+        ["--db", database] + TestIdentity.completed(arguments, folder: folder)
+    }
+
+    private func environment(_ arguments: [String], _ extra: [String: String]) -> [String: String] {
+        ClinicBinary.environment(folder: folder, actor: actor, database: TestIdentity.database(in: arguments, fallback: database), now: now, extra: extra)
+    }
+
     /// Starts `clinic` with `--db` and the fixed clock, without waiting.
     func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = Self.executable
-        let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
-        let target = TestIdentity.database(in: arguments, fallback: database)
-        process.arguments = ["--db", database] + TestIdentity.completed(arguments, folder: folder)
-        process.standardInput = FileHandle.nullDevice
-        var environment = ProcessInfo.processInfo.environment
-        environment["CLINIC_NOW"] = now
-        environment.removeValue(forKey: "CLINIC_DB")
-        // Every command needs an actor: the site's admin unless a test names another (or "" for none).
-        environment["CLINIC_ACTOR"] = actor
-        environment["CLINIC_PASSPHRASE"] = TestIdentity.passphrase(forDatabase: target)
-        environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state").path
-        for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+        try ClinicBinary.start(commandLine(arguments), environment: environment(arguments, extra))
     }
 
     /// Runs `clinic` to the end and collects what it printed.
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let (process, out, err) = try start(arguments, environment: environment)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let result = Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                            stderr: String(decoding: stderr, as: UTF8.self))
-        if result.status == 0 { TestIdentity.noteDemo(arguments, database: TestIdentity.database(in: arguments, fallback: database)) }
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        let result = try ClinicBinary.run(commandLine(arguments), environment: environment(arguments, extra), folder: folder)
         // A member synced from another site has no passphrase here yet (passphrases never leave their
         // site): this site's admin gives them one, which they replace with their own, and the command runs again.
         if result.errorCode == "login-required", result.stderr.contains("has no passphrase in this database yet") {
             let named = arguments.firstIndex(of: "--as").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
-            if let member = named ?? environment["CLINIC_ACTOR"] ?? Optional(actor), member != actor, !member.isEmpty {
-                let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
+            if let member = named ?? extra["CLINIC_ACTOR"] ?? Optional(actor), member != actor, !member.isEmpty {
                 let reset = try run(["staff", "reset-passphrase", member, "--passphrase-file", TestIdentity.file(holding: TestIdentity.firstPassphrase, in: folder)],
                                     environment: ["CLINIC_ACTOR": actor])
                 let change = TestIdentity.choosePassphrase(for: member, folder: folder)
                 let chosen = try run(change.arguments, environment: change.environment)
-                if reset.status == 0, chosen.status == 0 { return try run(arguments, environment: environment) }
+                if reset.status == 0, chosen.status == 0 { return try run(arguments, environment: extra) }
             }
         }
-        if result.status == 0, !arguments.contains("--passphrase-file"), let member = TestIdentity.newMember(arguments) {
-            let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
-            let change = TestIdentity.choosePassphrase(for: member, folder: folder)
-            let (changing, _, changeErrors) = try start(change.arguments, environment: environment.merging(change.environment) { $1 })
-            let message = changeErrors.fileHandleForReading.readDataToEndOfFile()
-            changing.waitUntilExit()
-            #expect(changing.terminationStatus == 0, "\(member) could not choose a passphrase: \(String(decoding: message, as: UTF8.self))")
+        if result.status == 0 {
+            try ClinicBinary.afterSuccess(arguments, database: TestIdentity.database(in: arguments, fallback: database), folder: folder,
+                                          environment: extra) { try run($0, environment: $1) }
         }
         return result
     }
