@@ -44,7 +44,9 @@ extension Notes {
             needling: needling, adverseEvents: adverse, amendments: amendments)
         record.signature = try ClinicalSignatures.check(db, note: record, signedContent: row.optionalString(20))
         for index in record.amendments.indices {
-            record.amendments[index].signature = try ClinicalSignatures.check(db, amendment: record.amendments[index], noteID: id)
+            let check = try ClinicalSignatures.check(db, amendment: record.amendments[index], noteID: id)
+            record.amendments[index].signature = check
+            record.amendments[index].verified = check.verified && record.amendments[index].amendsHash == record.contentHash
         }
         return record
     }
