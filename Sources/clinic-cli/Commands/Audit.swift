@@ -12,7 +12,7 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let entries = try session.acting.auditEntries(patientChart: patient, actor: actor, limit: max(1, limit))
+        let entries = try session.acting.auditEntries(patientChart: patient, actor: actor, limit: limit)
         let zone = try session.zone()
         struct View: Encodable {
             let seq: Int64, at: String, actor: String, action: String, entity: String, entity_id: String?, target: String, patient: String?

@@ -11,7 +11,7 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let hits = try Notes(session.acting).search(text, limit: max(1, min(limit, 500)))
+        let hits = try Notes(session.acting).search(text, limit: limit)
         struct View: Encodable { let note: String, patient: String, session_date: String, source: String, snippet: String }
         try session.emit(["results": hits.map { View(note: $0.noteID, patient: $0.patientChart, session_date: $0.sessionDate, source: $0.source, snippet: $0.snippet) }]) {
             guard !hits.isEmpty else { return "No note matches." }

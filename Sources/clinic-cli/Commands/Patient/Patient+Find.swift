@@ -11,7 +11,7 @@ extension PatientCommand {
 
         func run() throws {
             let session = try global.open()
-            let patients = try session.acting.findPatients(text, limit: max(1, limit))
+            let patients = try session.acting.findPatients(text, limit: limit)
             try session.emit(["patients": patients.map(PatientView.init)]) {
                 guard !patients.isEmpty else { return "No patient matches." }
                 var table = TextTable("CHART", "NAME", "BORN", "PHONE")
