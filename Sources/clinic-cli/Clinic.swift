@@ -17,10 +17,17 @@ struct Clinic: ParsableCommand {
         ]
     )
 
+    /// `--db`, `--as` and `--json`, parsed here once wherever they are typed: argument-parser reads a root
+    /// command's options before or after the subcommand's name (`clinic --json schedule`, `clinic schedule --json`).
+    /// Each leaf command names the same group (`@OptionGroup var global: GlobalOptions`) and receives this parsed
+    /// value, not a second parse: that is argument-parser's way to list a parent's options in the leaf's `--help`
+    /// too, which `@ParentCommand` would leave out.
+    @OptionGroup var global: GlobalOptions
+
     /// Parses, runs, and turns every failure into the exit codes of docs/CLI.md.
     static func main() {
         PassphraseInput.forgetEnvironment()
-        let arguments = GlobalOptions.movedToEnd(Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
         let wantsJSON = arguments.contains("--json")
         do {
             var command = try parseAsRoot(arguments)
@@ -78,8 +85,9 @@ struct Clinic: ParsableCommand {
         return output + remainder
     }
 
+    /// Names the command typed (its first two command names), wherever the global options stand.
     static func helpHint(for arguments: [String]) -> String {
-        let words = arguments.prefix { !$0.hasPrefix("-") }.prefix(2)
+        let words = arguments.prefix { $0 != "--" }.filter(commandNames.contains).prefix(2)
         return "See 'clinic \(words.isEmpty ? "" : words.joined(separator: " ") + " ")--help' for more information."
     }
 

@@ -8,7 +8,11 @@ final class CLISandbox: Sendable {
     let databasePath: String
     static var now: String { ClinicBinary.now }
 
-    init() {
+    /// Whether each member the test makes logs in once (`ClinicBinary.logIn`); identity tests prove every command themselves.
+    let sessions: Bool
+
+    init(sessions: Bool = true) {
+        self.sessions = sessions
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-cli-\(UUID().uuidString)")
         databasePath = directory.appendingPathComponent("clinic.sqlite").path
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -20,7 +24,10 @@ final class CLISandbox: Sendable {
     func runClinic(_ arguments: [String], env: [String: String] = [:], database: Bool = true)
         -> (status: Int32, stdout: String, stderr: String) {
         let target = TestIdentity.database(in: arguments, fallback: databasePath)
-        let environment = ClinicBinary.environment(folder: directory, actor: ClinicProcess.defaultActor, database: target, extra: env)
+        var environment = ClinicBinary.environment(folder: directory, actor: ClinicProcess.defaultActor, database: target, extra: env)
+        if sessions, ClinicBinary.namesNobody(arguments, extra: env), env["XDG_STATE_HOME"] == nil {
+            environment["XDG_STATE_HOME"] = directory.appendingPathComponent("state-nobody").path
+        }
         let typed = TestIdentity.completed(arguments, folder: directory) + (database ? ["--db", databasePath] : [])
         do {
             let result = try ClinicBinary.run(typed, environment: environment, folder: directory)
@@ -28,6 +35,9 @@ final class CLISandbox: Sendable {
                 ClinicBinary.afterSuccess(arguments, database: target, folder: directory, environment: env) { arguments, env in
                     let changed = runClinic(arguments, env: env, database: database)
                     return ClinicBinary.Result(status: changed.status, stdout: changed.stdout, stderr: changed.stderr)
+                }
+                if sessions, env["XDG_STATE_HOME"] == nil, let handle = ClinicBinary.newLogin(after: arguments) {
+                    ClinicBinary.logIn(handle, database: target, environment: environment, folder: directory)
                 }
             }
             return (result.status, result.stdout, result.stderr)

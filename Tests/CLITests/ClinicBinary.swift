@@ -69,8 +69,10 @@ enum ClinicBinary {
         return (process, out, err)
     }
 
-    /// Runs `clinic` to the end (at most `timeout` seconds) with its output in files of `folder`.
-    static func run(_ arguments: [String], environment: [String: String], folder: URL, timeout: Double = 120) throws -> Result {
+    /// Runs `clinic` to the end (at most `timeout` seconds) with its output in files of `folder`
+    /// (and `folder` as its working directory when `inFolder`).
+    static func run(_ arguments: [String], environment: [String: String], folder: URL, inFolder: Bool = false,
+                    timeout: Double = 120) throws -> Result {
         let name = UUID().uuidString
         let outURL = folder.appendingPathComponent("\(name).out"), errURL = folder.appendingPathComponent("\(name).err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -89,6 +91,7 @@ enum ClinicBinary {
         process.arguments = arguments
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
+        if inFolder { process.currentDirectoryURL = folder }
         process.standardOutput = outHandle
         process.standardError = errHandle
         let finished = DispatchSemaphore(value: 0)
@@ -113,6 +116,39 @@ enum ClinicBinary {
         let change = TestIdentity.choosePassphrase(for: member, folder: folder)
         let changed = try rerun(change.arguments, environment.merging(change.environment) { $1 })
         #expect(changed.status == 0, "\(member) could not choose a passphrase: \(changed.stderr)")
+    }
+}
+
+extension ClinicBinary {
+    /// The handle a successful command made who can now log in: `init`'s admin, the demo's admin, or a
+    /// member `staff add` made (once they have chosen their passphrase).
+    static func newLogin(after typed: [String]) -> String? {
+        switch typed.first {
+        case "init":
+            return typed.firstIndex(of: "--admin").flatMap { $0 + 1 < typed.count ? typed[$0 + 1] : nil } ?? ClinicProcess.defaultActor
+        case "demo":
+            return ClinicProcess.defaultActor
+        default:
+            return typed.contains("--passphrase-file") ? nil : TestIdentity.newMember(typed)
+        }
+    }
+
+    /// Logs `handle` in on `database` (`clinic login`, one scrypt), as a workstation does when a member
+    /// sits down: their later commands are proven by the session instead of a passphrase derivation each
+    /// (0.1 s of CPU a command). `$CLINIC_PASSPHRASE` stays set, for signing. A member who cannot log in
+    /// goes on with their passphrase.
+    static func logIn(_ handle: String, database: String, environment: [String: String], folder: URL) {
+        var login = environment
+        login["CLINIC_ACTOR"] = handle
+        login["CLINIC_PASSPHRASE"] = TestIdentity.passphrase(forDatabase: database)
+        _ = try? run(["login", "--db", database], environment: login, folder: folder)
+    }
+
+    /// A command typed with no actor (`--as ""` or `$CLINIC_ACTOR` empty) must not find the harness's
+    /// sessions ("the only open session" would answer): it gets a state folder of its own, empty.
+    static func namesNobody(_ arguments: [String], extra: [String: String]) -> Bool {
+        if let index = arguments.firstIndex(of: "--as"), index + 1 < arguments.count { return arguments[index + 1].isEmpty }
+        return extra["CLINIC_ACTOR"] == ""
     }
 }
 

@@ -20,9 +20,13 @@ struct ClinicProcess {
         return folder
     }()
 
+    /// Whether each member the test makes logs in once (`ClinicBinary.logIn`); identity tests prove every command themselves.
+    let sessions: Bool
+
     /// A fresh database path in its own temporary folder, used by `actor` unless a command names another.
-    init(actor: String = ClinicProcess.defaultActor) {
+    init(actor: String = ClinicProcess.defaultActor, sessions: Bool = true) {
         self.actor = actor
+        self.sessions = sessions
         let folder = Self.runFolder.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("clinic.sqlite").path
@@ -51,7 +55,12 @@ struct ClinicProcess {
     /// Runs `clinic` to the end and collects what it printed.
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
-        let result = try ClinicBinary.run(commandLine(arguments), environment: environment(arguments, extra), folder: folder)
+        let target = TestIdentity.database(in: arguments, fallback: database)
+        var environment = environment(arguments, extra)
+        if sessions, ClinicBinary.namesNobody(arguments, extra: extra), extra["XDG_STATE_HOME"] == nil {
+            environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state-nobody").path
+        }
+        let result = try ClinicBinary.run(commandLine(arguments), environment: environment, folder: folder)
         // A member synced from another site has no passphrase here yet (passphrases never leave their
         // site): this site's admin gives them one, which they replace with their own, and the command runs again.
         if result.errorCode == "login-required", result.stderr.contains("has no passphrase in this database yet") {
@@ -65,8 +74,10 @@ struct ClinicProcess {
             }
         }
         if result.status == 0 {
-            try ClinicBinary.afterSuccess(arguments, database: TestIdentity.database(in: arguments, fallback: database), folder: folder,
-                                          environment: extra) { try run($0, environment: $1) }
+            try ClinicBinary.afterSuccess(arguments, database: target, folder: folder, environment: extra) { try run($0, environment: $1) }
+            if sessions, extra["XDG_STATE_HOME"] == nil, let handle = ClinicBinary.newLogin(after: arguments) {
+                ClinicBinary.logIn(handle, database: target, environment: self.environment(arguments, extra), folder: folder)
+            }
         }
         return result
     }

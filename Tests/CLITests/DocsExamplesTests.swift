@@ -207,7 +207,6 @@ final class DocsSandbox {
 
     /// Runs `clinic` in the folder (relative `--to` files land there) and collects what it printed.
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let executable = try #require(clinicExecutable, "the clinic executable was not found; build with `swift build --build-tests`")
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CLINIC_") }
         environment["CLINIC_DB"] = folder.appendingPathComponent("clinic.sqlite").path
         environment["CLINIC_NOW"] = DocsExamples.now
@@ -215,25 +214,7 @@ final class DocsSandbox {
         environment["XDG_DATA_HOME"] = folder.appendingPathComponent("data").path
         environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state").path
         environment["COLUMNS"] = "200"
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = folder
-        process.standardInput = FileHandle.nullDevice
-        let out = folder.appendingPathComponent("stdout"), err = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        let result = try ClinicBinary.run(arguments, environment: environment, folder: folder, inFolder: true)
+        return (result.status, result.stdout, result.stderr)
     }
 }

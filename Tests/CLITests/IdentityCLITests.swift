@@ -21,7 +21,7 @@ struct IdentityCLITests {
 
     @Test("login → commands with no passphrase and no --as → logout; the token file is private and only its hash is stored")
     func loginCommandLogout() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         let login = try clinic.ok(["login", "--for", "30m"])
         #expect(login["handle"] as? String == "admin")
@@ -85,7 +85,7 @@ struct IdentityCLITests {
 
     @Test("5 wrong passphrases within 15 minutes lock the handle for 15 minutes; every attempt is audited")
     func lockOut() throws {
-        var clinic = ClinicProcess()
+        var clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         for minute in 0..<5 {
             clinic.now = "2026-11-23T14:0\(minute):00Z"
@@ -107,7 +107,7 @@ struct IdentityCLITests {
 
     @Test("wrong passphrases tried by many processes at once are still at most 5 before the lock")
     func concurrentGuesses() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         let started = try (0..<12).map { index in
             try clinic.start(["whoami", "--json"], environment: ["CLINIC_PASSPHRASE": "guess number \(index)"])
@@ -124,7 +124,7 @@ struct IdentityCLITests {
 
     @Test("--passphrase-file reads a pipe (bash's <(…)) as it reads a file")
     func passphraseFromPipe() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
         let process = Process()
@@ -144,7 +144,7 @@ struct IdentityCLITests {
 
     @Test("init requires --admin and a passphrase of at least 8 characters; a passphrase file's first line is used")
     func initRequiresAdmin() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         let missing = try clinic.run(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--admin-name", "N", "--json",
                                       "--admin", ""])
         #expect(missing.status == 64)
@@ -161,7 +161,7 @@ struct IdentityCLITests {
 
     @Test("recover-admin: the database file's owner sets an admin's passphrase; anyone else is refused")
     func recoverAdmin() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
         let file = TestIdentity.file(holding: "recovered 2026", in: folder)
@@ -331,7 +331,7 @@ struct IdentityAcrossSitesTests {
 
     @Test("a database made by the previous release upgrades: nobody has a passphrase until the file's owner runs recover-admin")
     func upgradeFromPreviousRelease() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         do {
             let old = try Database(path: clinic.database, create: true, migrate: false)
             try Migrations.migrate(old, to: 13)
@@ -352,7 +352,7 @@ struct IdentityAcrossSitesTests {
 
     @Test("the demo's notes are signed with each clinician's own key; the demo prints the shared passphrase")
     func demoSignatures() throws {
-        let clinic = ClinicProcess()
+        let clinic = ClinicProcess(sessions: false)
         let demo = try clinic.ok(["demo"])
         #expect(demo["passphrase"] as? String == "demo")
         let database = try Database(path: clinic.database, create: false)

@@ -170,7 +170,7 @@ struct PermissionMatrixTests {
         private init() throws {
             folder = ClinicProcess.runFolder.appendingPathComponent("permission-matrix")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let mtl = ClinicProcess(), qc = ClinicProcess(), van = ClinicProcess()
+            let mtl = ClinicProcess(sessions: false), qc = ClinicProcess(sessions: false), van = ClinicProcess(sessions: false)
             template = mtl.database
             func ok(_ site: ClinicProcess, _ arguments: [String], as actor: String = "admin") throws -> ClinicProcess.Result {
                 let result = try site.run(arguments, environment: ["CLINIC_ACTOR": actor])
@@ -213,7 +213,7 @@ struct PermissionMatrixTests {
 
         /// A private copy of the template database.
         func copy() throws -> Site {
-            let site = ClinicProcess()
+            let site = ClinicProcess(sessions: false)
             try FileManager.default.copyItem(atPath: template, toPath: site.database)
             TestIdentity.copied(from: template, to: site.database)
             return Site(process: site)

@@ -42,6 +42,10 @@ public enum Meridian: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// True for the two vessels that run along the midline (GV up the back, CV down the front): their points
+    /// are single, so a needle there has no left or right.
+    public var isMidline: Bool { self == .GV || self == .CV }
+
     /// The valid codes of the channel, as messages show them ("LU1–LU11").
     public var rangeText: String { "\(rawValue)1–\(rawValue)\(pointCount)" }
 }

@@ -31,6 +31,18 @@ public struct ElectroStim: Sendable, Hashable, Codable {
     public var description: String { "\(JSONValue.format(frequencyHz))Hz,\(minutes)m" }
 }
 
+extension NeedleSide {
+    /// The side recorded for a needle site: the one given, else the midline for a GV or CV point; a paired
+    /// point or a muscle needs one (64 `side-required`).
+    public static func resolved(_ given: NeedleSide?, point: Acupoint?) throws -> NeedleSide {
+        if let given { return given }
+        guard let point, point.meridian.isMidline else {
+            throw ClinicError(.sideRequired, "--side is required: left, right, bilateral or midline")
+        }
+        return .midline
+    }
+}
+
 /// One needle site of a session: a WHO acupoint or a muscle's trigger point, with how it was needled.
 public struct NeedlingEntry: Sendable, Equatable {
     public var point: Acupoint?
@@ -105,6 +117,11 @@ public struct NeedlingEntry: Sendable, Equatable {
 
     /// "LI4" or "upper trapezius", as tables and FHIR bodySite text show it.
     public var siteName: String { point?.code ?? muscle?.name ?? "?" }
+
+    /// Parses a retention time (`20m`); `0m` is a needle in and out at once, which a duration otherwise refuses.
+    public static func retentionMinutes(_ text: String) throws -> Int {
+        text == "0m" ? 0 : try DurationText.minutes(text)
+    }
 
     /// Parses `15mm`, `15` or `1.5cm` into millimetres.
     public static func millimetres(_ text: String, field: ClinicField) throws -> Double {

@@ -32,6 +32,12 @@ public enum AttendanceReport {
         names.map { name in row(name, appointments.filter { $0.practitioner == name }) } + [row("total", appointments)]
     }
 
+    /// Who the report lists: every clinician with hours in `clinicians` order, then anyone else who had
+    /// appointments in the range (a practitioner since deactivated, another site's), by handle.
+    public static func practitioners(clinicians: [String], appointments: [ReportAppointment]) -> [String] {
+        clinicians + Set(appointments.map(\.practitioner)).subtracting(clinicians).sorted()
+    }
+
     static func row(_ name: String, _ list: [ReportAppointment]) -> AttendanceRow {
         let noShows = list.filter { $0.status == .noShow }.count
         let cancelled = list.filter { $0.status == .cancelled }.count

@@ -79,6 +79,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return (w < 0 ? w + 7 : w) + 1
     }
 
+    /// The Monday of this date's week: schedules and reports run Monday to Sunday (ISO 8601).
+    public var startOfWeek: CivilDate { adding(days: 1 - weekday) }
+
+    /// The seven days of this date's week, Monday to Sunday.
+    public var week: [CivilDate] { (0..<7).map { startOfWeek.adding(days: $0) } }
+
     /// Whole years of age reached on `date`.
     public func age(on date: CivilDate) -> Int {
         var years = date.year - year

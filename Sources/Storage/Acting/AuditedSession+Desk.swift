@@ -75,9 +75,9 @@ extension AuditedSession {
     }
 
     /// Patients matching a name, chart number or phone (audited: a list of demographics; the words
-    /// searched for are not recorded, they may be a name).
+    /// searched for are not recorded, they may be a name). At least one is listed: SQLite reads a negative limit as none.
     public func findPatients(_ text: String, limit: Int) throws -> [Patient] {
-        try run(.patientFind, entity: "patient") { db, _, _ in try PatientRepository(db).find(text, limit: limit) }
+        try run(.patientFind, entity: "patient") { db, _, _ in try PatientRepository(db).find(text, limit: max(1, limit)) }
     }
 
     /// Imports a CSV file of patients, all rows or none.

@@ -174,12 +174,12 @@ public struct AuditedSession {
     }
 
     /// The audit log, newest last, optionally for one patient or one actor (admin only; the reading
-    /// is itself recorded).
+    /// is itself recorded). At least one is listed: SQLite reads a negative limit as none.
     public func auditEntries(patientChart: String?, actor: String?, limit: Int) throws -> [AuditLog.Entry] {
         try run(.auditRead, entity: "audit") { db, _, subject in
             let patient = try patientChart.map { try PatientRepository(db).require(chart: $0) }
             subject.patientID = patient?.id
-            return try AuditLog(db).entries(patientID: patient?.id, actor: actor, limit: limit)
+            return try AuditLog(db).entries(patientID: patient?.id, actor: actor, limit: max(1, limit))
         }
     }
 

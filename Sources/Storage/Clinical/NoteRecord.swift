@@ -108,6 +108,9 @@ public struct StoredAmendment: Sendable {
     public var at: Int64
     /// The author's signature and whether it verifies.
     public var signature: SignatureCheck? = nil
+    /// True when the amendment stands: its signature verifies and it amends the note as signed (the hash it
+    /// carries is the note's). Set by the read that loads the note, so every reader gets the same answer.
+    public internal(set) var verified = false
 
     static func hash(id: String, noteID: String, authorID: String, text: String, amendsHash: String, at: Int64) -> String {
         SHA256Hex.of(JSONValue.object([

@@ -44,7 +44,9 @@ extension Notes {
             needling: needling, adverseEvents: adverse, amendments: amendments)
         record.signature = try ClinicalSignatures.check(db, note: record, signedContent: row.optionalString(20))
         for index in record.amendments.indices {
-            record.amendments[index].signature = try ClinicalSignatures.check(db, amendment: record.amendments[index], noteID: id)
+            let check = try ClinicalSignatures.check(db, amendment: record.amendments[index], noteID: id)
+            record.amendments[index].signature = check
+            record.amendments[index].verified = check.verified && record.amendments[index].amendsHash == record.contentHash
         }
         return record
     }
@@ -69,11 +71,12 @@ extension Notes {
         public var sessionDate: String
     }
 
-    /// Full-text search over note text and amendments, accents folded, best matches first (audited).
+    /// Full-text search over note text and amendments, accents folded, best matches first (audited); 1 to 500 hits.
     public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
         let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
         guard !words.isEmpty else { throw ClinicError(.emptySearch, "give words to search for") }
         let query = words.map { "\"\($0)\"" }.joined(separator: " ")
+        let limit = max(1, min(limit, 500))
         return try session.run(.search, entity: "note") { db, _, _ in
             // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
             // The rank is `clinic_rank` (see `NoteRank`), called in `ORDER BY` rather than set as `rank`: FTS5

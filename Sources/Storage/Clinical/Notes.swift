@@ -44,11 +44,21 @@ public struct Notes {
         public var isEmpty: Bool {
             sections.isEmpty && painBefore == nil && painAfter == nil && psfs == nil && ndi == nil && odi == nil
         }
+
+        /// Each measure within its scale (NPRS 0–10, PSFS 0–10, NDI 0–50, ODI 0–100); 64 `out-of-range` names the option.
+        public func validate() throws {
+            for (measure, value, option) in [(OutcomeMeasure.nprs, painBefore.map(Double.init), ClinicField.painBefore),
+                                             (.nprs, painAfter.map(Double.init), ClinicField.painAfter), (.psfs, psfs, ClinicField.psfs),
+                                             (.ndi, ndi.map(Double.init), ClinicField.ndi), (.odi, odi.map(Double.init), ClinicField.odi)] {
+                if let value { try measure.validate(value, field: option) }
+            }
+        }
     }
 
-    /// Changes a draft's SOAP text and measures; a signed note is refused (`note-signed`).
+    /// Changes a draft's SOAP text and measures; a signed note is refused (`note-signed`), a measure off its scale too.
     public func edit(_ text: String, _ edit: Edit) throws -> NoteRecord {
-        try writeDraft(text, action: .noteEdit) { db, _, note, _ in
+        try edit.validate()
+        return try writeDraft(text, action: .noteEdit) { db, _, note, _ in
             for (section, value) in edit.sections {
                 try PlainText.require(value, field: section.field, layout: .multiLine)
             }

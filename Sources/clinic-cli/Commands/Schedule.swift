@@ -22,9 +22,7 @@ struct Schedule: ParsableCommand {
         let zone = try session.zone()
         let days: [CivilDate]
         if let week {
-            let anchor = try CivilDate.parse(week, field: .week)
-            let monday = anchor.adding(days: 1 - anchor.weekday)
-            days = (0..<7).map { monday.adding(days: $0) }
+            days = try CivilDate.parse(week, field: .week).week
         } else {
             days = [try date.map { try CivilDate.parse($0, field: .date) } ?? session.today()]
         }

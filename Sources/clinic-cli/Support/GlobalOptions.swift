@@ -3,7 +3,8 @@ import Foundation
 import Models
 import Storage
 
-/// The options every command takes: which database, who is acting, and machine output.
+/// The options every command takes: which database, who is acting, and machine output. The root command
+/// `Clinic` parses them; every leaf names this group too, so its `--help` lists them, and receives the root's value.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Database file. Default: $CLINIC_DB, else $XDG_DATA_HOME/clinic/clinic.sqlite (~/.local/share/clinic/clinic.sqlite).", valueName: "path"))
     var db: String?
@@ -13,30 +14,6 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print one JSON document on stdout; errors as JSON on stderr.")
     var json = false
-
-    /// Global options may come before the subcommand (`clinic --db X schedule`); every leaf
-    /// command declares them, so they are moved to the end where the leaf's parser finds them.
-    static func movedToEnd(_ arguments: [String]) -> [String] {
-        var kept: [String] = [], moved: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if argument == "--" {
-                kept += arguments[index...]
-                break
-            }
-            if argument == "--json" || argument.hasPrefix("--db=") || argument.hasPrefix("--as=") {
-                moved.append(argument)
-            } else if argument == "--db" || argument == "--as", index + 1 < arguments.count {
-                moved += [argument, arguments[index + 1]]
-                index += 1
-            } else {
-                kept.append(argument)
-            }
-            index += 1
-        }
-        return kept + moved
-    }
 
     /// The database path from `--db`, `$CLINIC_DB` or the XDG default.
     var databasePath: String {

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic audit`: who read or changed what, and every refusal; append-only.
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "List the audit log (newest last), for a patient or an actor.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only entries about this chart number.") var patient: String?
+    @Option(help: "Only entries by this staff handle.") var actor: String?
+    @Option(help: "Most entries to list.") var limit = 200
+
+    func run() throws {
+        let session = try global.open()
+        let entries = try session.acting.auditEntries(patientChart: patient, actor: actor, limit: limit)
+        let zone = try session.zone()
+        struct View: Encodable {
+            let seq: Int64, at: String, actor: String, action: String, entity: String, entity_id: String?, target: String, patient: String?
+            let outcome: String
+        }
+        let patients = PatientRepository(session.db)
+        let views = try entries.map {
+            View(seq: $0.seq, at: Instant.iso($0.at), actor: $0.actor, action: $0.action, entity: $0.entity, entity_id: $0.entityID,
+                 target: $0.entityID ?? $0.entity, patient: try $0.patientID.flatMap { try patients.byID($0)?.chart }, outcome: $0.outcome)
+        }
+        try session.emit(["entries": views]) {
+            var table = TextTable("#", "WHEN", "ACTOR", "ACTION", "ON", "PATIENT", "OUTCOME")
+            for (v, e) in zip(views, entries) {
+                table.add(String(v.seq), zone.format(e.at), v.actor, v.action, v.entity_id.map(IDSuffix.short) ?? v.entity, v.patient ?? "", v.outcome)
+            }
+            return table.render()
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+import Models
+import Storage
+
+/// `clinic site`: the site this database belongs to.
+struct SiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "site", abstract: "Show this site's settings.", subcommands: [Show.self], defaultSubcommand: Show.self)
+}
