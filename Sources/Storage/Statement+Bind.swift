@@ -72,15 +72,26 @@ extension Prepared {
     public func bind(_ value: SQLValue, at index: Int32) throws { try statement.bind(value, at: index) }
 
     /// Runs the bound statement for its effect.
-    public func run() throws { try statement.runToEnd() }
+    public func run() throws {
+        defer { statement.reset() }
+        let run = database.statementWillRun()
+        while try database.step(statement, run) {}
+    }
 
     /// Binds `values` to parameters 1, 2, … and runs the statement for its effect; texts are bound
     /// in place, not copied by SQLite (see `Statement.run(binding:)`).
-    public func run(binding values: [SQLValue]) throws { try statement.run(binding: values) }
+    public func run(binding values: [SQLValue]) throws {
+        let run = database.statementWillRun()
+        do {
+            try statement.run(binding: values)
+        } catch {
+            throw database.statementFailed(error, run)
+        }
+    }
 
     /// True when the bound query returns a row.
     public func probe() throws -> Bool {
         defer { statement.reset() }
-        return try statement.step()
+        return try database.step(statement, database.statementWillRun())
     }
 }

@@ -17,7 +17,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     }
 
     init(resultCode: Int32, handle: OpaquePointer?) {
-        let primary = resultCode & 0xFF
+        let primary = resultCode & StorageError.primaryMask
         self.resultCode = resultCode
         let detail = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(resultCode))
         switch primary {
@@ -52,9 +52,24 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
+    /// An extended result code keeps its primary code in the low byte (`SQLITE_CONSTRAINT_FOREIGNKEY`
+    /// is `SQLITE_CONSTRAINT` with 3 above it).
+    static let primaryMask: Int32 = 0xFF
+
+    /// The primary SQLite result code (`SQLITE_CONSTRAINT` for every kind of constraint), or 0 when the failure is ours.
+    public var primaryResultCode: Int32 { resultCode & StorageError.primaryMask }
+
     /// True when a row names a row that is not there (an immediate foreign key): SQLite has undone
     /// the statement, and the transaction goes on.
-    public var isForeignKeyViolation: Bool { resultCode == SQLITE_CONSTRAINT | (3 << 8) }
+    public var isForeignKeyViolation: Bool { resultCode == StorageError.constraintForeignKey }
+
+    /// `SQLITE_CONSTRAINT_FOREIGNKEY`, a macro Swift does not import.
+    static let constraintForeignKey: Int32 = SQLITE_CONSTRAINT | (3 << 8)
+
+    /// A write asked for inside `Database.read`, which is query-only: a bug in the caller, which must
+    /// say it writes with `write`. Nothing was changed.
+    static let writeInsideRead = StorageError(.writeInsideRead, resultCode: SQLITE_READONLY,
+                                              message: "a read tried to write; nothing was changed (a write must run in 'write')")
 
     /// Keeps only the constraint kind and column names of SQLite's text; values are never in it,
     /// but trigger messages may be ours and are kept as they are.

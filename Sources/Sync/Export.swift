@@ -36,7 +36,7 @@ public struct Exporter {
         let now = db.clock.nowMillis()
         let file = try ExportFile(target, protecting: db)
 
-        return try db.read { db in
+        return try db.write { db in  // it records what was sent to the peer
             let vector = try Self.contentVector(db)
             let acked = (full || recipient == nil) ? [:] : try Self.peerVector(db, code: recipient ?? "", column: "acked")
             let audit = try AuditContinuity.claim(db, recipient: recipient)

@@ -334,7 +334,7 @@ struct IdentityAcrossSitesTests {
         let clinic = ClinicProcess(sessions: false)
         do {
             let old = try Database(path: clinic.database, create: true, migrate: false)
-            try Migrations.migrate(old, to: 13)
+            try Migrator.clinic.migrate(old, to: 13)
             _ = try old.write { db in
                 try db.execute("INSERT INTO site (id, code, name, timezone, is_local, created_at) VALUES ('s', 'MTL', 'Montréal', 'America/Toronto', 1, 0)")
                 try db.execute("INSERT INTO staff (id, handle, name, discipline, role, roles, created_at) VALUES ('a', 'admin', 'Admin', NULL, 'admin', 'admin', 0)")

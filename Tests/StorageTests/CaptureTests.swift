@@ -65,7 +65,7 @@ struct CaptureTests {
         }
     }
 
-    @Test("a failed statement and a rolled-back savepoint drop what they captured")
+    @Test("a failed statement and a failed inner write drop what they captured")
     func failedStatementAndSavepoint() throws {
         let file = TemporaryDatabase()
         let db = try file.openWithSite()
@@ -78,11 +78,14 @@ struct CaptureTests {
                     SELECT 'half', id, 'Half', 'bed', 0 FROM site UNION ALL SELECT 'bad', 'no-such-site', 'Bad', 'bed', 0
                     """)
             }
-            try db.execute("SAVEPOINT trial")
-            try addRoom(db, "Tried")
-            try db.execute("ROLLBACK TO trial")
-            try db.execute("RELEASE trial")
-            try addRoom(db, "Second")
+            struct Abandon: Error {}
+            #expect(throws: Abandon.self) {
+                try db.inSavepoint { db in
+                    try addRoom(db, "Tried")
+                    throw Abandon()
+                }
+            }
+            try db.inSavepoint { db in try addRoom(db, "Second") }
         }
         #expect(try roomChanges(db) == ["first", "second"])
         #expect(try count("room", in: db) == 2)

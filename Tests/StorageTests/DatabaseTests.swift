@@ -1,5 +1,4 @@
 import Foundation
-import CSQLite
 import Models
 @testable import Storage
 import Testing
@@ -117,7 +116,7 @@ struct DatabaseTests {
         #expect(try count("staff", in: file.open()) == 0)
     }
 
-    @Test("write commits when its body returns, and nested writes join the outer transaction")
+    @Test("write commits when its body returns")
     func writeCommits() throws {
         let file = TemporaryDatabase()
         let db = try file.openWithSite()
@@ -129,6 +128,48 @@ struct DatabaseTests {
         #expect(chart == "MTL-000001")
         #expect(!db.isInTransaction)
         #expect(try count("patient", in: file.open()) == 1)
+    }
+
+    @Test("a failed write inside a write rolls back alone: the outer keeps its rows and commits, the inner's are gone")
+    func nestedWriteFailsAlone() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        struct Refused: Error {}
+        try db.write { db in
+            _ = try RoomRepository(db).add(name: "Bed 1", kind: .bed, now: testNow)
+            #expect(throws: Refused.self) {
+                try db.write { db in
+                    _ = try RoomRepository(db).add(name: "Bed 2", kind: .bed, now: testNow)
+                    throw Refused()
+                }
+            }
+            #expect(db.isInTransaction)
+            try db.write { db in _ = try RoomRepository(db).add(name: "Bed 3", kind: .bed, now: testNow) }
+        }
+        #expect(try RoomRepository(file.open()).all().map(\.name).sorted() == ["Bed 1", "Bed 3"])
+        let captured = try db.query("SELECT json_extract(vals, '$.name') FROM change WHERE tbl = 'room' ORDER BY seq").map { $0.string(0) }
+        #expect(captured == ["Bed 1", "Bed 3"], "the rolled-back room left no change to sync")
+    }
+
+    @Test("a read cannot write: a statement or a write inside it fails with write-inside-read and changes nothing")
+    func readRefusesWrites() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        #expect(errorCode {
+            try db.read { db in try db.execute("INSERT INTO room (id, site_id, name, kind, created_at) SELECT 'r', id, 'Bed', 'bed', 0 FROM site") }
+        } == "write-inside-read")
+        #expect(errorCode {
+            try db.read { db in _ = try db.write { db in try RoomRepository(db).add(name: "Bed", kind: .bed, now: testNow) } }
+        } == "write-inside-read")
+        #expect(errorCode {
+            try db.write { db in try db.read { db in try db.execute("DELETE FROM site") } }
+        } == "write-inside-read")
+        #expect(!db.isInTransaction)
+        #expect(try count("room", in: db) == 0)
+        #expect(try count("site", in: db) == 1)
+        #expect(try db.read { db in try count("site", in: db) } == 1, "a read still reads")
+        _ = try db.write { db in try RoomRepository(db).add(name: "Bed", kind: .bed, now: testNow) }
+        #expect(try count("room", in: db) == 1, "after a read the connection writes again")
     }
 
     @Test("a second connection waits for the lock instead of failing")
@@ -182,28 +223,8 @@ final class LockedBox<Value>: @unchecked Sendable {
     }
 }
 
-@Suite("Statements on the change log stay compiled")
+@Suite("Statements run with typed and in-place binds")
 struct ChangeIndexTests {
-    /// A partial index whose condition compares a column with a constant (`tbl = 'needling'`) makes
-    /// SQLite recompile every statement with `tbl = ?` whenever a new value is bound to it, which cost
-    /// a re-import three times its time. The statements import runs per change must not recompile.
-    @Test("looking up changes by table and row does not recompile the statement for each new binding")
-    func noReprepareOnRebind() throws {
-        let file = TemporaryDatabase()
-        let db = try file.openWithSite()
-        for sql in ["SELECT 1 FROM change WHERE tbl = ? AND row_id = ? LIMIT 1",
-                    "SELECT 1 FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND hlc = ? AND change_id = ?",
-                    "SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?"] {
-            let statement = try db.prepare(sql)
-            let count = sql.filter { $0 == "?" }.count
-            for table in ["appointment", "needling", "patient", "adverse_event", "note"] {
-                let arguments: [SQLBindable] = [table] + Array(repeating: "details" as SQLBindable, count: count - 1)
-                _ = try statement.first(arguments)
-            }
-            #expect(sqlite3_stmt_status(statement.statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0) == 0, "\(sql)")
-        }
-    }
-
     /// Import's hot inserts bind texts where they lie instead of letting SQLite copy them; what is
     /// stored must be exactly what was bound, and nothing may stay bound to bytes that are gone.
     @Test("a statement run with values bound in place stores every text, number and null as given, then unbinds them")

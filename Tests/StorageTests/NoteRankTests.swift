@@ -40,16 +40,4 @@ struct NoteRankTests {
         let long = "trapezius " + Array(repeating: "posture ergonomics desk worker", count: 30).joined(separator: " ")
         #expect(try ranked(["trapezius", long, "trapezius"] + filler, "trapezius") == [3, 2, 1])
     }
-
-    @Test("scores are negative, so ascending order puts the best match first")
-    func negativeScores() throws {
-        let file = TemporaryDatabase()
-        let db = try file.open()
-        try db.execute("CREATE VIRTUAL TABLE temp.scratch USING fts5(body)")
-        for text in ["needling lateral epicondylalgia"] + filler {
-            try db.execute("INSERT INTO temp.scratch (body) VALUES (?)", [text])
-        }
-        let score = try #require(try db.first("SELECT clinic_rank(scratch) FROM temp.scratch WHERE scratch MATCH 'needling'")).double(0)
-        #expect(score < 0)
-    }
 }

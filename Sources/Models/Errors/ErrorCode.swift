@@ -93,6 +93,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case sqlite
         case unreadable
         case unwritable
+        case writeInsideRead = "write-inside-read"
     }
 
     private let value: Value
@@ -133,7 +134,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
             return .usage
         case .badFile, .badNoteSignature:
             return .badInput
-        case .corrupt, .locked, .notInitialised, .schemaTooNew, .sqlite, .unreadable, .unwritable:
+        case .corrupt, .locked, .notInitialised, .schemaTooNew, .sqlite, .unreadable, .unwritable, .writeInsideRead:
             return .io
         }
     }
@@ -226,6 +227,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .sqlite: return "SQLite failed in a way not listed here (the result code is named in the message)."
         case .unreadable: return "A file or the database cannot be opened or read."
         case .unwritable: return "A file or the database cannot be created or written."
+        case .writeInsideRead: return "A read tried to write (a bug in clinic, not in the input); nothing was changed."
         }
     }
 }
@@ -316,6 +318,7 @@ extension ErrorCode {
     public static var sqlite: ErrorCode { .init(.sqlite) }
     public static var unreadable: ErrorCode { .init(.unreadable) }
     public static var unwritable: ErrorCode { .init(.unwritable) }
+    public static var writeInsideRead: ErrorCode { .init(.writeInsideRead) }
 }
 
 /// Codes whose spelling or exit category changed, with what they were, for `docs/errors.md`.

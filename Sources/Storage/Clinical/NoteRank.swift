@@ -12,9 +12,10 @@ enum NoteRank {
     static let name = "clinic_rank"
     static let k1 = 1.2
 
-    /// Registers `clinic_rank` on a connection; FTS5 is compiled into the system SQLite.
-    static func install(on handle: OpaquePointer) throws {
-        guard let api = clinic_fts5_api(handle), let create = api.pointee.xCreateFunction,
+    /// Registers `clinic_rank` on a connection (note search needs it, so the clinic's opener calls
+    /// this); FTS5 is compiled into the system SQLite.
+    static func install(on db: Database) throws {
+        guard let api = clinic_fts5_api(db.handle), let create = api.pointee.xCreateFunction,
               create(api, name, nil, score, nil) == SQLITE_OK else {
             throw StorageError(.sqlite, resultCode: 0, message: "this SQLite lacks FTS5, which note search needs")
         }

@@ -16,10 +16,10 @@ public struct Doctor {
     public func examine() throws -> [Finding] {
         var findings: [Finding] = []
         findings += try permissions()
-        let integrity = try db.query("PRAGMA integrity_check").map { $0.string(0) }
+        let integrity = try db.makeStatement(sql: "PRAGMA integrity_check").query().map { $0.string(0) }
         findings.append(Finding(code: "integrity", ok: integrity == ["ok"],
                                 message: integrity == ["ok"] ? "integrity check passed" : "integrity check reports \(integrity.count) problem(s)"))
-        let dangling = try db.query("PRAGMA foreign_key_check").count
+        let dangling = try db.makeStatement(sql: "PRAGMA foreign_key_check").query().count
         findings.append(Finding(code: "foreign-keys", ok: dangling == 0,
                                 message: dangling == 0 ? "every reference resolves" : "\(dangling) row(s) reference missing rows"))
         let version = try db.schemaVersion()
@@ -67,7 +67,7 @@ public struct Doctor {
             AND name NOT LIKE 'sqlite_%' ORDER BY type, name
             """
         func read(_ db: Database) throws -> [String: (type: String, sql: String)] {
-            Dictionary(try db.query(objects).map { ($0.string(1), ($0.string(0), $0.string(2))) }) { first, _ in first }
+            Dictionary(try db.makeStatement(sql: objects).query().map { ($0.string(1), ($0.string(0), $0.string(2))) }) { first, _ in first }
         }
         let present = try read(db)
         let expected = try read(Database(path: ":memory:"))

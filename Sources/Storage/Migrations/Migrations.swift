@@ -1,6 +1,6 @@
 import Models
 
-/// Numbered schema migrations; `PRAGMA user_version` records the last one applied.
+/// Numbered schema migrations, run by `Migrator`; `PRAGMA user_version` records the last one applied.
 enum Migrations {
     /// Every migration in order; migration N brings the schema to version N.
     static let all: [String] = [Schema.v1Foundation, Schema.v2Scheduling, Schema.v3Clinical, Schema.v4Sync, Schema.v5Interop, Schema.v6Keys, Schema.v7ChangeKey, Schema.v8CaptureFunction,
@@ -23,32 +23,6 @@ enum Migrations {
 
     /// The schema version this binary writes.
     static var latest: Int { all.count }
-
-    /// Applies missing migrations in one `BEGIN IMMEDIATE` transaction; refuses a newer schema.
-    static func migrate(_ database: Database) throws {
-        try migrate(database, to: latest)
-    }
-
-    /// Applies the migrations up to `target` (tests make a previous release's database with it).
-    static func migrate(_ database: Database, to target: Int) throws {
-        let current = try database.schemaVersion()
-        if current > latest { throw schemaTooNew(current) }
-        guard current < target else { return }
-        try database.write { db in
-            let version = try db.schemaVersion()
-            if version > latest { throw schemaTooNew(version) }
-            for index in version..<target {
-                for added in addedColumns[index + 1] ?? [] {
-                    let present = try db.query("SELECT name FROM pragma_table_info(?)", [added.table]).map { $0.string(0) }
-                    if !present.contains(added.column) {
-                        try db.executeScript("ALTER TABLE \(added.table) ADD COLUMN \(added.column) \(added.definition)")
-                    }
-                }
-                try db.executeScript(all[index])
-                try db.executeScript("PRAGMA user_version = \(index + 1)")
-            }
-        }
-    }
 
     static func schemaTooNew(_ version: Int) -> StorageError {
         StorageError(.schemaTooNew, resultCode: 0,

@@ -53,9 +53,15 @@ public struct SiteRepository {
     public func zone() throws -> SiteTimeZone {
         let identifier = try local().timeZone
         // Kept per connection: looking a zone up by name costs more than the booking checks that need it.
-        if let cached = db.zoneCache, cached.identifier == identifier { return cached }
+        let cache = db.attached(ZoneCache.init)
+        if let cached = cache.zone, cached.identifier == identifier { return cached }
         let zone = try SiteTimeZone(identifier)
-        db.zoneCache = zone
+        cache.zone = zone
         return zone
+    }
+
+    /// The site's zone as last looked up on a connection.
+    final class ZoneCache {
+        var zone: SiteTimeZone?
     }
 }

@@ -1,33 +1,41 @@
 import CSQLite
 
 /// The changes the capture triggers hand to `clinic_capture` during one `Database.write`, kept in
-/// memory until `ChangeCapture.seal` turns them into `change` rows just before COMMIT.
+/// memory until `ChangeCapture.seal` turns them into `change` rows just before COMMIT. It follows the
+/// connection's transactions as a `TransactionObserver`.
 ///
 /// The buffer follows what SQLite keeps: a statement that fails drops what it captured (SQLite undoes
-/// the statement), a rollback to a savepoint drops what was captured since it, and any rollback of
-/// the transaction drops everything. A commit that would leave captured changes unsealed is refused.
-/// Outside `write` (a statement in autocommit mode, or a transaction opened by hand) the function
-/// stages the change in `change_staging` instead, and the next `write` by any connection seals it.
-final class CaptureBuffer {
+/// the statement), a savepoint rolled back by `inSavepoint` drops what was captured since it opened,
+/// and any rollback of the transaction drops everything. A commit that would leave captured changes
+/// unsealed is refused. Outside `write` (a statement in autocommit mode, or a transaction opened by
+/// hand) the function stages the change in `change_staging` instead, and the next `write` by any
+/// connection seals it.
+final class CaptureBuffer: TransactionObserver {
     struct Entry {
         var table: String
         var rowID: String
         var group: String
         var values: String
         var previous: String?
+        /// The statement run that captured it (`Database.statementWillRun`), so a failed one drops its own.
+        var run = 0
     }
 
     private(set) var entries: [Entry] = []
-    /// True between BEGIN and the seal of a `write` on a database with change capture.
+    /// True between BEGIN and the seal of a `write` once `isEnabled`.
     private(set) var collecting = false
-    private var savepoints: [(name: String, mark: Int)] = []
+    /// True once the schema has change capture; set by whoever opens the clinic database, after migrating.
+    var isEnabled = false
+    /// The number of entries when each open savepoint began.
+    private var savepointMarks: [Int] = []
+    /// The statements `ChangeCapture.seal` runs, compiled on the first sealing write and kept.
+    private var sealing: ChangeCapture.Statements?
+    /// The connection the buffer belongs to, which keeps it alive.
+    unowned let database: Database
 
-    func begin(collecting: Bool) {
-        rolledBack()
-        self.collecting = collecting
+    private init(database: Database) {
+        self.database = database
     }
-
-    func end() { begin(collecting: false) }
 
     /// Hands over and forgets what was captured.
     func drain() -> [Entry] {
@@ -36,62 +44,61 @@ final class CaptureBuffer {
         return drained
     }
 
-    func mark() -> Int { entries.count }
-
-    func statementFailed(back mark: Int) {
-        if mark < entries.count { entries.removeSubrange(mark...) }
+    /// The seal's statements, compiled on the first sealing write.
+    func sealStatements() throws -> ChangeCapture.Statements {
+        if let sealing { return sealing }
+        let compiled = try ChangeCapture.Statements(database)
+        sealing = compiled
+        return compiled
     }
 
-    /// What a savepoint statement does to the buffer.
-    enum Savepoint {
-        case open(String)
-        case release(String)
-        case rollback(String)
-
-        /// Classifies a statement once, when it is prepared; nil for anything but SAVEPOINT, RELEASE, ROLLBACK TO.
-        init?(sql: String) {
-            guard let first = sql.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
-                  first | 0x20 == UInt8(ascii: "s") || first | 0x20 == UInt8(ascii: "r") else { return nil }
-            let words = sql.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == ";" })
-                .map { String($0.filter { !"\"'`[]".contains($0) }).lowercased() }
-            guard let keyword = words.first, let name = words.last, words.count >= 2 else { return nil }
-            switch keyword {
-            case "savepoint": self = .open(name)
-            case "release": self = .release(name)
-            case "rollback" where words.contains("to"): self = .rollback(name)
-            default: return nil
-            }
-        }
-    }
-
-    func apply(_ savepoint: Savepoint) {
-        switch savepoint {
-        case .open(let name):
-            savepoints.append((name, entries.count))
-        case .release(let name):
-            if let index = savepoints.lastIndex(where: { $0.name == name }) { savepoints.removeSubrange(index...) }
-        case .rollback(let name):
-            if let index = savepoints.lastIndex(where: { $0.name == name }) {
-                statementFailed(back: savepoints[index].mark)
-                savepoints.removeSubrange((index + 1)...)
-            }
-        }
-    }
-
-    func rolledBack() {
+    private func end() {
         entries.removeAll(keepingCapacity: true)
-        savepoints.removeAll()
+        savepointMarks.removeAll()
+        collecting = false
     }
 
-    // MARK: SQLite hooks
+    // MARK: TransactionObserver
 
-    /// Registers `clinic_capture(tbl, row_id, grp, vals, prev)` and the commit and rollback hooks.
-    static func install(on database: Database) throws {
-        let context = Unmanaged.passUnretained(database).toOpaque()
-        let result = sqlite3_create_function_v2(database.handle, "clinic_capture", 5, SQLITE_UTF8, context, { context, count, arguments in
+    func databaseDidBegin(_ db: Database) {
+        end()
+        collecting = isEnabled
+    }
+
+    func databaseWillCommit(_ db: Database) throws {
+        if collecting { try ChangeCapture.seal(db, from: self) }
+    }
+
+    func databaseMayCommit(_ db: Database) -> Bool { !(collecting && !entries.isEmpty) }
+
+    func databaseDidCommit(_ db: Database) { end() }
+
+    func databaseDidRollback(_ db: Database) { end() }
+
+    func savepointDidBegin(_ db: Database) { savepointMarks.append(entries.count) }
+
+    func savepointDidRelease(_ db: Database) { _ = savepointMarks.popLast() }
+
+    func savepointDidRollBack(_ db: Database) {
+        guard let mark = savepointMarks.popLast(), mark < entries.count else { return }
+        entries.removeSubrange(mark...)
+    }
+
+    func statementDidFail(_ db: Database, run: Int) {
+        while let last = entries.last, last.run >= run { entries.removeLast() }
+    }
+
+    // MARK: SQLite function
+
+    /// Registers `clinic_capture(tbl, row_id, grp, vals, prev)` on `db` and the buffer as its observer.
+    @discardableResult
+    static func install(on db: Database) throws -> CaptureBuffer {
+        let buffer = CaptureBuffer(database: db)
+        let context = Unmanaged.passUnretained(buffer).toOpaque()
+        let result = sqlite3_create_function_v2(db.handle, "clinic_capture", 5, SQLITE_UTF8, context, { context, count, arguments in
             guard let context, let arguments, count == 5,
                   let owner = sqlite3_user_data(context) else { return }
-            let database = Unmanaged<Database>.fromOpaque(owner).takeUnretainedValue()
+            let buffer = Unmanaged<CaptureBuffer>.fromOpaque(owner).takeUnretainedValue()
             func text(_ index: Int) -> String? {
                 guard let value = arguments[index], sqlite3_value_type(value) != SQLITE_NULL,
                       let bytes = sqlite3_value_text(value) else { return nil }
@@ -101,13 +108,13 @@ final class CaptureBuffer {
                 sqlite3_result_error(context, "clinic_capture: missing argument", -1)
                 return
             }
-            let entry = Entry(table: table, rowID: rowID, group: group, values: values, previous: text(4))
-            if database.captured.collecting {
-                database.captured.entries.append(entry)
+            let entry = Entry(table: table, rowID: rowID, group: group, values: values, previous: text(4), run: buffer.database.statementRuns)
+            if buffer.collecting {
+                buffer.entries.append(entry)
             } else {
                 do {
-                    try database.execute("INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?)",
-                                         [entry.table, entry.rowID, entry.group, entry.values, entry.previous])
+                    try buffer.database.execute("INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?)",
+                                                [entry.table, entry.rowID, entry.group, entry.values, entry.previous])
                 } catch {
                     sqlite3_result_error(context, "clinic_capture: cannot stage a change", -1)
                     return
@@ -115,20 +122,8 @@ final class CaptureBuffer {
             }
             sqlite3_result_null(context)
         }, nil, nil, nil)
-        guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: database.handle) }
-        sqlite3_rollback_hook(database.handle, { owner in
-            guard let owner else { return }
-            Unmanaged<Database>.fromOpaque(owner).takeUnretainedValue().captured.rolledBack()
-        }, context)
-        sqlite3_commit_hook(database.handle, { owner in
-            guard let owner else { return 0 }
-            let buffer = Unmanaged<Database>.fromOpaque(owner).takeUnretainedValue().captured
-            return buffer.collecting && !buffer.entries.isEmpty ? 1 : 0
-        }, context)
-    }
-
-    static func uninstall(from handle: OpaquePointer) {
-        sqlite3_commit_hook(handle, nil, nil)
-        sqlite3_rollback_hook(handle, nil, nil)
+        guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: db.handle) }
+        db.add(transactionObserver: buffer)
+        return buffer
     }
 }

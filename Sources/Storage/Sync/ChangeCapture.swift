@@ -4,12 +4,12 @@ import Models
 /// stamp for the transaction, the local site as origin, canonical values, and the id. Only the last
 /// write of a field group in a transaction is kept.
 public enum ChangeCapture {
-    /// Seals every unsealed change; called by `write` just before COMMIT. The changes come from the
-    /// connection's capture buffer, after any a connection staged outside `write`.
-    static func seal(_ db: Database) throws {
-        let statements = try db.sealStatements()
+    /// Seals every unsealed change; called by the capture buffer just before `write` commits. The
+    /// changes come from the buffer, after any a connection staged outside `write`.
+    static func seal(_ db: Database, from buffer: CaptureBuffer) throws {
+        let statements = try buffer.sealStatements()
         let staged = try staged(db, statements)
-        let entries = staged.isEmpty ? db.captured.drain() : staged + db.captured.drain()
+        let entries = staged.isEmpty ? buffer.drain() : staged + buffer.drain()
         guard !entries.isEmpty else { return }
         guard let (origin, stamp) = try localClock(statements.localClock) else { return }
         let hlc = HLC(rawValue: stamp).tick(now: db.clock.nowMillis())
@@ -24,16 +24,16 @@ public enum ChangeCapture {
         }
     }
 
-    /// The statements every sealing write runs, compiled once per connection and kept, so a commit
-    /// does not look each up by its SQL text.
+    /// The statements every sealing write runs, compiled once per connection and kept by its capture
+    /// buffer, so a commit does not look each up by its SQL text.
     struct Statements {
         let staged: Statement
         let localClock: Statement
         let insert: ChangeInsert
 
         init(_ db: Database) throws {
-            staged = try db.prepared("SELECT tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq")
-            localClock = try db.prepared(localClockSQL)
+            staged = try db.cachedStatement(sql: "SELECT tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq").statement
+            localClock = try db.cachedStatement(sql: localClockSQL).statement
             insert = try ChangeInsert(db)
         }
     }
@@ -132,7 +132,8 @@ public struct ChangeInsert {
     let statement: Statement
 
     public init(_ db: Database) throws {
-        statement = try db.prepared("INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        statement = try db.cachedStatement(sql: "INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .statement
     }
 
     /// Stores the change; its row is `Database.lastInsertRowID` afterwards.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// `clinic-bench BENCHMARK --db PATH [--n N] [--samples N]`: one benchmark per process, one JSON line out.
-/// `bench/run` chooses sizes (quick or full) and sets the baselines beside these figures.
+/// `bench/run` chooses sizes (quick or full) and sets the baselines beside these figures; it runs
+/// `clinic-bench checks` first, which fails when the storage layer stops running SQLite as the figures assume.
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func option(_ name: String) -> String? {
@@ -13,11 +14,12 @@ func intOption(_ name: String, default value: Int) -> Int { option(name).flatMap
 
 do {
     guard let command = arguments.first, let path = option("db") else {
-        throw BenchError("usage: clinic-bench cold-start-fixture|booking|conflict|slots|capture|fts|identity|sync-source|sync-destination --db PATH [--n N] [--samples N] [--rounds N]")
+        throw BenchError("usage: clinic-bench checks|cold-start-fixture|booking|conflict|slots|capture|fts|identity|sync-source|sync-destination --db PATH [--n N] [--samples N] [--rounds N]")
     }
     let n = intOption("n", default: 1_000)
     let samples = intOption("samples", default: 50)
     switch command {
+    case "checks": try Checks.run(path: path)
     case "cold-start-fixture": try SchedulingBenchmarks.coldStartFixture(path: path, count: n)
     case "booking": try SchedulingBenchmarks.booking(path: path, count: n)
     case "conflict": try SchedulingBenchmarks.conflict(path: path, present: n, samples: samples)

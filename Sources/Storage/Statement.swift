@@ -1,0 +1,172 @@
+import CSQLite
+
+/// A compiled statement; finalised when the last one holding it (the connection's cache, or the
+/// caller of a one-off `makeStatement`) lets go of it.
+final class Statement {
+    let pointer: OpaquePointer
+    private let database: OpaquePointer
+
+    init(_ pointer: OpaquePointer, database: OpaquePointer) {
+        self.pointer = pointer
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(pointer) }
+
+    /// Binds a string's own UTF-8 with its length: no NUL-terminated copy is made first. An empty
+    /// string's bytes may have no address, and a nil pointer would bind NULL.
+    static func bindText(_ pointer: OpaquePointer, _ index: Int32, _ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return sqlite3_bind_text(pointer, index, "", 0, SQLITE_TRANSIENT_VALUE) }
+            return sqlite3_bind_text(pointer, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
+                                     SQLITE_TRANSIENT_VALUE)
+        }
+    }
+
+    func bind(_ arguments: [SQLBindable]) throws {
+        let expected = Int(sqlite3_bind_parameter_count(pointer))
+        guard expected == arguments.count else {
+            throw StorageError(.sqlite, resultCode: SQLITE_RANGE,
+                               message: "statement expects \(expected) arguments, got \(arguments.count)")
+        }
+        for (offset, argument) in arguments.enumerated() {
+            let result = bindValue(argument.sqlValue, at: Int32(offset + 1))
+            guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: database) }
+        }
+    }
+
+    /// Binds one parameter (from 1); SQLite's result code.
+    func bindValue(_ value: SQLValue, at index: Int32) -> Int32 {
+        switch value {
+        case .null: return sqlite3_bind_null(pointer, index)
+        case .integer(let v): return sqlite3_bind_int64(pointer, index, v)
+        case .real(let v): return sqlite3_bind_double(pointer, index, v)
+        case .text(let s): return Self.bindText(pointer, index, s)
+        case .blob(let b):
+            return b.withUnsafeBytes { sqlite3_bind_blob(pointer, index, $0.baseAddress, Int32(b.count), SQLITE_TRANSIENT_VALUE) }
+        }
+    }
+
+    /// Advances; true when a row is ready.
+    func step() throws -> Bool {
+        let result = sqlite3_step(pointer)
+        switch result {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = StorageError(resultCode: result, handle: database)
+            sqlite3_reset(pointer)
+            throw error
+        }
+    }
+
+    func reset() { sqlite3_reset(pointer) }
+
+    func row() -> Row {
+        let cursor = Cursor(pointer: pointer)
+        return Row(values: (0..<sqlite3_column_count(pointer)).map(cursor.value))
+    }
+}
+
+/// A compiled statement a caller runs, cached (`Database.cachedStatement`) or one-off
+/// (`Database.makeStatement`). Every run goes through its connection, which tells the transaction
+/// observers when a statement fails and refuses a write inside `read`.
+public struct Prepared {
+    let statement: Statement
+    let database: Database
+
+    /// Runs the statement for its effect.
+    public func execute(_ arguments: [SQLBindable] = []) throws {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        let run = database.statementWillRun()
+        while try database.step(statement, run) {}
+    }
+
+    /// Every row.
+    public func query(_ arguments: [SQLBindable] = []) throws -> [Row] {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        let run = database.statementWillRun()
+        var rows: [Row] = []
+        while try database.step(statement, run) { rows.append(statement.row()) }
+        return rows
+    }
+
+    /// Each row, without collecting them (for large scans).
+    public func forEach(_ arguments: [SQLBindable] = [], _ body: (Row) throws -> Void) throws {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        let run = database.statementWillRun()
+        while try database.step(statement, run) { try body(statement.row()) }
+    }
+
+    /// The first row, or nil.
+    public func first(_ arguments: [SQLBindable] = []) throws -> Row? {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try database.step(statement, database.statementWillRun()) ? statement.row() : nil
+    }
+
+    /// True when the query returns at least one row.
+    public func exists(_ arguments: [SQLBindable] = []) throws -> Bool {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        return try database.step(statement, database.statementWillRun())
+    }
+
+    /// Each row as a cursor, reading only the columns asked for.
+    public func each(_ arguments: [SQLBindable] = [], _ body: (Cursor) throws -> Void) throws {
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        let cursor = Cursor(pointer: statement.pointer)
+        let run = database.statementWillRun()
+        while try database.step(statement, run) { try body(cursor) }
+    }
+}
+
+/// The current row of a running statement; valid only inside the closure that received it.
+public struct Cursor {
+    let pointer: OpaquePointer
+
+    public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(pointer, index) == SQLITE_NULL }
+    public func int(_ index: Int32) -> Int64 { sqlite3_column_int64(pointer, index) }
+    public func text(_ index: Int32) -> String { Cursor.text(pointer, index) }
+    public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
+    /// The column as SQLite holds it.
+    public func value(_ index: Int32) -> SQLValue {
+        switch sqlite3_column_type(pointer, index) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(pointer, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(pointer, index))
+        case SQLITE_TEXT: return .text(Cursor.text(pointer, index))
+        case SQLITE_BLOB:
+            let size = Int(sqlite3_column_bytes(pointer, index))
+            guard let base = sqlite3_column_blob(pointer, index) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: base, count: size)))
+        default: return .null
+        }
+    }
+
+    /// A text column's UTF-8 bytes as SQLite holds them, valid only inside `body` (no String is made).
+    public func withText<T>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let base = sqlite3_column_text(pointer, index) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: base, count: Int(sqlite3_column_bytes(pointer, index))))
+    }
+
+    /// A text column as a String, by its byte length rather than a scan for the terminator.
+    static func text(_ pointer: OpaquePointer, _ index: Int32) -> String {
+        guard let base = sqlite3_column_text(pointer, index) else { return "" }
+        let count = Int(sqlite3_column_bytes(pointer, index))
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+}
+
+/// SQLite's "copy this buffer" destructor, which the C macro hides from Swift.
+let SQLITE_TRANSIENT_VALUE = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// What `clinic-bench checks` reads to confirm statements stay compiled: internals, not a contract.
+extension Prepared {
+    /// How many times SQLite recompiled this statement since it was prepared.
+    @_spi(Checks) public var recompilations: Int { Int(sqlite3_stmt_status(statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0)) }
+}
