@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,9 +31,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        // Helpers the test targets share (a seeded random generator); not part of any product.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Models"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"], exclude: ["python"]),
     ]
 )

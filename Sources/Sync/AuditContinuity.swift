@@ -71,22 +71,23 @@ public enum AuditContinuity {
         let log = AuditLog(db)
         let head = try log.head()
         guard let recipient else { return AuditClaim(count: head.count, hash: head.hash, serial: 0, sent: []) }
-        let row = try db.first("SELECT export_serial, audit_sent FROM peer WHERE code = ?", [recipient])
+        let earlier = try PeerStore(db).sentAudit(to: recipient)
         var sent: [AuditClaim.Checkpoint] = []
-        for count in Set(AuditLog.sentHeads(row?.optionalString(1)).map(\.count)).sorted() {
+        for count in Set(AuditLog.sentHeads(earlier.heads).map(\.count)).sorted() {
             sent.append(AuditClaim.Checkpoint(count: count, hash: try log.hash(at: count)))
         }
-        return AuditClaim(count: head.count, hash: head.hash, serial: (row?.int(0) ?? 0) + 1, sent: sent)
+        return AuditClaim(count: head.count, hash: head.hash, serial: earlier.serial + 1, sent: sent)
     }
 
     /// Notes, once the log is written, which head it carried to `recipient` (whose peer row exists).
     static func recordSent(_ db: Database, recipient: String, claim: AuditClaim) throws {
-        let stored = try db.first("SELECT audit_sent FROM peer WHERE code = ?", [recipient])?.optionalString(0)
+        let peers = PeerStore(db)
+        let stored = try peers.sentAudit(to: recipient).heads
         let head = AuditLog.Head(count: claim.count, hash: claim.hash)
         var heads = AuditLog.sentHeads(stored).filter { $0 != head }
         heads.append(head)
         let kept = heads.suffix(keptHeads).map { JSONValue.array([.integer($0.count), .string($0.hash)]) }
-        try db.execute("UPDATE peer SET export_serial = ?, audit_sent = ? WHERE code = ?", [claim.serial, JSONValue.array(Array(kept)).canonical, recipient])
+        try peers.recordSentAudit(to: recipient, serial: claim.serial, heads: JSONValue.array(Array(kept)).canonical)
     }
 
     /// Checks a received log's claim against what this site knew of the sender, and remembers the
@@ -96,16 +97,13 @@ public enum AuditContinuity {
     /// older than the newest one seen, are not checked.
     static func receive(_ db: Database, from site: String, claim: AuditClaim?, now: Int64) throws -> Bool {
         guard let claim, claim.serial > 0 else { return false }
-        let row = try db.first("SELECT audit_serial, audit_count, audit_hash FROM peer WHERE code = ?", [site])
+        let peers = PeerStore(db)
         var rewound = false
-        if let row, let serial = row.optionalInt(0), let count = row.optionalInt(1), let hash = row.optionalString(2) {
-            guard claim.serial > serial else { return false }
-            rewound = isRewound(known: Known(serial: serial, count: count, hash: hash), claim: claim)
+        if let known = try peers.receivedAudit(from: site) {
+            guard claim.serial > known.serial else { return false }
+            rewound = isRewound(known: Known(serial: known.serial, count: known.count, hash: known.hash), claim: claim)
         }
-        try db.execute("""
-            UPDATE peer SET audit_serial = ?, audit_count = ?, audit_hash = ?, audit_rewound_at = CASE WHEN ? THEN ? ELSE audit_rewound_at END
-            WHERE code = ?
-            """, [claim.serial, claim.count, claim.hash, rewound, now, site])
+        try peers.recordReceivedAudit(from: site, serial: claim.serial, count: claim.count, hash: claim.hash, rewound: rewound, at: now)
         return rewound
     }
 }

@@ -60,6 +60,9 @@ final class ReadyChange: Sendable {
     /// Its row of `change`, in `ChangeInsert.run(_:)`'s order.
     let changeRow: [SQLValue]
 
+    /// Where it stands in last-writer-wins order (`FieldGroupWinner`).
+    var stamp: ChangeStamp { ChangeStamp(hlc: hlc, origin: origin, changeID: id) }
+
     /// `ordered`: the values in the order of the group's columns; `values`: the same as canonical text.
     init(id: String, origin: String, hlc: HLC, table: String, rowID: String, group: String, previous: String?, values: String,
          groupIndex: Int?, ordered: [SQLValue]) {

@@ -6,97 +6,67 @@ import Storage
 struct ConflictDetector {
     let db: Database
     let now: Int64
-    /// Active bookings of one practitioner, room or patient that overlap one of a chunk's bookings,
-    /// one statement for the whole chunk: `byList` takes the bookings as a JSON array of rowids,
-    /// `byRange` as a range of rowids (the bookings an import inserted, read in rowid order without a
-    /// list to parse). A candidate's start is bounded below by the longest appointment, so the start
-    /// indexes serve; the booking itself is left out by its rowid, which the index holds, so it is
-    /// passed over without reading its row.
-    private let overlaps: (byList: Prepared, byRange: Prepared)
-    /// Notes on those of a chunk's bookings that are cancelled, by list and by range as above.
-    private let notesOnCancelled: (byList: Prepared, byRange: Prepared)
-    /// The rowids of appointments named by id (a JSON array), for rows the import did not insert itself.
-    private let appointmentRows: Prepared
-    /// Per table, another row holding the same key a person types (chart number, handle, slug),
-    /// found from the row's id or, for a row the import just inserted, from its rowid.
-    private let sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared, byRange: Prepared)]
+    /// The queries, compiled once per detector (`ConflictScanStore`).
+    private let scan: ConflictScanStore
+    /// The kind of conflict two rows holding one typed key make, by table (`SyncedTable.typedKey`).
+    private static let sameKeyKinds = Dictionary(uniqueKeysWithValues: SyncSchema.typedKeyTables.compactMap { table in
+        table.typedKey.map { (table.name, $0.conflictKind) }
+    })
+    private static let bookings = SyncSchema.bookingTable.name
     /// The tables whose new rows `detect` looks at: bookings, and rows with a key a person types.
-    static let checkedTables = ["appointment", "patient", "staff", "service"]
+    static let checkedTables = [bookings] + SyncSchema.typedKeyTables.map(\.name)
     /// Rows per statement when checking a range of inserted rows.
     static let sliceRows: Int64 = 8_192
 
     init(db: Database, now: Int64) throws {
         self.db = db
         self.now = now
-        let chunk = "SELECT value FROM json_each(?1)"
-        func overlapQuery(_ bookings: String) throws -> Prepared {
-            try db.prepare("""
-                WITH t AS MATERIALIZED (SELECT a.rowid AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
-                                        FROM appointment a WHERE \(bookings) AND a.status != 'cancelled')
-                """ + ["staff_id", "room_id", "patient_id"].map { column in
-                """
-                 SELECT t.id, o.id FROM t JOIN appointment o ON o.\(column) = t.\(column) AND o.start_ms > t.start_ms - ?2
-                    AND o.start_ms < t.end_ms AND o.end_ms > t.start_ms AND o.rowid != t.r AND o.status != 'cancelled'
-                """
-            }.joined(separator: " UNION ALL"))
-        }
-        overlaps = (try overlapQuery("a.rowid IN (\(chunk))"), try overlapQuery("a.rowid BETWEEN ?1 AND ?3"))
-        let notes = "SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.status = 'cancelled' AND "
-        notesOnCancelled = (try db.prepare(notes + "a.rowid IN (\(chunk))"), try db.prepare(notes + "a.rowid BETWEEN ?1 AND ?2"))
-        appointmentRows = try db.prepare("SELECT rowid FROM appointment WHERE id IN (\(chunk))")
-        var sameKey: [String: (kind: String, byID: Prepared, byRow: Prepared, byRange: Prepared)] = [:]
-        for (table, kind, column) in [("patient", "duplicate-chart", "chart"), ("staff", "duplicate-handle", "handle"), ("service", "duplicate-slug", "slug")] {
-            let join = "FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid"
-            sameKey[table] = (kind, try db.prepare("SELECT y.id \(join) WHERE x.id = ?"), try db.prepare("SELECT y.id \(join) WHERE x.rowid = ?"),
-                              try db.prepare("SELECT x.id, y.id \(join) WHERE x.rowid BETWEEN ?1 AND ?2"))
-        }
-        self.sameKey = sameKey
+        scan = try ConflictScanStore(db)
     }
 
     /// Looks for conflicts among `touched` rows (named by id) and `inserted` rows (just inserted by
     /// the import, with their rowids, so no id needs looking up).
     func detect(touched: [Merger.RowKey], inserted: [Merger.InsertedRow] = [], recorder: inout Merger) throws {
-        var appointmentIDs: [JSONValue] = []
+        var appointmentIDs: [String] = []
         var appointmentRows: [Int64] = []
         for key in touched {
-            switch key.table {
-            case "appointment":
-                appointmentIDs.append(.string(key.rowID))
-            case "note":
-                if let row = try db.first("SELECT a.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE n.id = ? AND a.status = 'cancelled'", [key.rowID]) {
-                    try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: key.rowID)
+            if key.table == Self.bookings {
+                appointmentIDs.append(key.rowID)
+            } else if key.table == SyncSchema.signedNoteTable.name {
+                if let appointment = try scan.cancelledAppointment(ofNote: key.rowID) {
+                    try recorder.recordConflict(kind: "note-on-cancelled", table: Self.bookings, a: appointment, b: key.rowID)
                 }
-            default:
-                guard let unique = sameKey[key.table] else { continue }
-                try record(unique.kind, table: key.table, row: key.rowID, others: unique.byID, [key.rowID], recorder: &recorder)
+            } else if let kind = Self.sameKeyKinds[key.table] {
+                for other in try scan.sameKey(table: key.table, id: key.rowID) {
+                    try recorder.recordConflict(kind: kind, table: key.table, a: key.rowID, b: other)
+                }
             }
         }
         var span = (first: Int64.max, last: Int64.min, count: Int64(0))
-        for row in inserted where row.key.table == "appointment" {
+        for row in inserted where row.key.table == Self.bookings {
             span = (min(span.first, row.rowid), max(span.last, row.rowid), span.count + 1)
         }
         // The bookings an import inserted have nearly consecutive rowids (what lies between was
         // inserted by the same chunk, and is checked twice to no effect): read as a range, unless sparse.
         let range = span.count > 0 && span.last - span.first < 2 * span.count ? span.first...span.last : nil
         for row in inserted {
-            if row.key.table == "appointment" {
+            if row.key.table == Self.bookings {
                 if range == nil { appointmentRows.append(row.rowid) }
-            } else if let unique = sameKey[row.key.table] {
-                try record(unique.kind, table: row.key.table, row: row.key.rowID, others: unique.byRow, [row.rowid], recorder: &recorder)
+            } else if let kind = Self.sameKeyKinds[row.key.table] {
+                for other in try scan.sameKey(table: row.key.table, rowid: row.rowid) {
+                    try recorder.recordConflict(kind: kind, table: row.key.table, a: row.key.rowID, b: other)
+                }
             }
         }
-        if !appointmentIDs.isEmpty {
-            try self.appointmentRows.each([JSONValue.array(appointmentIDs).canonical]) { appointmentRows.append($0.int(0)) }
-        }
+        if !appointmentIDs.isEmpty { appointmentRows += try scan.appointmentRowIDs(ids: appointmentIDs) }
         // Conflicts are recorded after the reading ends: recording writes, which a statement still stepping must not see.
         var found: [(kind: String, a: String, b: String)] = []
         if let range { found += try bookingConflicts(range, maxDuration: recorder.maxDuration) }
         if !appointmentRows.isEmpty {
-            let rows = "[" + appointmentRows.map(String.init).joined(separator: ",") + "]"
-            try overlaps.byList.each([rows, recorder.maxDuration]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
-            try notesOnCancelled.byList.each([rows]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
+            found += try scan.overlaps(rows: appointmentRows, maxDuration: recorder.maxDuration).map { ("double-booking", $0.0, $0.1) }
+            found += try scan.notesOnCancelled(rows: appointmentRows).map { ("note-on-cancelled", $0.0, $0.1) }
         }
-        for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: "appointment", a: conflict.a, b: conflict.b) }
+        for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: Self.bookings, a: conflict.a, b: conflict.b) }
     }
 
     /// Looks for conflicts among the rows inserted above each mark (the rows an import inserted while
@@ -104,16 +74,16 @@ struct ConflictDetector {
     func detect(insertedAfter marks: [SetAsideIndexes.Mark], recorder: inout Merger) throws {
         var found: [(kind: String, table: String, a: String, b: String)] = []
         for mark in marks {
-            guard let end = try db.first("SELECT max(rowid) FROM \(mark.table)")?.optionalInt(0), end > mark.lastRowBefore else { continue }
+            guard let end = try scan.lastRowID(mark.table), end > mark.lastRowBefore else { continue }
             // In slices, so what the overlap statement materialises stays the size of a chunk's.
             var first = mark.lastRowBefore + 1
             while first <= end {
                 let last = min(end, first + Self.sliceRows - 1)
                 defer { first = last + 1 }
-                if mark.table == "appointment" {
-                    found += try bookingConflicts(first...last, maxDuration: recorder.maxDuration).map { ($0.kind, "appointment", $0.a, $0.b) }
-                } else if let unique = sameKey[mark.table] {
-                    try unique.byRange.each([first, last]) { found.append((unique.kind, mark.table, $0.text(0), $0.text(1))) }
+                if mark.table == Self.bookings {
+                    found += try bookingConflicts(first...last, maxDuration: recorder.maxDuration).map { ($0.kind, Self.bookings, $0.a, $0.b) }
+                } else if let kind = Self.sameKeyKinds[mark.table] {
+                    found += try scan.sameKey(table: mark.table, range: first...last).map { (kind, mark.table, $0.0, $0.1) }
                 }
             }
         }
@@ -122,18 +92,8 @@ struct ConflictDetector {
 
     /// Double bookings and notes on cancelled bookings among the bookings of a range of rowids.
     private func bookingConflicts(_ rows: ClosedRange<Int64>, maxDuration: Int64) throws -> [(kind: String, a: String, b: String)] {
-        var found: [(kind: String, a: String, b: String)] = []
-        try overlaps.byRange.each([rows.lowerBound, maxDuration, rows.upperBound]) { found.append(("double-booking", $0.text(0), $0.text(1))) }
-        try notesOnCancelled.byRange.each([rows.lowerBound, rows.upperBound]) { found.append(("note-on-cancelled", $0.text(0), $0.text(1))) }
-        return found
-    }
-
-    /// Records a conflict with every other row holding the same typed key as `row`.
-    private func record(_ kind: String, table: String, row: String, others statement: Prepared, _ arguments: [SQLBindable],
-                        recorder: inout Merger) throws {
-        var others: [String] = []
-        try statement.each(arguments) { others.append($0.text(0)) }
-        for other in others { try recorder.recordConflict(kind: kind, table: table, a: row, b: other) }
+        try scan.overlaps(range: rows, maxDuration: maxDuration).map { ("double-booking", $0.0, $0.1) }
+            + scan.notesOnCancelled(range: rows).map { ("note-on-cancelled", $0.0, $0.1) }
     }
 }
 
@@ -162,23 +122,24 @@ public struct ConflictBook {
     /// their resolution if one was recorded. The same at every site once they have exchanged everything.
     package func list(includeResolved: Bool = false) throws -> [Entry] {
         var entries: [Entry] = []
-        var rows = try db.query("SELECT id, kind, tbl, a_ref, b_ref, row_id FROM conflict").map { row -> Listed in
+        let store = ConflictStore(db)
+        var rows = try store.all().map { row -> Listed in
             // Both sides of a concurrent edit are changes to one row of the conflict's table.
-            let place = row.optionalString(5).map { ChangePlace(table: row.string(2), row: $0) }
-            return Listed(id: row.string(0), kind: row.string(1), table: row.string(2), a: row.string(3), b: row.string(4), aPlace: place, bPlace: place)
+            let place = row.row.map { ChangePlace(table: row.table, row: $0) }
+            return Listed(id: row.id, kind: row.kind, table: row.table, a: row.a, b: row.b, aPlace: place, bPlace: place)
         }
         // A note on a cancelled appointment can also arise from local writes: list it from the data itself.
-        for row in try db.query("SELECT a.id, n.id FROM note n JOIN appointment a ON a.id = n.appointment_id WHERE a.status = 'cancelled'") {
-            let id = SHA256Hex.of("note-on-cancelled|\(min(row.string(0), row.string(1)))|\(max(row.string(0), row.string(1)))")
-            if !rows.contains(where: { $0.id == id }) {
-                rows.append(Listed(id: id, kind: "note-on-cancelled", table: "appointment", a: row.string(0), b: row.string(1)))
+        for row in try store.notesOnCancelledAppointments() {
+            let identity = ConflictIdentity.between(kind: "note-on-cancelled", row.appointment, row.note)
+            if !rows.contains(where: { $0.id == identity.id }) {
+                rows.append(Listed(id: identity.id, kind: "note-on-cancelled", table: SyncSchema.bookingTable.name, a: identity.a, b: identity.b))
             }
         }
         rows += try editsAfterSign()
         for row in rows.sorted(by: { $0.id < $1.id }) {
             let id = row.id, kind = row.kind, table = row.table
             guard try stillHolds(kind: kind, a: row.a, b: row.b) else { continue }
-            let resolution = try db.first("SELECT keep FROM conflict_resolution WHERE conflict_id = ? ORDER BY id LIMIT 1", [id])?.string(0)
+            let resolution = try store.resolution(of: id)
             if resolution != nil, !includeResolved { continue }
             var sideA = try side(kind: kind, table: table, reference: row.a, place: row.aPlace)
             var sideB = try side(kind: kind, table: table, reference: row.b, place: row.bPlace)
@@ -213,13 +174,14 @@ public struct ConflictBook {
     /// derived from the change set alone, so sites that have exchanged everything list exactly the same pairs.
     func editsAfterSign() throws -> [Listed] {
         var found: [Listed] = []
-        for note in try db.query("SELECT id FROM note WHERE status = 'signed'") {
-            let noteID = note.string(0)
+        let noteTable = SyncSchema.signedNoteTable.name
+        for noteID in try ConflictStore(db).signedNoteIDs() {
             guard let signature = try SignedNotes.lockingSignature(db, noteID: noteID), signature.signs else { continue }
-            let notePlace = ChangePlace(table: "note", row: noteID)
+            let notePlace = ChangePlace(table: noteTable, row: noteID)
             for late in try SignedNotes.lateChanges(db, noteID: noteID, signature: signature) {
-                found.append(Listed(id: SHA256Hex.of("edit-after-sign|\(signature.changeID)|\(late.changeID)"), kind: "edit-after-sign", table: "note",
-                                    a: signature.changeID, b: late.changeID, aPlace: notePlace, bPlace: ChangePlace(table: late.table, row: late.rowID)))
+                let identity = ConflictIdentity.editAfterSign(signature: signature.changeID, late: late.changeID)
+                found.append(Listed(id: identity.id, kind: "edit-after-sign", table: noteTable, a: identity.a, b: identity.b,
+                                    aPlace: notePlace, bPlace: ChangePlace(table: late.table, row: late.rowID)))
             }
         }
         return found
@@ -227,61 +189,46 @@ public struct ConflictBook {
 
     /// (HLC, origin) of the change behind a side, for "A is the smaller".
     func order(kind: String, table: String, _ reference: String, place: ChangePlace?) throws -> String {
-        let row = kind == "concurrent-edit"
-            ? try change(reference, place: place, columns: "hlc, origin")
-            : try db.first("SELECT hlc, origin FROM change WHERE tbl = ? AND row_id = ? ORDER BY hlc, origin LIMIT 1", [table, reference])
-        guard let row else { return "" }
-        return String(format: "%020lld", row.int(0)) + row.string(1)
+        let stamp = kind == "concurrent-edit"
+            ? try change(reference, place: place).map { (hlc: $0.hlc, origin: $0.origin) }
+            : try ChangeLogStore(db).firstStamp(table: table, row: reference)
+        guard let stamp else { return "" }
+        return String(format: "%020lld", stamp.hlc) + stamp.origin
     }
 
     func stillHolds(kind: String, a: String, b: String) throws -> Bool {
         switch kind {
         case "double-booking":
-            return try db.first("""
-                SELECT 1 FROM appointment x JOIN appointment y ON y.id = ?
-                WHERE x.id = ? AND x.status != 'cancelled' AND y.status != 'cancelled' AND x.start_ms < y.end_ms AND y.start_ms < x.end_ms
-                AND (x.staff_id = y.staff_id OR x.room_id = y.room_id OR x.patient_id = y.patient_id)
-                """, [b, a]) != nil
+            return try ConflictStore(db).bookingsOverlap(a, b)
         case "note-on-cancelled":
-            return try db.first("SELECT 1 FROM appointment WHERE id = ? AND status = 'cancelled'", [a]) != nil
-                && db.first("SELECT 1 FROM note WHERE id = ?", [b]) != nil
-        case "duplicate-chart":
-            return try db.first("SELECT 1 FROM patient x JOIN patient y ON y.id = ? WHERE x.id = ? AND x.chart = y.chart", [b, a]) != nil
-        case "duplicate-handle":
-            return try db.first("SELECT 1 FROM staff x JOIN staff y ON y.id = ? WHERE x.id = ? AND x.handle = y.handle", [b, a]) != nil
-        case "duplicate-slug":
-            return try db.first("SELECT 1 FROM service x JOIN service y ON y.id = ? WHERE x.id = ? AND x.slug = y.slug", [b, a]) != nil
+            return try ConflictStore(db).noteOnCancelledStands(appointment: a, note: b)
         default:
-            return true
+            // Two rows holding one typed key (`SyncedTable.typedKey`); any other kind stands until resolved.
+            guard let table = SyncSchema.typedKeyTables.first(where: { $0.typedKey?.conflictKind == kind }) else { return true }
+            return try ConflictStore(db).shareTypedKey(table, a, b)
         }
     }
 
     /// A stored change by its id, found through its place (`change_row`); without one (a conflict
     /// recorded before places were kept and not found by the migration), by a scan.
-    func change(_ id: String, place: ChangePlace?, columns: String) throws -> Row? {
-        guard let place else { return try db.first("SELECT \(columns) FROM change WHERE change_id = ?", [id]) }
-        return try db.first("SELECT \(columns) FROM change WHERE tbl = ? AND row_id = ? AND change_id = ?", [place.table, place.row, id])
+    func change(_ id: String, place: ChangePlace?) throws -> ChangeLogStore.StoredChange? {
+        try ChangeLogStore(db).change(id: id, table: place?.table, row: place?.row)
     }
 
     func side(kind: String, table: String, reference: String, place: ChangePlace?) throws -> Side {
         if kind == "concurrent-edit" || kind == "edit-after-sign" {
-            guard let row = try change(reference, place: place, columns: "origin, hlc, tbl, row_id, grp, vals") else {
-                return Side(reference: reference, summary: .null)
-            }
+            guard let change = try change(reference, place: place) else { return Side(reference: reference, summary: .null) }
             return Side(reference: reference, summary: .object([
-                "origin": .string(row.string(0)), "hlc": .string(HLC(rawValue: row.int(1)).description), "table": .string(row.string(2)),
-                "row": .string(row.string(3)), "group": .string(row.string(4)),
-                "values": (try? JSONParser.parse(row.string(5))) ?? .null,
+                "origin": .string(change.origin), "hlc": .string(HLC(rawValue: change.hlc).description), "table": .string(change.table),
+                "row": .string(change.rowID), "group": .string(change.group),
+                "values": (try? JSONParser.parse(change.values)) ?? .null,
             ]))
         }
-        guard let synced = SyncSchema.table(table),
-              let row = try db.first("SELECT \(synced.columns.joined(separator: ", ")) FROM \(table) WHERE id = ?", [reference]) else {
+        guard let synced = SyncSchema.table(table), let values = try SyncedRowStore(db, table: synced).values(id: reference) else {
             return Side(reference: reference, summary: .null)
         }
         var members: [String: JSONValue] = ["id": .string(reference)]
-        for (index, column) in synced.columns.enumerated() where !["search", "signed_content"].contains(column) {
-            members[column] = SyncValues.json(row.values[index])
-        }
+        for column in synced.columns where !["search", "signed_content"].contains(column) { members[column] = values[column] ?? .null }
         return Side(reference: reference, summary: .object(members))
     }
 
@@ -308,8 +255,7 @@ public struct ConflictBook {
                    let values = kept.summary["values"]?.objectValue, let synced = SyncSchema.table(table), !values.isEmpty,
                    values.keys.allSatisfy({ synced.columns.contains($0) }) {
                     let columns = values.keys.sorted()
-                    try db.execute("UPDATE \(table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
-                                   columns.map { SyncValues.sql(values[$0] ?? .null) } + [row])
+                    try SyncedRowStore(db, table: synced).update(id: row, columns: columns, values: columns.map { SyncValues.sql(values[$0] ?? .null) })
                     // Restoring an older slot can itself make an overlap: look, as an import would.
                     var recorder = try Merger(db: db, now: now)
                     try ConflictDetector(db: db, now: now).detect(touched: [Merger.RowKey(table: table, rowID: row)], recorder: &recorder)
@@ -317,8 +263,7 @@ public struct ConflictBook {
             default:
                 break
             }
-            try db.execute("INSERT INTO conflict_resolution (id, conflict_id, keep, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?)",
-                           [UUIDv7.string(at: Instant.date(now)), entry.id, keep, handle, now])
+            try ConflictStore(db).recordResolution(id: UUIDv7.string(at: Instant.date(now)), conflictID: entry.id, keep: keep, by: handle, at: now)
             var resolved = entry
             resolved.resolution = keep
             return resolved

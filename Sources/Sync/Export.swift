@@ -36,9 +36,11 @@ public struct Exporter {
         let now = db.clock.nowMillis()
         let file = try ExportFile(target, protecting: db)
 
-        return try db.write { db in  // it records what was sent to the peer
-            let vector = try Self.contentVector(db)
-            let acked = (full || recipient == nil) ? [:] : try Self.peerVector(db, code: recipient ?? "", column: "acked")
+        // A write, not a read: the log's vector and audit head are recorded for the recipient as it is written.
+        return try db.write { db in
+            let peers = PeerStore(db)
+            let vector = try ChangeLogStore(db).contentVector()
+            let acked = (full || recipient == nil) ? [:] : try peers.acknowledgedVector(recipient ?? "")
             let audit = try AuditContinuity.claim(db, recipient: recipient)
             let header = ChangeLogHeader(formatVersion: SyncFormat.version, schemaVersion: try db.schemaVersion(), site: local.code,
                                          siteID: local.id, keyID: keys.keyID, recipient: recipient, vector: vector, createdAt: now,
@@ -50,10 +52,7 @@ public struct Exporter {
             var line: [UInt8] = []
             line.reserveCapacity(1_024)
             for origin in vector.keys.sorted() {
-                try db.each("""
-                    SELECT change_id, origin, hlc, tbl, row_id, grp, vals, prev FROM change
-                    WHERE origin = ? AND hlc > ? AND change_id IS NOT NULL ORDER BY hlc, seq
-                    """, [origin, acked[origin] ?? 0]) { row in
+                try ChangeLogStore(db).eachChange(from: origin, after: acked[origin] ?? 0) { row in
                     line.removeAll(keepingCapacity: true)
                     Self.appendLine(row, to: &line)
                     line.append(0x0A)
@@ -73,11 +72,7 @@ public struct Exporter {
             try file.write(ChangeLogTrailer(count: count, bodySHA256: bodyHash, chunks: chunks, signature: signature).json.canonical + "\n")
             try file.commit()
             if let recipient {
-                try db.execute("""
-                    INSERT INTO peer (code, sent, last_export_at, exported_changes) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(code) DO UPDATE SET sent = excluded.sent, last_export_at = excluded.last_export_at,
-                                                    exported_changes = peer.exported_changes + excluded.exported_changes
-                    """, [recipient, JSONValue.object(vector.mapValues { .integer($0) }).canonical, now, count])
+                try peers.recordExport(to: recipient, vector: vector, at: now, changes: count)
                 try AuditContinuity.recordSent(db, recipient: recipient, claim: audit)
             }
             return Summary(changes: count, recipient: recipient, vector: vector, bodySHA256: bodyHash)
@@ -111,17 +106,6 @@ public struct Exporter {
 
     /// Per origin, the newest change this site holds.
     public static func contentVector(_ db: Database) throws -> [String: Int64] {
-        var vector: [String: Int64] = [:]
-        for row in try db.query("SELECT origin, MAX(hlc) FROM change WHERE change_id IS NOT NULL GROUP BY origin") {
-            vector[row.string(0)] = row.int(1)
-        }
-        return vector
-    }
-
-    static func peerVector(_ db: Database, code: String, column: String) throws -> [String: Int64] {
-        let column = column == "sent" ? "sent" : "acked"
-        guard let text = try db.first("SELECT \(column) FROM peer WHERE code = ?", [code])?.string(0),
-              let object = (try? JSONParser.parse(text))?.objectValue else { return [:] }
-        return object.compactMapValues(\.integerValue)
+        try ChangeLogStore(db).contentVector()
     }
 }

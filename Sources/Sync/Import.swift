@@ -36,48 +36,85 @@ public struct Importer {
     /// `not-for-this-site`); then, while applying in one transaction, each chunk and the body hash (65).
     package func importFile(_ path: String) throws -> Summary {
         let reader = try LineReader(path: path)
+        let local = try SiteRepository(db).local()
+        let file = try frame(reader, path: path)
+        try checkTrust(file, localCode: local.code)
+        let opener = try opener(for: file.header, localCode: local.code, chunks: file.trailer.chunks)
+        return try withImportCache {
+            // The body is read, hashed and checked on a thread of its own while this one writes.
+            let body = BodyReader(reader: reader, opener: opener)
+            defer { body.stop() }
+            return try apply(body, of: file)
+        }
+    }
+
+    /// A change log's first and last lines, read before its body.
+    struct Framing {
+        let headerLine: [UInt8]
+        let header: ChangeLogHeader
+        let trailer: ChangeLogTrailer
+    }
+
+    /// Reads the header line and the trailer: an empty or truncated file, or a header this site
+    /// cannot read, is `bad-file`.
+    private func frame(_ reader: LineReader, path: String) throws -> Framing {
         guard let first = try reader.next() else { throw SyncError.badFile("the file is empty") }
         guard first.endsWithNewline else { throw SyncError.badFile("the file is truncated", line: 1) }
-        let local = try SiteRepository(db).local()
         let header = try ChangeLogHeader.parse(first.bytes, localSchema: try db.schemaVersion())
-        let trailer = try Self.trailer(path)
-        guard header.site != local.code else { throw ClinicError(.ownFile, "this change log was written by this site") }
+        return Framing(headerLine: Array(first.bytes), header: header, trailer: try Self.trailer(path))
+    }
+
+    /// Refuses a log this site wrote, one from a site not trusted here (or under another key), one
+    /// whose signature does not verify, and an incremental log written for another site.
+    private func checkTrust(_ file: Framing, localCode: String) throws {
+        let header = file.header, trailer = file.trailer
+        guard header.site != localCode else { throw ClinicError(.ownFile, "this change log was written by this site") }
         guard let signer = try TrustStore(db).active(header.site), signer.keyID == header.keyID else {
             throw ClinicError(.untrustedSite, "change logs from site \(header.site) are not trusted here (unknown or revoked key)")
         }
-        let message = ChangeLogTrailer.signedMessage(headerLine: Array(first.bytes), count: trailer.count, bodySHA256: trailer.bodySHA256,
+        let message = ChangeLogTrailer.signedMessage(headerLine: file.headerLine, count: trailer.count, bodySHA256: trailer.bodySHA256,
                                                      chunks: trailer.chunks)
         guard let signature = trailer.signature.flatMap(StrictBase64.decode),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: signer.signingKey),
               key.isValidSignature(signature, for: Data(message.utf8)) else {
             throw ClinicError(.badSignature, "the change log's signature does not verify; nothing was imported")
         }
-        if let recipient = header.recipient, recipient != local.code {
+        if let recipient = header.recipient, recipient != localCode {
             // An incremental log holds only what its recipient lacked; applied elsewhere it would leave holes.
-            throw ClinicError(.notForThisSite, "this change log was written for site \(recipient), not \(local.code)")
+            throw ClinicError(.notForThisSite, "this change log was written for site \(recipient), not \(localCode)")
         }
-        var opener: ChunkOpener?
-        if let enc = header.encapsulatedKey {
-            guard let encapsulated = StrictBase64.decode(enc) else { throw SyncError.badFile("invalid encryption key", line: 1) }
-            let keys = try SiteKeys.ensure(db)
-            do {
-                opener = try ChunkOpener(privateKey: keys.agreement, encapsulatedKey: encapsulated, recipient: local.code, total: trailer.chunks)
-            } catch {
-                throw SyncError.badFile("the encrypted body cannot be opened with this site's key")
-            }
+    }
+
+    /// What opens an encrypted body with this site's key; nil for a plaintext log.
+    private func opener(for header: ChangeLogHeader, localCode: String, chunks: Int) throws -> ChunkOpener? {
+        guard let enc = header.encapsulatedKey else { return nil }
+        guard let encapsulated = StrictBase64.decode(enc) else { throw SyncError.badFile("invalid encryption key", line: 1) }
+        let keys = try SiteKeys.ensure(db)
+        do {
+            return try ChunkOpener(privateKey: keys.agreement, encapsulatedKey: encapsulated, recipient: localCode, total: chunks)
+        } catch {
+            throw SyncError.badFile("the encrypted body cannot be opened with this site's key")
         }
-        // A large file dirties far more pages than SQLite's default 2 MB cache holds; a bigger cache
-        // keeps them from being spilled to the WAL and read back again mid-transaction.
-        try db.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
-        defer { try? db.execute("PRAGMA cache_size = -2000") }
-        // The body is read, hashed and checked on a thread of its own while this one writes.
-        let body = BodyReader(reader: reader, opener: opener)
-        defer { body.stop() }
-        return try db.write { db in
-            let storedBefore = try db.first("SELECT COALESCE(MAX(seq), 0) FROM change")?.int(0) ?? 0
+    }
+
+    /// Runs `body` with a page cache large enough for an import. A large file dirties far more pages
+    /// than SQLite's default 2 MB cache holds; a bigger cache keeps them from being spilled to the WAL
+    /// and read back again mid-transaction.
+    private func withImportCache<T>(_ body: () throws -> T) throws -> T {
+        let tuning = ImportTuningStore(db)
+        try tuning.setCacheSize(-Int64(Self.cacheKiB))
+        defer { try? tuning.setCacheSize(-2000) }
+        return try body()
+    }
+
+    /// Stores and merges the body's changes in one transaction, all or nothing: a body that does not
+    /// match its trailer, or a change whose clinician signature does not verify, undoes everything.
+    private func apply(_ body: BodyReader, of file: Framing) throws -> Summary {
+        try db.write { db in
+            let storedBefore = try ChangeLogStore(db).lastSeq()
             try ChangeCapture.setApplying(db, true)
-            var batch = try ChangeBatch(db: db, from: header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
-            batch.setAsidePlan = (trailer.count, setAsideMinimum)
+            var batch = try ChangeBatch(db: db, from: file.header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
+            batch.setAsidePlan = (file.trailer.count, setAsideMinimum)
             var bodySHA256: String?
             while let items = body.next() {
                 for item in items {
@@ -89,10 +126,10 @@ public struct Importer {
                 }
                 body.recycle(items)
             }
-            guard trailer.count == batch.received, trailer.bodySHA256 == bodySHA256 else {
+            guard file.trailer.count == batch.received, file.trailer.bodySHA256 == bodySHA256 else {
                 throw SyncError.badFile("the body does not match its checksum")
             }
-            let summary = try batch.finish(header: header)
+            let summary = try batch.finish(header: file.header)
             // Checked after the body hash: a damaged file is `bad-file`, whatever its signatures.
             try ImportedSignatures.verify(db, storedAfter: storedBefore)
             try ChangeCapture.setApplying(db, false)
@@ -161,11 +198,9 @@ struct ChangeBatch {
     /// The changes of the row the last lines named, while consecutive lines keep naming it.
     var run: Merger.Run?
     let mergeEvery: Int
-    private let lookup: Prepared
+    private let lookups: ChangeLogStore.ImportLookups
     private let insert: ChangeInsert
-    private let siblings: Prepared
-    private let newestForOrigin: Prepared
-    private let rowHasChanges: Prepared
+    private let quarantine: QuarantineStore
 
     init(db: Database, from: String, now: Int64, mergeEvery: Int = Importer.defaultMergeEvery) throws {
         self.db = db
@@ -174,12 +209,9 @@ struct ChangeBatch {
         self.now = now
         merger = try Merger(db: db, now: now)
         detector = try ConflictDetector(db: db, now: now)
-        // A change is found by where it belongs (`change_row`), then told apart from its neighbours by id.
-        lookup = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND hlc = ? AND change_id = ?")
+        lookups = try ChangeLogStore.ImportLookups(db)
         insert = try ChangeInsert(db)
-        siblings = try db.prepare("SELECT change_id, vals FROM change WHERE tbl = ? AND row_id = ? AND grp = ? AND prev = ? AND change_id != ?")
-        newestForOrigin = try db.prepare("SELECT max(hlc) FROM change WHERE origin = ?")
-        rowHasChanges = try db.prepare("SELECT 1 FROM change WHERE tbl = ? AND row_id = ? LIMIT 1")
+        quarantine = QuarantineStore(db)
     }
 
     /// Sets the bulk tables' indexes aside for the `incoming` changes still to come, when they are
@@ -199,7 +231,7 @@ struct ChangeBatch {
         let stamps = try self.stamps(origin)
         if hlc > stamps.newestStored { return false }
         if hlc == stamps.newestStored, hlc > stamps.newestBefore { return stamps.idsAtNewest.contains(id) }
-        return try lookup.exists([table, row, group, hlc, id])
+        return try lookups.isStored(table: table, row: row, group: group, hlc: hlc, id: id)
     }
 
     /// `isStored` for a parsed change claiming `id`.
@@ -215,7 +247,7 @@ struct ChangeBatch {
         if let known = origins[origin] {
             stamps = known
         } else {
-            stamps = OriginStamps(newestBefore: try newestForOrigin.first([origin]).flatMap { $0.optionalInt(0) } ?? Int64.min)
+            stamps = OriginStamps(newestBefore: try lookups.newestStamp(from: origin) ?? Int64.min)
         }
         current = (origin, stamps)
         return stamps
@@ -251,23 +283,18 @@ struct ChangeBatch {
     private mutating func store(_ change: ReadyChange, force: Bool) throws {
         let id = change.id
         if !force, change.hlc.isTooFarAhead(of: now) {
-            try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           [id, change.change.line, change.hlc.rawValue, change.origin, from, now])
+            try quarantine.hold(changeID: id, line: change.change.line, hlc: change.hlc.rawValue, origin: change.origin, receivedFrom: from, at: now)
             quarantined += 1
             return
         }
         // A deletion's foreign-key check reads the indexes of the rows that may point at it.
-        if setAside.isActive, change.group == "_deleted" { try restoreIndexes() }
+        if setAside.isActive, change.group == SyncSchema.deletionGroup { try restoreIndexes() }
         if run?.key.names(table: change.table, rowID: change.rowID) != true {
             try closeRun()
             let key = Merger.RowKey(table: change.table, rowID: change.rowID)
             // Asked before this change is stored: did anything stored here, or waiting in this chunk, name the row?
             var isNew = touched.isEmpty || !touched.contains(key)
-            if isNew {
-                try rowHasChanges.bind(change.table, at: 1)
-                try rowHasChanges.bind(change.rowID, at: 2)
-                isNew = try !rowHasChanges.probe()
-            }
+            if isNew { isNew = try !lookups.rowHasChanges(table: change.table, row: change.rowID) }
             run = Merger.Run(key: key, isNew: isNew)
         }
         try insert.run(change.changeRow)
@@ -275,8 +302,8 @@ struct ChangeBatch {
         try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
             var others: [String] = []
-            try siblings.each([change.table, change.rowID, change.group, previous, id]) { row in
-                if row.text(1) != change.values { others.append(row.text(0)) }
+            try lookups.siblings(table: change.table, row: change.rowID, group: change.group, previous: previous, excluding: id) { other, values in
+                if values != change.values { others.append(other) }
             }
             for other in others { try merger.recordConflict(kind: "concurrent-edit", table: change.table, a: other, b: id, row: change.rowID) }
         }
@@ -335,23 +362,17 @@ struct ChangeBatch {
     /// Applies what arrived, releases quarantined changes whose time has come, finds semantic
     /// conflicts, and records the sender's acknowledgement and audit head.
     mutating func finish(header: ChangeLogHeader?) throws -> Importer.Summary {
-        for row in try db.query("SELECT line FROM quarantine WHERE (hlc >> 16) <= ?", [now + HLC.maximumDriftMillis]) {
-            if let value = try? JSONParser.parse(row.string(0)), let parsed = try? ChangeLine.parse(value, line: 0) {
-                try db.execute("DELETE FROM quarantine WHERE change_id = ?", [parsed.claimedID])
+        for line in try quarantine.lines(stampedUpTo: now + HLC.maximumDriftMillis) {
+            if let value = try? JSONParser.parse(line), let parsed = try? ChangeLine.parse(value, line: 0) {
+                try quarantine.release(changeID: parsed.claimedID)
                 try receive(parsed.change, claimedID: parsed.claimedID, line: 0, force: true)
             }
         }
         try merge(final: true)
         if newest > .zero { try ChangeCapture.receive(db, newest) }
-        if let header {
-            try db.execute("""
-                INSERT INTO peer (code, acked, last_import_at, imported_changes) VALUES (?, ?, ?, ?)
-                ON CONFLICT(code) DO UPDATE SET acked = excluded.acked, last_import_at = excluded.last_import_at,
-                                                imported_changes = peer.imported_changes + excluded.imported_changes
-                """, [header.site, JSONValue.object(header.vector.mapValues { .integer($0) }).canonical, now, applied])
-        }
+        if let header { try PeerStore(db).recordImport(from: header.site, vector: header.vector, at: now, changes: applied) }
         let rewound = try header.map { try AuditContinuity.receive(db, from: $0.site, claim: $0.audit, now: now) } ?? false
-        let pending = Int(try db.first("SELECT COUNT(*) FROM pending_row")?.int(0) ?? 0)
+        let pending = try PendingRowStore(db).count()
         return Importer.Summary(from: from, applied: applied, alreadySeen: alreadySeen, conflicts: merger.newConflicts,
                                 quarantined: quarantined, pending: pending, auditRewound: rewound)
     }

@@ -13,34 +13,30 @@ public enum ImportedSignatures {
         let keys = SigningKeys(db)
         var checked = 0
         var amendmentsToCheck: [(id: String, author: String, at: Int64)] = []
-        try db.forEach("""
-            SELECT tbl, row_id, vals FROM change WHERE seq > ? AND change_id IS NOT NULL
-            AND ((tbl = 'note' AND grp = 'signature') OR (tbl IN ('amendment', 'amendment_signature') AND grp = 'details'))
-            """, [seq]) { row in
-            guard let values = (try? JSONParser.parse(row.string(2)))?.objectValue else { return }
-            switch row.string(0) {
+        let log = ChangeLogStore(db)
+        try log.eachSignatureChange(storedAfter: seq) { table, rowID, text in
+            guard let values = (try? JSONParser.parse(text))?.objectValue else { return }
+            switch table {
             case "note":
                 guard values["status"]?.stringValue == "signed" else { return }
-                guard try note(row.string(1), values, keys: keys) else { throw refusal }
+                guard try note(rowID, values, keys: keys) else { throw refusal }
                 checked += 1
                 if values["signed_content"]?.stringValue.flatMap(ClinicalSignatures.split) == nil {
-                    try ClinicalSignatures.allowHashOnly(db, kind: "note", id: row.string(1))
+                    try ClinicalSignatures.allowHashOnly(db, kind: "note", id: rowID)
                 }
             case "amendment_signature":
                 guard try amendmentSignature(values, keys: keys) else { throw refusal }
             default:
                 if let author = values["author_id"]?.stringValue, let at = values["created_at"]?.integerValue {
-                    amendmentsToCheck.append((row.string(1), author, at))
+                    amendmentsToCheck.append((rowID, author, at))
                 }
             }
         }
-        for amendment in amendmentsToCheck where try db.first("SELECT 1 FROM amendment_signature WHERE amendment_id = ?", [amendment.id]) == nil {
+        for amendment in amendmentsToCheck where try !ImportedSignatureStore(db).isSigned(amendmentID: amendment.id) {
             guard try !keys.hadKey(staffID: amendment.author, at: amendment.at) else { throw refusal }
             try ClinicalSignatures.allowHashOnly(db, kind: "amendment", id: amendment.id)
         }
-        try db.forEach("SELECT DISTINCT row_id FROM change WHERE seq > ? AND tbl = 'staff_key'", [seq]) { row in
-            try checkKey(db, rowID: row.string(0))
-        }
+        for rowID in try log.rowIDs(of: "staff_key", storedAfter: seq) { try checkKey(db, rowID: rowID) }
         return checked
     }
 
@@ -52,18 +48,15 @@ public enum ImportedSignatures {
     /// A clinician's public key row, by every change of it this site holds: made once, by its own site,
     /// under the id of its key; never deleted; a retirement never undone.
     private static func checkKey(_ db: Database, rowID: String) throws {
-        let groups = try db.query("SELECT DISTINCT grp FROM change WHERE tbl = 'staff_key' AND row_id = ?", [rowID]).map { $0.string(0) }
+        let log = ChangeLogStore(db)
+        let groups = try log.groups(table: "staff_key", row: rowID)
         guard groups.allSatisfy({ $0 == "details" || $0 == "retired" }) else { throw keyRefusal }
-        let details = try db.query("SELECT DISTINCT vals, origin FROM change WHERE tbl = 'staff_key' AND row_id = ? AND grp = 'details'", [rowID])
-        guard let row = try db.first("SELECT site_code, key_id, public_key, retired_at FROM staff_key WHERE id = ?", [rowID]) else {
-            throw keyRefusal
-        }
-        guard Set(details.map { $0.string(0) }).count <= 1, details.allSatisfy({ $0.string(1) == row.string(0) }),
-              ClinicianKeys.keyID(publicKey: row.string(2)) == row.string(1) else { throw keyRefusal }
-        let everRetired = try db.first("""
-            SELECT 1 FROM change WHERE tbl = 'staff_key' AND row_id = ? AND grp = 'retired' AND json_extract(vals, '$.retired_at') IS NOT NULL
-            """, [rowID]) != nil
-        if everRetired, row.optionalInt(3) == nil { throw keyRefusal }
+        let details = try log.distinctValues(table: "staff_key", row: rowID, group: "details")
+        guard let key = try ImportedSignatureStore(db).staffKey(id: rowID) else { throw keyRefusal }
+        guard Set(details.map(\.values)).count <= 1, details.allSatisfy({ $0.origin == key.siteCode }),
+              ClinicianKeys.keyID(publicKey: key.publicKey) == key.keyID else { throw keyRefusal }
+        let everRetired = try log.everSet(table: "staff_key", row: rowID, group: "retired", column: "retired_at")
+        if everRetired, key.retiredAt == nil { throw keyRefusal }
     }
 
     static var refusal: ClinicError {

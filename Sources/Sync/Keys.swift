@@ -13,15 +13,15 @@ public struct SiteKeys {
     public static func ensure(_ db: Database) throws -> SiteKeys {
         let site = try SiteRepository(db).local()
         return try db.write { db in
-            if let row = try db.first("SELECT signing_private, agreement_private FROM site_key WHERE id = 1"),
-               let signing = Data(base64Encoded: row.string(0)), let agreement = Data(base64Encoded: row.string(1)) {
+            let store = TrustedSiteStore(db)
+            if let stored = try store.siteKeys(), let signing = Data(base64Encoded: stored.signing),
+               let agreement = Data(base64Encoded: stored.agreement) {
                 return SiteKeys(code: site.code, signing: try Curve25519.Signing.PrivateKey(rawRepresentation: signing),
                                 agreement: try Curve25519.KeyAgreement.PrivateKey(rawRepresentation: agreement))
             }
             let keys = SiteKeys(code: site.code, signing: Curve25519.Signing.PrivateKey(), agreement: Curve25519.KeyAgreement.PrivateKey())
-            try db.execute("INSERT INTO site_key (id, signing_private, agreement_private, created_at) VALUES (1, ?, ?, ?)",
-                           [keys.signing.rawRepresentation.base64EncodedString(), keys.agreement.rawRepresentation.base64EncodedString(),
-                            db.clock.nowMillis()])
+            try store.storeSiteKeys(signing: keys.signing.rawRepresentation.base64EncodedString(),
+                                    agreement: keys.agreement.rawRepresentation.base64EncodedString(), at: db.clock.nowMillis())
             return keys
         }
     }
@@ -82,11 +82,8 @@ public struct TrustStore {
         let site = TrustedSite(code: code, signingKey: parsed.signing, agreementKey: parsed.agreement,
                                keyID: SiteKeys.keyID(parsed.signing), trustedAt: now, revokedAt: nil)
         try db.write { db in
-            try db.execute("""
-                INSERT INTO trusted_site (code, signing_key, agreement_key, key_id, trusted_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL)
-                ON CONFLICT(code) DO UPDATE SET signing_key = excluded.signing_key, agreement_key = excluded.agreement_key,
-                    key_id = excluded.key_id, trusted_at = excluded.trusted_at, revoked_at = NULL
-                """, [code, parsed.signing.base64EncodedString(), parsed.agreement.base64EncodedString(), site.keyID, now])
+            try TrustedSiteStore(db).trust(code: code, signingKey: parsed.signing.base64EncodedString(),
+                                           agreementKey: parsed.agreement.base64EncodedString(), keyID: site.keyID, at: now)
         }
         return site
     }
@@ -94,24 +91,22 @@ public struct TrustStore {
     /// Stops accepting a site's logs (kept on file, marked revoked).
     package func revoke(code: String, now: Int64) throws {
         try db.write { db in
-            try db.execute("UPDATE trusted_site SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL", [now, code])
-            guard db.changes == 1 else { throw ClinicError.notFound("trusted site \(code)") }
+            guard try TrustedSiteStore(db).revoke(code: code, at: now) else { throw ClinicError.notFound("trusted site \(code)") }
         }
     }
 
     public func all() throws -> [TrustedSite] {
-        try db.query("SELECT code, signing_key, agreement_key, key_id, trusted_at, revoked_at FROM trusted_site ORDER BY code").map(Self.site)
+        try TrustedSiteStore(db).all().map(Self.site)
     }
 
     /// The site's keys if trusted and not revoked.
     public func active(_ code: String) throws -> TrustedSite? {
-        try db.first("SELECT code, signing_key, agreement_key, key_id, trusted_at, revoked_at FROM trusted_site WHERE code = ? AND revoked_at IS NULL",
-                     [code]).map(Self.site)
+        try TrustedSiteStore(db).active(code).map(Self.site)
     }
 
-    static func site(_ row: Row) -> TrustedSite {
-        TrustedSite(code: row.string(0), signingKey: Data(base64Encoded: row.string(1)) ?? Data(),
-                    agreementKey: Data(base64Encoded: row.string(2)) ?? Data(), keyID: row.string(3), trustedAt: row.int(4),
-                    revokedAt: row.optionalInt(5))
+    static func site(_ record: TrustedSiteStore.Record) -> TrustedSite {
+        TrustedSite(code: record.code, signingKey: Data(base64Encoded: record.signingKey) ?? Data(),
+                    agreementKey: Data(base64Encoded: record.agreementKey) ?? Data(), keyID: record.keyID, trustedAt: record.trustedAt,
+                    revokedAt: record.revokedAt)
     }
 }

@@ -34,21 +34,23 @@ struct SetAsideIndexes {
     /// what it saves).
     static func tables(_ db: Database, incoming: Int, minimum: Int) throws -> [String] {
         guard incoming >= minimum else { return [] }
-        return try candidates.map(\.table).filter { try Int64(incoming) >= 2 * lastRow(db, $0) }
+        let store = ImportTuningStore(db)
+        return try candidates.map(\.table).filter { try Int64(incoming) >= 2 * store.lastRowID($0) }
     }
 
     /// Drops the indexes of `tables`; `checked`: the tables whose new rows the conflict checks look
     /// at, marked so they can be found later.
     static func setAside(_ db: Database, tables: [String], checked: [String]) throws -> SetAsideIndexes {
+        let store = ImportTuningStore(db)
         var set = SetAsideIndexes()
         for (table, names) in candidates where tables.contains(table) {
             for name in names {
-                guard let sql = try db.first("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?", [name])?.string(0) else { continue }
+                guard let sql = try store.definition(ofIndex: name) else { continue }
                 set.definitions.append(sql)
-                try db.execute("DROP INDEX \(name)")
+                try store.dropIndex(name)
             }
         }
-        if set.isActive { set.marks = try checked.map { Mark(table: $0, lastRowBefore: try lastRow(db, $0)) } }
+        if set.isActive { set.marks = try checked.map { Mark(table: $0, lastRowBefore: try store.lastRowID($0)) } }
         return set
     }
 
@@ -57,16 +59,13 @@ struct SetAsideIndexes {
     /// they held serves the sorts, which `temp_store = MEMORY` keeps in memory.
     mutating func restore(_ db: Database) throws {
         guard isActive else { return }
-        let cache = try db.first("PRAGMA cache_size")?.int(0) ?? -2000
-        try db.execute("PRAGMA cache_size = -\(Self.sortingCacheKiB)")
-        for definition in definitions { try db.execute(definition) }
-        try db.execute("PRAGMA cache_size = \(cache)")
+        let store = ImportTuningStore(db)
+        let cache = try store.cacheSize()
+        try store.setCacheSize(-Int64(Self.sortingCacheKiB))
+        for definition in definitions { try store.createIndex(definition) }
+        try store.setCacheSize(cache)
         definitions = []
     }
 
     static let sortingCacheKiB = 16_384
-
-    private static func lastRow(_ db: Database, _ table: String) throws -> Int64 {
-        try db.first("SELECT max(rowid) FROM \(table)")?.optionalInt(0) ?? 0
-    }
 }

@@ -35,26 +35,21 @@ public struct SyncStatus: Sendable {
     public static func read(_ db: Database) throws -> SyncStatus {
         try db.read { db in
             let site = try SiteRepository(db).local()
-            let vector = try Exporter.contentVector(db)
+            let log = ChangeLogStore(db), store = PeerStore(db)
+            let vector = try log.contentVector()
             var peers: [Peer] = []
-            for row in try db.query("SELECT code, last_export_at, last_import_at, exported_changes, imported_changes FROM peer ORDER BY code") {
-                let acked = try Exporter.peerVector(db, code: row.string(0), column: "acked")
+            for peer in try store.all() {
+                let acked = try store.acknowledgedVector(peer.code)
                 var missing = 0
-                for (origin, newest) in vector {
-                    missing += Int(try db.first("SELECT COUNT(*) FROM change WHERE origin = ? AND hlc > ? AND hlc <= ?",
-                                                [origin, acked[origin] ?? 0, newest])?.int(0) ?? 0)
-                }
-                peers.append(Peer(code: row.string(0), sent: try Exporter.peerVector(db, code: row.string(0), column: "sent"), acked: acked,
-                                  lastExport: row.optionalInt(1), lastImport: row.optionalInt(2), exported: Int(row.int(3)),
-                                  imported: Int(row.int(4)), unacknowledged: missing))
+                for (origin, newest) in vector { missing += try log.count(from: origin, after: acked[origin] ?? 0, upTo: newest) }
+                peers.append(Peer(code: peer.code, sent: try store.sentVector(peer.code), acked: acked, lastExport: peer.lastExport,
+                                  lastImport: peer.lastImport, exported: peer.exported, imported: peer.imported, unacknowledged: missing))
             }
-            let quarantine = try db.query("SELECT change_id, origin, hlc, received_from FROM quarantine ORDER BY hlc").map {
-                Quarantined(id: $0.string(0), origin: $0.string(1), hlc: HLC(rawValue: $0.int(2)), receivedFrom: $0.string(3))
+            let quarantine = try QuarantineStore(db).all().map {
+                Quarantined(id: $0.changeID, origin: $0.origin, hlc: HLC(rawValue: $0.hlc), receivedFrom: $0.receivedFrom)
             }
-            return SyncStatus(site: site.code, hlc: try ChangeCapture.currentHLC(db), vector: vector,
-                              changes: Int(try db.first("SELECT COUNT(*) FROM change WHERE change_id IS NOT NULL")?.int(0) ?? 0),
-                              peers: peers, quarantine: quarantine,
-                              pending: Int(try db.first("SELECT COUNT(*) FROM pending_row")?.int(0) ?? 0),
+            return SyncStatus(site: site.code, hlc: try ChangeCapture.currentHLC(db), vector: vector, changes: try log.count(),
+                              peers: peers, quarantine: quarantine, pending: try PendingRowStore(db).count(),
                               openConflicts: try ConflictBook(db).list().count)
         }
     }
@@ -70,14 +65,14 @@ public struct QuarantineDesk {
     package func accept(id: String?) throws -> Importer.Summary {
         try db.write { db in
             try ChangeCapture.setApplying(db, true)
-            let rows = try db.query("SELECT change_id, line FROM quarantine ORDER BY hlc")
-            let chosen = rows.filter { id == nil || $0.string(0).hasPrefix(id?.lowercased() ?? "") }
+            let quarantine = QuarantineStore(db)
+            let chosen = try quarantine.all().filter { id == nil || $0.changeID.hasPrefix(id?.lowercased() ?? "") }
             guard !chosen.isEmpty else { throw ClinicError.notFound("quarantined change") }
             if let id, chosen.count > 1 { throw ClinicError(.ambiguous, "more than one quarantined change starts with \(id)") }
             var batch = try ChangeBatch(db: db, from: "quarantine", now: db.clock.nowMillis())
-            for row in chosen {
-                guard let value = try? JSONParser.parse(row.string(1)) else { continue }
-                try db.execute("DELETE FROM quarantine WHERE change_id = ?", [row.string(0)])
+            for held in chosen {
+                guard let value = try? JSONParser.parse(held.line) else { continue }
+                try quarantine.release(changeID: held.changeID)
                 let parsed = try ChangeLine.parse(value, line: 0)
                 try batch.receive(parsed.change, claimedID: parsed.claimedID, line: 0, force: true)
             }

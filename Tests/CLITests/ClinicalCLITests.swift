@@ -4,8 +4,8 @@ import Testing
 
 /// A site with a physiotherapist (dry needling), an acupuncturist (acupuncture only), the front desk,
 /// and one booked appointment each with patient MTL-000001 ("Zéphyrin Quasimodo").
-func clinicalSite() throws -> (ClinicProcess, physio: String, acupuncture: String) {
-    let clinic = ClinicProcess()
+func clinicalSite(sessions: Bool = true) throws -> (ClinicProcess, physio: String, acupuncture: String) {
+    let clinic = ClinicProcess(sessions: sessions)
     try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     try clinic.ok(["room", "add", "Bed 1"])
     try clinic.ok(["room", "add", "Bed 2"])

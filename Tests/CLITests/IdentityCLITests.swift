@@ -50,7 +50,7 @@ struct IdentityCLITests {
 
     @Test("a session expires, and --as never falls back to someone else's session")
     func expiryAndNoFallback() throws {
-        var (clinic, _, _) = try clinicalSite()
+        var (clinic, _, _) = try clinicalSite(sessions: false)
         try clinic.ok(["login", "--for", "30m"])
         let jdoe = try clinic.run(["schedule", "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": ""])
         #expect(jdoe.status == 1 && jdoe.errorCode == "login-required", "admin's session proves nobody else")

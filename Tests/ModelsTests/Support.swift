@@ -1,4 +1,5 @@
 import Models
+import Testing
 
 /// The code of the `ClinicError` that `body` throws, or nil when it does not throw one.
 func clinicErrorCode(_ body: () throws -> Void) -> String? {
@@ -20,18 +21,3 @@ func date(_ text: String) -> CivilDate {
     }
     return date
 }
-
-/// Deterministic random bits, so id tests do not depend on luck.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-import Testing

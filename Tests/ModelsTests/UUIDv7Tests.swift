@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import TestSupport
 import Testing
 
 @Suite("UUIDv7")
@@ -8,7 +9,7 @@ struct UUIDv7Tests {
 
     @Test("carries version 7 and the RFC 9562 variant", arguments: instants)
     func versionAndVariant(millis: Int64) {
-        var random = SeededGenerator(state: UInt64(millis))
+        var random = SplitMix(state: UInt64(millis))
         let id = UUIDv7.make(at: Instant.date(millis), using: &random).uuid
         #expect(id.6 >> 4 == 7)
         #expect(id.8 & 0xC0 == 0x80)
@@ -16,7 +17,7 @@ struct UUIDv7Tests {
 
     @Test("the timestamp it carries is the millisecond it was made at", arguments: instants)
     func timestampRoundTrip(millis: Int64) throws {
-        var random = SeededGenerator(state: 42)
+        var random = SplitMix(state: 42)
         let id = UUIDv7.make(at: Instant.date(millis), using: &random)
         let stamp = try #require(UUIDv7.timestamp(of: id))
         #expect(Instant.millis(stamp) == millis)
@@ -24,7 +25,7 @@ struct UUIDv7Tests {
 
     @Test("round-trips every millisecond of a ten-second window")
     func timestampRoundTripWindow() {
-        var random = SeededGenerator(state: 7)
+        var random = SplitMix(state: 7)
         var mismatches = 0
         for millis in Int64(1_795_392_000_000)..<1_795_392_010_000 {
             let id = UUIDv7.make(at: Instant.date(millis), using: &random)
@@ -35,7 +36,7 @@ struct UUIDv7Tests {
 
     @Test("a later millisecond sorts after an earlier one, whatever the random bits")
     func ordersByTime() {
-        var random = SeededGenerator(state: 1)
+        var random = SplitMix(state: 1)
         var previous: String?
         for step in 0..<500 {
             let id = UUIDv7.make(at: Instant.date(1_795_392_000_000 + Int64(step)), using: &random).uuidString.lowercased()

@@ -2,21 +2,8 @@ import Foundation
 import Models
 import Storage
 @testable import Sync
+import TestSupport
 import Testing
-
-/// A deterministic generator, so any failing scenario can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
 
 /// A network of sites in temporary files, each with its own clock.
 final class Network {
@@ -231,26 +218,19 @@ func runScenario(seed: UInt64) throws -> String? {
 struct ConvergenceTests {
     static let scenarioCount = Int(ProcessInfo.processInfo.environment["CLINIC_SYNC_SCENARIOS"] ?? "") ?? 500
 
-    @Test("random operations and exchanges at 2–5 sites end with equal digests and equal conflict lists")
-    func convergence() throws {
-        if let replay = ProcessInfo.processInfo.environment["CLINIC_SYNC_SEED"].flatMap(UInt64.init) {
-            let failure = try runScenario(seed: replay)
-            #expect(failure == nil, "seed \(replay): \(failure ?? "")")
-            return
-        }
-        var failures: [String] = []
-        for index in 0..<Self.scenarioCount {
-            let seed = UInt64(index) &* 0x2545_F491_4F6C_DD1D &+ 17
-            let started = Date()
-            defer { if ProcessInfo.processInfo.environment["CLINIC_SYNC_TIMING"] != nil { print("scenario \(index) \(Date().timeIntervalSince(started))") } }
-            // A scenario that throws (an import refused, say) is a failure of its seed too, printed for replay.
-            let outcome: String?
-            do { outcome = try runScenario(seed: seed) } catch { outcome = "threw \(error)" }
-            if let failure = outcome {
-                failures.append("seed \(seed): \(failure) (replay with CLINIC_SYNC_SEED=\(seed))")
-                if failures.count >= 5 { break }
-            }
-        }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    /// The scenarios' seeds, one test case each (run in parallel); `CLINIC_SYNC_SEED` replays one.
+    static let seeds: [UInt64] = {
+        if let replay = ProcessInfo.processInfo.environment["CLINIC_SYNC_SEED"].flatMap(UInt64.init) { return [replay] }
+        return (0..<scenarioCount).map { UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 17 }
+    }()
+
+    @Test("random operations and exchanges at 2–5 sites end with equal digests and equal conflict lists", arguments: seeds)
+    func convergence(seed: UInt64) {
+        let started = Date()
+        defer { if ProcessInfo.processInfo.environment["CLINIC_SYNC_TIMING"] != nil { print("scenario seed \(seed) \(Date().timeIntervalSince(started))") } }
+        // A scenario that throws (an import refused, say) is a failure of its seed too, printed for replay.
+        let outcome: String?
+        do { outcome = try runScenario(seed: seed) } catch { outcome = "threw \(error)" }
+        #expect(outcome == nil, "seed \(seed): \(outcome ?? "") (replay with CLINIC_SYNC_SEED=\(seed))")
     }
 }

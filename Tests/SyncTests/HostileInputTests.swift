@@ -2,6 +2,7 @@ import Foundation
 import Models
 import Storage
 @testable import Sync
+import TestSupport
 import Testing
 
 /// Two trusting sites: MTL with a little of everything, QC empty. Files go from MTL to QC.

@@ -214,17 +214,4 @@ struct SignedNoteSyncTests {
         }
         #expect(try network.conflicts(0) == network.conflicts(1))
     }
-
-    @Test("the signature that locks a note is its first signing change; without one, the last writer's", arguments: [
-        ([(5, "MTL", "b", false), (7, "QC", "c", true), (9, "MTL", "d", true)], 1),
-        ([(5, "MTL", "b", true), (5, "QC", "a", true)], 0),
-        ([(5, "QC", "b", true), (5, "QC", "a", true)], 1),
-        ([(5, "MTL", "b", false), (6, "MTL", "a", false)], 1),
-        ([(6, "MTL", "b", false), (6, "QC", "a", false)], 1),
-    ])
-    func lockingRule(_ candidates: [(Int64, String, String, Bool)], expected: Int) {
-        let signatures = candidates.map { NoteSignatureRule.Candidate(hlc: $0.0, origin: $0.1, changeID: $0.2, signs: $0.3) }
-        #expect(NoteSignatureRule.locking(signatures) == expected)
-        #expect(NoteSignatureRule.locking([]) == nil)
-    }
 }

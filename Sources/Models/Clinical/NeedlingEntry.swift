@@ -37,7 +37,7 @@ extension NeedleSide {
     public static func resolved(_ given: NeedleSide?, point: Acupoint?) throws -> NeedleSide {
         if let given { return given }
         guard let point, point.meridian.isMidline else {
-            throw ClinicError(.sideRequired, "--side is required: left, right, bilateral or midline")
+            throw ClinicError(.sideRequired, "\(.side) is required: left, right, bilateral or midline")
         }
         return .midline
     }

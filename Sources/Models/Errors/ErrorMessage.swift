@@ -70,7 +70,7 @@ public enum ClinicField: String, CaseIterable, Sendable {
     case dateFormat, dateOfBirth, destination, detail, discipline, email, endTime, estim, expiry, firstName, force
     case fromDate, gauge, guardian, lastName, muscle, name, ndi, needleCount, needleDepth, needleLength, objective
     case occurrenceCount, odi, painAfter, painBefore, phone, plan, point, psfs, reason, recipient, regulator
-    case retention, risks, roles, roomName, sessionLength, siteKey, siteName, startTime, subjective, time, until
+    case retention, risks, roles, roomName, sessionLength, side, siteKey, siteName, startTime, subjective, time, until
     case week, weekday
 
     /// What the field holds, as a phrase that reads in a sentence ("the end time must be after …").
@@ -122,6 +122,7 @@ public enum ClinicField: String, CaseIterable, Sendable {
         case .roles: return "the roles"
         case .roomName: return "the room name"
         case .sessionLength: return "the session length"
+        case .side: return "the side"
         case .siteKey: return "the site key"
         case .siteName: return "the site name"
         case .startTime: return "the start time"

@@ -12,7 +12,7 @@ public struct ReportRange: Sendable, Equatable {
     public init(from: CivilDate?, until: CivilDate?, today: CivilDate, zone: SiteTimeZone) throws {
         let first = from ?? today.startOfWeek
         let last = until ?? first.adding(days: 6)
-        guard last >= first else { throw ClinicError(.invalidRange, "--until must not be before --from") }
+        guard last >= first else { throw ClinicError(.invalidRange, "\(.until) must not be before \(.fromDate)") }
         guard last.daysSinceEpoch - first.daysSinceEpoch < 366 else {
             throw ClinicError(.outOfRange, "a report covers at most 366 days")
         }

@@ -79,8 +79,6 @@ public struct Change: Sendable, Equatable {
         return JSONValue.object(members).canonical
     }
 
-    /// Last-writer-wins order: the larger (HLC, origin) wins.
-    public static func wins(_ a: (HLC, String), over b: (HLC, String)) -> Bool {
-        a.0 != b.0 ? a.0 > b.0 : a.1 > b.1
-    }
+    /// Where the change stands in last-writer-wins order (`FieldGroupWinner`).
+    public var stamp: ChangeStamp { ChangeStamp(hlc: hlc, origin: origin, changeID: id) }
 }

@@ -10,8 +10,25 @@ public struct SyncedTable: Sendable {
         case insertOnly
     }
 
+    /// What a note's signature means for a table's rows.
+    public enum Signing: Sendable, Equatable {
+        /// Nothing: the rows merge by their groups alone.
+        case unaffected
+        /// The signed-note table: the first signature freezes the content groups to its snapshot.
+        case signedNote
+        /// Rows a note's signature covers by id, listed in its snapshot under `snapshotField`.
+        case coveredBySignature(snapshotField: String)
+    }
+
     public let name: String
     public let merge: Merge
+    public let signing: Signing
+    /// Start and end columns of a table whose longest row bounds the overlap searches (`schedule_bound`).
+    public let span: (start: String, end: String)?
+    /// Columns kept only at this site (not synced) that an insert sets to the time the row arrived.
+    public let localColumns: [String]
+    /// A key a person types (chart number, handle, slug): two rows holding one are a conflict of `conflictKind`.
+    public let typedKey: (column: String, conflictKind: String)?
     /// Group name → columns, in a fixed order.
     public let groups: [(name: String, columns: [String])]
     /// Columns that reference another synced table's row: (column, table).
@@ -20,15 +37,27 @@ public struct SyncedTable: Sendable {
     /// Every synced column, group by group (stored: the merge reads it for every row).
     public let columns: [String]
 
-    public init(name: String, merge: Merge, groups: [(name: String, columns: [String])], references: [(column: String, table: String)]) {
+    public init(name: String, merge: Merge, groups: [(name: String, columns: [String])], references: [(column: String, table: String)],
+                signing: Signing = .unaffected, span: (start: String, end: String)? = nil, localColumns: [String] = [],
+                typedKey: (column: String, conflictKind: String)? = nil) {
         self.name = name
         self.merge = merge
+        self.signing = signing
+        self.span = span
+        self.localColumns = localColumns
+        self.typedKey = typedKey
         self.groups = groups
         self.references = references
         columns = groups.flatMap(\.columns)
     }
 
     public func group(named name: String) -> [String]? { groups.first { $0.name == name }?.columns }
+
+    /// The snapshot field listing this table's rows, for a table a note's signature covers by id.
+    public var coveringSnapshotField: String? {
+        if case .coveredBySignature(let field) = signing { return field }
+        return nil
+    }
 }
 
 /// The synced tables in dependency order: a row's references come before it.
@@ -38,7 +67,7 @@ public enum SyncSchema {
                     groups: [("details", ["code", "name", "timezone", "created_at"])], references: []),
         SyncedTable(name: "staff", merge: .lastWriterWins,
                     groups: [("details", ["handle", "name", "discipline", "role", "created_at"]), ("access", ["roles", "active"])],
-                    references: []),
+                    references: [], typedKey: ("handle", "duplicate-handle")),
         SyncedTable(name: "staff_key", merge: .lastWriterWins,
                     groups: [("details", ["staff_id", "site_code", "key_id", "public_key", "created_at"]), ("retired", ["retired_at"])],
                     references: [("staff_id", "staff")]),
@@ -48,11 +77,12 @@ public enum SyncSchema {
         SyncedTable(name: "room", merge: .lastWriterWins,
                     groups: [("details", ["site_id", "name", "kind", "created_at"])], references: [("site_id", "site")]),
         SyncedTable(name: "service", merge: .lastWriterWins,
-                    groups: [("details", ["slug", "name", "duration_min", "discipline", "requires", "created_at"])], references: []),
+                    groups: [("details", ["slug", "name", "duration_min", "discipline", "requires", "created_at"])], references: [],
+                    typedKey: ("slug", "duplicate-slug")),
         SyncedTable(name: "patient", merge: .lastWriterWins,
                     groups: [("identity", ["site_id", "chart", "chart_seq", "created_at"]),
                              ("details", ["first", "last", "dob", "phone", "email", "search"])],
-                    references: [("site_id", "site")]),
+                    references: [("site_id", "site")], typedKey: ("chart", "duplicate-chart")),
         SyncedTable(name: "working_hours", merge: .lastWriterWins,
                     groups: [("details", ["staff_id", "weekday", "start_min", "end_min", "created_at"])],
                     references: [("staff_id", "staff")]),
@@ -63,10 +93,11 @@ public enum SyncSchema {
                     groups: [("booking", ["patient_id", "service_id", "series_id", "created_at"]),
                              ("slot", ["start_ms", "end_ms", "staff_id", "room_id"]),
                              ("status", ["status", "late_cancel", "cancel_reason"])],
-                    references: [("patient_id", "patient"), ("service_id", "service"), ("staff_id", "staff"), ("room_id", "room")]),
+                    references: [("patient_id", "patient"), ("service_id", "service"), ("staff_id", "staff"), ("room_id", "room")],
+                    span: ("start_ms", "end_ms"), localColumns: ["updated_at"]),
         SyncedTable(name: "precaution", merge: .lastWriterWins,
                     groups: [("details", ["patient_id", "code", "recorded_by", "created_at"]), ("active", ["active"])],
-                    references: [("patient_id", "patient"), ("recorded_by", "staff")]),
+                    references: [("patient_id", "patient"), ("recorded_by", "staff")], localColumns: ["updated_at"]),
         SyncedTable(name: "consent", merge: .insertOnly,
                     groups: [("details", ["patient_id", "intervention", "action", "date", "guardian", "risks", "recorded_by", "created_at"])],
                     references: [("patient_id", "patient"), ("recorded_by", "staff")]),
@@ -76,13 +107,15 @@ public enum SyncSchema {
                              ("plan", ["plan"]), ("measures", ["pain_before", "pain_after", "psfs", "ndi", "odi"]),
                              ("needles", ["needles_removed"]),
                              ("signature", ["status", "signed_by", "signed_at", "content_hash", "acknowledged", "signed_content"])],
-                    references: [("appointment_id", "appointment"), ("patient_id", "patient"), ("author_id", "staff")]),
+                    references: [("appointment_id", "appointment"), ("patient_id", "patient"), ("author_id", "staff")],
+                    signing: .signedNote, localColumns: ["updated_at"]),
         SyncedTable(name: "needling", merge: .insertOnly,
                     groups: [("details", ["note_id", "point", "muscle", "side", "gauge_mm", "length_mm", "depth_mm", "technique",
                                           "retention_min", "estim_hz", "estim_min", "count", "created_at"])],
-                    references: [("note_id", "note")]),
+                    references: [("note_id", "note")], signing: .coveredBySignature(snapshotField: "needling")),
         SyncedTable(name: "adverse_event", merge: .insertOnly,
-                    groups: [("details", ["note_id", "kind", "detail", "created_at"])], references: [("note_id", "note")]),
+                    groups: [("details", ["note_id", "kind", "detail", "created_at"])], references: [("note_id", "note")],
+                    signing: .coveredBySignature(snapshotField: "adverse_events")),
         SyncedTable(name: "amendment", merge: .insertOnly,
                     groups: [("details", ["note_id", "author_id", "text", "amends_hash", "content_hash", "created_at"])],
                     references: [("note_id", "note"), ("author_id", "staff")]),
@@ -101,9 +134,27 @@ public enum SyncSchema {
     /// Position in dependency order, for applying a batch parents-first.
     public static func rank(_ name: String) -> Int { byName[name]?.rank ?? tables.count }
 
-    /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
     /// Tables holding clinical content, which only clinicians may read (in conflicts too).
     public static let clinicalTables: Set<String> = ["note", "needling", "adverse_event", "amendment", "amendment_signature", "consent", "precaution"]
 
+    /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
     public static let noteContentGroups = ["subjective", "objective", "assessment", "plan", "measures", "needles"]
+
+    /// The note group that holds its signature (status, signer, snapshot).
+    public static let noteSignatureGroup = "signature"
+
+    /// The group name of a change that deletes its row.
+    public static let deletionGroup = "_deleted"
+
+    /// The table whose rows a signature freezes (`SyncedTable.Signing.signedNote`).
+    public static let signedNoteTable: SyncedTable = tables.first { $0.signing == .signedNote } ?? tables[0]
+
+    /// The table of bookings: its rows' spans may overlap, and a note may stand on a cancelled one.
+    public static let bookingTable: SyncedTable = tables.first { $0.span != nil } ?? tables[0]
+
+    /// The tables whose rows hold a key a person types (`SyncedTable.typedKey`).
+    public static let typedKeyTables: [SyncedTable] = tables.filter { $0.typedKey != nil }
+
+    /// The tables whose rows a note's signature covers by id, in dependency order.
+    public static let signatureCoveredTables: [SyncedTable] = tables.filter { $0.coveringSnapshotField != nil }
 }

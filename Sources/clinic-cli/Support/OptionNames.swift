@@ -51,6 +51,7 @@ extension ClinicField {
         case .roles: return "--role"
         case .roomName: return "room name"
         case .sessionLength: return "--for"
+        case .side: return "--side"
         case .siteKey: return "--key"
         case .siteName: return "--site-name"
         case .startTime: return "--from"
