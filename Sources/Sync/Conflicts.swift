@@ -8,13 +8,10 @@ struct ConflictDetector {
     let now: Int64
     /// The queries, compiled once per detector (`ConflictScanStore`).
     private let scan: ConflictScanStore
-    /// The kind of conflict two rows holding one typed key make, by table (`SyncedTable.typedKey`).
-    private static let sameKeyKinds = Dictionary(uniqueKeysWithValues: SyncSchema.typedKeyTables.compactMap { table in
-        table.typedKey.map { (table.name, $0.conflictKind) }
-    })
-    private static let bookings = SyncSchema.bookingTable.name
+    /// The kind of conflict two rows holding one typed key make, by table.
+    private static let sameKeyKinds = ["patient": "duplicate-chart", "staff": "duplicate-handle", "service": "duplicate-slug"]
     /// The tables whose new rows `detect` looks at: bookings, and rows with a key a person types.
-    static let checkedTables = [bookings] + SyncSchema.typedKeyTables.map(\.name)
+    static let checkedTables = ["appointment", "patient", "staff", "service"]
     /// Rows per statement when checking a range of inserted rows.
     static let sliceRows: Int64 = 8_192
 
@@ -30,27 +27,29 @@ struct ConflictDetector {
         var appointmentIDs: [String] = []
         var appointmentRows: [Int64] = []
         for key in touched {
-            if key.table == Self.bookings {
+            switch key.table {
+            case "appointment":
                 appointmentIDs.append(key.rowID)
-            } else if key.table == SyncSchema.signedNoteTable.name {
+            case "note":
                 if let appointment = try scan.cancelledAppointment(ofNote: key.rowID) {
-                    try recorder.recordConflict(kind: "note-on-cancelled", table: Self.bookings, a: appointment, b: key.rowID)
+                    try recorder.recordConflict(kind: "note-on-cancelled", table: "appointment", a: appointment, b: key.rowID)
                 }
-            } else if let kind = Self.sameKeyKinds[key.table] {
+            default:
+                guard let kind = Self.sameKeyKinds[key.table] else { continue }
                 for other in try scan.sameKey(table: key.table, id: key.rowID) {
                     try recorder.recordConflict(kind: kind, table: key.table, a: key.rowID, b: other)
                 }
             }
         }
         var span = (first: Int64.max, last: Int64.min, count: Int64(0))
-        for row in inserted where row.key.table == Self.bookings {
+        for row in inserted where row.key.table == "appointment" {
             span = (min(span.first, row.rowid), max(span.last, row.rowid), span.count + 1)
         }
         // The bookings an import inserted have nearly consecutive rowids (what lies between was
         // inserted by the same chunk, and is checked twice to no effect): read as a range, unless sparse.
         let range = span.count > 0 && span.last - span.first < 2 * span.count ? span.first...span.last : nil
         for row in inserted {
-            if row.key.table == Self.bookings {
+            if row.key.table == "appointment" {
                 if range == nil { appointmentRows.append(row.rowid) }
             } else if let kind = Self.sameKeyKinds[row.key.table] {
                 for other in try scan.sameKey(table: row.key.table, rowid: row.rowid) {
@@ -66,7 +65,7 @@ struct ConflictDetector {
             found += try scan.overlaps(rows: appointmentRows, maxDuration: recorder.maxDuration).map { ("double-booking", $0.0, $0.1) }
             found += try scan.notesOnCancelled(rows: appointmentRows).map { ("note-on-cancelled", $0.0, $0.1) }
         }
-        for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: Self.bookings, a: conflict.a, b: conflict.b) }
+        for conflict in found { try recorder.recordConflict(kind: conflict.kind, table: "appointment", a: conflict.a, b: conflict.b) }
     }
 
     /// Looks for conflicts among the rows inserted above each mark (the rows an import inserted while
@@ -80,8 +79,8 @@ struct ConflictDetector {
             while first <= end {
                 let last = min(end, first + Self.sliceRows - 1)
                 defer { first = last + 1 }
-                if mark.table == Self.bookings {
-                    found += try bookingConflicts(first...last, maxDuration: recorder.maxDuration).map { ($0.kind, Self.bookings, $0.a, $0.b) }
+                if mark.table == "appointment" {
+                    found += try bookingConflicts(first...last, maxDuration: recorder.maxDuration).map { ($0.kind, "appointment", $0.a, $0.b) }
                 } else if let kind = Self.sameKeyKinds[mark.table] {
                     found += try scan.sameKey(table: mark.table, range: first...last).map { (kind, mark.table, $0.0, $0.1) }
                 }
@@ -132,7 +131,7 @@ public struct ConflictBook {
         for row in try store.notesOnCancelledAppointments() {
             let identity = ConflictIdentity.between(kind: "note-on-cancelled", row.appointment, row.note)
             if !rows.contains(where: { $0.id == identity.id }) {
-                rows.append(Listed(id: identity.id, kind: "note-on-cancelled", table: SyncSchema.bookingTable.name, a: identity.a, b: identity.b))
+                rows.append(Listed(id: identity.id, kind: "note-on-cancelled", table: "appointment", a: identity.a, b: identity.b))
             }
         }
         rows += try editsAfterSign()
@@ -202,10 +201,14 @@ public struct ConflictBook {
             return try ConflictStore(db).bookingsOverlap(a, b)
         case "note-on-cancelled":
             return try ConflictStore(db).noteOnCancelledStands(appointment: a, note: b)
+        case "duplicate-chart":
+            return try ConflictStore(db).shareTypedKey(table: "patient", a, b)
+        case "duplicate-handle":
+            return try ConflictStore(db).shareTypedKey(table: "staff", a, b)
+        case "duplicate-slug":
+            return try ConflictStore(db).shareTypedKey(table: "service", a, b)
         default:
-            // Two rows holding one typed key (`SyncedTable.typedKey`); any other kind stands until resolved.
-            guard let table = SyncSchema.typedKeyTables.first(where: { $0.typedKey?.conflictKind == kind }) else { return true }
-            return try ConflictStore(db).shareTypedKey(table, a, b)
+            return true
         }
     }
 

@@ -27,8 +27,6 @@ public struct SyncedTable: Sendable {
     public let span: (start: String, end: String)?
     /// Columns kept only at this site (not synced) that an insert sets to the time the row arrived.
     public let localColumns: [String]
-    /// A key a person types (chart number, handle, slug): two rows holding one are a conflict of `conflictKind`.
-    public let typedKey: (column: String, conflictKind: String)?
     /// Group name → columns, in a fixed order.
     public let groups: [(name: String, columns: [String])]
     /// Columns that reference another synced table's row: (column, table).
@@ -38,14 +36,12 @@ public struct SyncedTable: Sendable {
     public let columns: [String]
 
     public init(name: String, merge: Merge, groups: [(name: String, columns: [String])], references: [(column: String, table: String)],
-                signing: Signing = .unaffected, span: (start: String, end: String)? = nil, localColumns: [String] = [],
-                typedKey: (column: String, conflictKind: String)? = nil) {
+                signing: Signing = .unaffected, span: (start: String, end: String)? = nil, localColumns: [String] = []) {
         self.name = name
         self.merge = merge
         self.signing = signing
         self.span = span
         self.localColumns = localColumns
-        self.typedKey = typedKey
         self.groups = groups
         self.references = references
         columns = groups.flatMap(\.columns)
@@ -67,7 +63,7 @@ public enum SyncSchema {
                     groups: [("details", ["code", "name", "timezone", "created_at"])], references: []),
         SyncedTable(name: "staff", merge: .lastWriterWins,
                     groups: [("details", ["handle", "name", "discipline", "role", "created_at"]), ("access", ["roles", "active"])],
-                    references: [], typedKey: ("handle", "duplicate-handle")),
+                    references: []),
         SyncedTable(name: "staff_key", merge: .lastWriterWins,
                     groups: [("details", ["staff_id", "site_code", "key_id", "public_key", "created_at"]), ("retired", ["retired_at"])],
                     references: [("staff_id", "staff")]),
@@ -77,12 +73,11 @@ public enum SyncSchema {
         SyncedTable(name: "room", merge: .lastWriterWins,
                     groups: [("details", ["site_id", "name", "kind", "created_at"])], references: [("site_id", "site")]),
         SyncedTable(name: "service", merge: .lastWriterWins,
-                    groups: [("details", ["slug", "name", "duration_min", "discipline", "requires", "created_at"])], references: [],
-                    typedKey: ("slug", "duplicate-slug")),
+                    groups: [("details", ["slug", "name", "duration_min", "discipline", "requires", "created_at"])], references: []),
         SyncedTable(name: "patient", merge: .lastWriterWins,
                     groups: [("identity", ["site_id", "chart", "chart_seq", "created_at"]),
                              ("details", ["first", "last", "dob", "phone", "email", "search"])],
-                    references: [("site_id", "site")], typedKey: ("chart", "duplicate-chart")),
+                    references: [("site_id", "site")]),
         SyncedTable(name: "working_hours", merge: .lastWriterWins,
                     groups: [("details", ["staff_id", "weekday", "start_min", "end_min", "created_at"])],
                     references: [("staff_id", "staff")]),
@@ -148,12 +143,6 @@ public enum SyncSchema {
 
     /// The table whose rows a signature freezes (`SyncedTable.Signing.signedNote`).
     public static let signedNoteTable: SyncedTable = tables.first { $0.signing == .signedNote } ?? tables[0]
-
-    /// The table of bookings: its rows' spans may overlap, and a note may stand on a cancelled one.
-    public static let bookingTable: SyncedTable = tables.first { $0.span != nil } ?? tables[0]
-
-    /// The tables whose rows hold a key a person types (`SyncedTable.typedKey`).
-    public static let typedKeyTables: [SyncedTable] = tables.filter { $0.typedKey != nil }
 
     /// The tables whose rows a note's signature covers by id, in dependency order.
     public static let signatureCoveredTables: [SyncedTable] = tables.filter { $0.coveringSnapshotField != nil }

@@ -12,6 +12,9 @@ public struct ConflictScanStore {
     private let sameKey: [String: (byID: Prepared, byRow: Prepared, byRange: Prepared)]
     private let cancelledAppointmentOfNote: Prepared
 
+    /// The tables whose rows hold a key a person types, with that column.
+    public static let typedKeys: [(table: String, column: String)] = [("patient", "chart"), ("staff", "handle"), ("service", "slug")]
+
     public init(_ db: Database) throws {
         self.db = db
         let chunk = "SELECT value FROM json_each(?1)"
@@ -34,10 +37,9 @@ public struct ConflictScanStore {
         notesOnCancelled = (try db.prepare(notes + "a.rowid IN (\(chunk))"), try db.prepare(notes + "a.rowid BETWEEN ?1 AND ?2"))
         appointmentRows = try db.prepare("SELECT rowid FROM appointment WHERE id IN (\(chunk))")
         var sameKey: [String: (byID: Prepared, byRow: Prepared, byRange: Prepared)] = [:]
-        for table in SyncSchema.typedKeyTables {
-            guard let column = table.typedKey?.column else { continue }
+        for (table, column) in Self.typedKeys {
             let join = "FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid"
-            sameKey[table.name] = (try db.prepare("SELECT y.id \(join) WHERE x.id = ?"), try db.prepare("SELECT y.id \(join) WHERE x.rowid = ?"),
+            sameKey[table] = (try db.prepare("SELECT y.id \(join) WHERE x.id = ?"), try db.prepare("SELECT y.id \(join) WHERE x.rowid = ?"),
                               try db.prepare("SELECT x.id, y.id \(join) WHERE x.rowid BETWEEN ?1 AND ?2"))
         }
         self.sameKey = sameKey

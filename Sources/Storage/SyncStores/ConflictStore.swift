@@ -1,5 +1,3 @@
-import Models
-
 /// The conflicts sync found (`conflict`) and the resolutions people recorded (`conflict_resolution`).
 public struct ConflictStore {
     let db: Database
@@ -63,11 +61,10 @@ public struct ConflictStore {
             && db.first("SELECT 1 FROM note WHERE id = ?", [note]) != nil
     }
 
-    /// True while two rows of `table` hold the same value of its typed key (`SyncedTable.typedKey`).
-    public func shareTypedKey(_ table: SyncedTable, _ a: String, _ b: String) throws -> Bool {
-        guard let column = table.typedKey?.column else { return false }
-        return try db.first("SELECT 1 FROM \(table.name) x JOIN \(table.name) y ON y.id = ? WHERE x.id = ? AND x.\(column) = y.\(column)",
-                            [b, a]) != nil
+    /// True while two rows of `table` hold the same value of the typed key `column` (`ConflictScanStore.typedKeys`).
+    public func shareTypedKey(table: String, _ a: String, _ b: String) throws -> Bool {
+        guard let column = ConflictScanStore.typedKeys.first(where: { $0.table == table })?.column else { return false }
+        return try db.first("SELECT 1 FROM \(table) x JOIN \(table) y ON y.id = ? WHERE x.id = ? AND x.\(column) = y.\(column)", [b, a]) != nil
     }
 
     /// Records a person's resolution (a synced row: every site learns it).
