@@ -36,8 +36,9 @@ public struct Exporter {
         let now = db.clock.nowMillis()
         let file = try ExportFile(target, protecting: db)
 
-        // A write, not a read: the log's vector and audit head are recorded for the recipient as it is written.
-        return try db.write { db in
+        // For a site, a write: the log's vector and audit head are recorded for it as it is written. For
+        // nobody, a read: nothing is recorded, and no booking waits while the file streams.
+        let writeLog = { (db: Database) throws -> Summary in
             let peers = PeerStore(db)
             let vector = try ChangeLogStore(db).contentVector()
             let acked = (full || recipient == nil) ? [:] : try peers.acknowledgedVector(recipient ?? "")
@@ -77,6 +78,7 @@ public struct Exporter {
             }
             return Summary(changes: count, recipient: recipient, vector: vector, bodySHA256: bodyHash)
         }
+        return try recipient == nil ? db.read(writeLog) : db.write(writeLog)
     }
 
     /// Appends the canonical line of a stored change (keys in sorted order; `vals` is stored canonical),
