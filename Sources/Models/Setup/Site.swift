@@ -30,11 +30,14 @@ public struct Room: Sendable, Equatable, Codable {
     public var id: String
     public var name: String
     public var kind: RoomKind
+    /// The site the room is at (rooms belong to one site; names are unique per site).
+    public var siteID: String
 
-    public init(id: String, name: String, kind: RoomKind) {
+    public init(id: String, name: String, kind: RoomKind, siteID: String = "") {
         self.id = id
         self.name = name
         self.kind = kind
+        self.siteID = siteID
     }
 }
 

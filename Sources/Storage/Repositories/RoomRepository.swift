@@ -18,19 +18,19 @@ public struct RoomRepository {
         if try find(trimmed) != nil {
             throw ClinicError(.duplicate, "a room named '\(trimmed)' already exists")
         }
-        let room = Room(id: UUIDv7.string(at: Instant.date(now)), name: trimmed, kind: kind)
+        let room = Room(id: UUIDv7.string(at: Instant.date(now)), name: trimmed, kind: kind, siteID: site.id)
         try db.execute("INSERT INTO room (id, site_id, name, kind, created_at) VALUES (?, ?, ?, ?, ?)",
                        [room.id, site.id, room.name, room.kind.rawValue, now])
         return room
     }
 
     static func room(_ row: Row) -> Room {
-        Room(id: row.string(0), name: row.string(1), kind: RoomKind(rawValue: row.string(2)) ?? .bed)
+        Room(id: row.string(0), name: row.string(1), kind: RoomKind(rawValue: row.string(2)) ?? .bed, siteID: row.string(3))
     }
 
     /// A room by name, ignoring case.
     public func find(_ name: String) throws -> Room? {
-        try db.first("SELECT id, name, kind FROM room WHERE name = ? COLLATE NOCASE", [name]).map(Self.room)
+        try db.first("SELECT id, name, kind, site_id FROM room WHERE name = ? COLLATE NOCASE", [name]).map(Self.room)
     }
 
     public func require(_ name: String) throws -> Room {
@@ -40,6 +40,6 @@ public struct RoomRepository {
 
     /// All rooms in the order they were added (the order "first free room" uses).
     public func all() throws -> [Room] {
-        try db.query("SELECT id, name, kind FROM room ORDER BY created_at, name").map(Self.room)
+        try db.query("SELECT id, name, kind, site_id FROM room ORDER BY created_at, name").map(Self.room)
     }
 }

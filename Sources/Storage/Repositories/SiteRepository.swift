@@ -11,7 +11,37 @@ public struct SiteRepository {
         guard let row = try db.first("SELECT id, code, name, timezone FROM site WHERE is_local = 1") else {
             throw ClinicError(.notInitialised, "this database has no site yet; run 'clinic init' first")
         }
-        return Site(id: row.string(0), code: row.string(1), name: row.string(2), timeZone: row.string(3))
+        return Self.site(row)
+    }
+
+    static let columns = "id, code, name, timezone"
+
+    static func site(_ row: Row) -> Site {
+        Site(id: row.string(0), code: row.string(1), name: row.string(2), timeZone: row.string(3))
+    }
+
+    /// Every site this database knows (its own and those sync brought in), by code.
+    public func all() throws -> [Site] {
+        try db.query("SELECT \(Self.columns) FROM site ORDER BY code, id").map(Self.site)
+    }
+
+    /// A site by its id, or nil when it is not here.
+    public func byID(_ id: String) throws -> Site? {
+        try db.first("SELECT \(Self.columns) FROM site WHERE id = ?", [id]).map(Self.site)
+    }
+
+    /// A site by its code (case-insensitive), or `not-found`.
+    public func require(code: String) throws -> Site {
+        guard let row = try db.first("SELECT \(Self.columns) FROM site WHERE code = ? COLLATE NOCASE ORDER BY id LIMIT 1", [code]) else {
+            throw ClinicError.notFound("site '\(code)'")
+        }
+        return Self.site(row)
+    }
+
+    /// The site a command acts on: the one named by `--site CODE`, else this database's own.
+    public func chosen(_ code: String?) throws -> Site {
+        guard let code else { return try local() }
+        return try require(code: code)
     }
 
     /// True once `init` has run.
@@ -51,17 +81,26 @@ public struct SiteRepository {
 
     /// The site's zone, ready for wall-clock conversions.
     public func zone() throws -> SiteTimeZone {
-        let identifier = try local().timeZone
-        // Kept per connection: looking a zone up by name costs more than the booking checks that need it.
+        try zone(named: try local().timeZone)
+    }
+
+    /// The zone of any site (another site's appointments are shown in their own zone).
+    public func zone(of site: Site) throws -> SiteTimeZone {
+        try zone(named: site.timeZone)
+    }
+
+    /// A zone by its IANA name, kept per connection: looking a zone up by name costs more than the
+    /// booking checks that need it.
+    public func zone(named identifier: String) throws -> SiteTimeZone {
         let cache = db.attached(ZoneCache.init)
-        if let cached = cache.zone, cached.identifier == identifier { return cached }
+        if let cached = cache.zones[identifier] { return cached }
         let zone = try SiteTimeZone(identifier)
-        cache.zone = zone
+        cache.zones[identifier] = zone
         return zone
     }
 
-    /// The site's zone as last looked up on a connection.
+    /// The zones looked up on a connection, by IANA name.
     final class ZoneCache {
-        var zone: SiteTimeZone?
+        var zones: [String: SiteTimeZone] = [:]
     }
 }

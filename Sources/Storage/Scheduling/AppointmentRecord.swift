@@ -7,25 +7,33 @@ public struct AppointmentRecord: Sendable, Equatable {
     public var practitionerHandle: String
     public var roomName: String
     public var serviceSlug: String
+    /// The site the appointment happens at: its room's (code and IANA zone, for showing its times).
+    public var siteID: String
+    public var siteCode: String
+    public var siteTimeZone: String
 
     public var id: String { appointment.id }
 
     static let select = """
         SELECT a.id, a.patient_id, a.staff_id, a.room_id, a.service_id, a.start_ms, a.end_ms, a.status, a.late_cancel,
-               a.cancel_reason, a.series_id, p.chart, s.handle, r.name, v.slug
+               a.cancel_reason, a.series_id, p.chart, s.handle, r.name, v.slug, t.id, t.code, t.timezone
         FROM appointment a
         JOIN patient p ON p.id = a.patient_id
         JOIN staff s ON s.id = a.staff_id
         JOIN room r ON r.id = a.room_id
+        JOIN site t ON t.id = r.site_id
         JOIN service v ON v.id = a.service_id
         """
 
-    init(appointment: Appointment, patientChart: String, practitionerHandle: String, roomName: String, serviceSlug: String) {
+    init(appointment: Appointment, patientChart: String, practitionerHandle: String, roomName: String, serviceSlug: String, site: Site) {
         self.appointment = appointment
         self.patientChart = patientChart
         self.practitionerHandle = practitionerHandle
         self.roomName = roomName
         self.serviceSlug = serviceSlug
+        siteID = site.id
+        siteCode = site.code
+        siteTimeZone = site.timeZone
     }
 
     init(_ row: Row) {
@@ -37,5 +45,8 @@ public struct AppointmentRecord: Sendable, Equatable {
         practitionerHandle = row.string(12)
         roomName = row.string(13)
         serviceSlug = row.string(14)
+        siteID = row.string(15)
+        siteCode = row.string(16)
+        siteTimeZone = row.string(17)
     }
 }

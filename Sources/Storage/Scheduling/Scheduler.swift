@@ -32,7 +32,8 @@ public struct Scheduler {
     /// Books one appointment or a whole series, all or nothing.
     package func book(_ request: BookingRequest, now: Int64) throws -> [AppointmentRecord] {
         try db.write { db in
-            let zone = try SiteRepository(db).zone()
+            let site = try SiteRepository(db).local()
+            let zone = try SiteRepository(db).zone(of: site)
             let patient = try PatientRepository(db).require(chart: request.patientChart)
             let practitioner = try StaffRepository(db).require(request.practitionerHandle)
             guard practitioner.isClinician, practitioner.active else {
@@ -79,7 +80,7 @@ public struct Scheduler {
                                               serviceID: service.id, span: plan.span, status: .booked, lateCancel: false,
                                               cancelReason: nil, seriesID: seriesID)
                 booked.append(AppointmentRecord(appointment: appointment, patientChart: patient.chart, practitionerHandle: practitioner.handle,
-                                                roomName: plan.room.name, serviceSlug: service.slug))
+                                                roomName: plan.room.name, serviceSlug: service.slug, site: site))
             }
             try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [duration, duration])
             return booked
