@@ -137,6 +137,25 @@ public struct SiteTimeZone: Sendable, Hashable {
     /// `2026-12-01 09:00` in this zone, as tables show instants.
     public func format(_ millis: Int64) -> String { local(millis).description }
 
+    /// The zone's short name at an instant as people read it: `EST`, `EDT`, `PST`; `GMT+1` where
+    /// English has no common one.
+    public func abbreviation(atMillis millis: Int64) -> String {
+        let date = Instant.date(millis)
+        let style: TimeZone.NameStyle = zone.isDaylightSavingTime(for: date) ? .shortDaylightSaving : .shortStandard
+        return zone.localizedName(for: style, locale: Self.english) ?? ("UTC" + offsetText(atMillis: millis))
+    }
+
+    private static let english = Locale(identifier: "en_US")
+
+    /// How an instant at a site reads to a person at a site in `here`: `2026-12-01 10:00` at their own
+    /// site; another site's code after it (`2026-12-01 10:00 (QC)`), and the zone's abbreviation too when
+    /// the zones differ (`2026-12-01 10:00 EST (MTL)`). `self` is the zone of the site the time happens at.
+    public func label(_ millis: Int64, site code: String, isLocal: Bool, here: SiteTimeZone) -> String {
+        let wallClock = format(millis)
+        if isLocal { return wallClock }
+        return wallClock + (identifier == here.identifier ? "" : " " + abbreviation(atMillis: millis)) + " (\(code))"
+    }
+
     /// The ISO-8601 offset string (`-05:00`) in force at an instant.
     public func offsetText(atMillis millis: Int64) -> String {
         let offset = offsetSeconds(atMillis: millis)
