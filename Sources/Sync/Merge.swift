@@ -269,6 +269,11 @@ struct Merger {
         forgetKnown()
     }
 
+    /// The id of the site with that code, when its row is here.
+    private func siteID(code: String) throws -> String? {
+        try SiteRepository(db).siteID(code: code)
+    }
+
     /// Brings one row in line with its stored changes.
     mutating func applyRow(_ key: RowKey, fresh: [Int64: [String: JSONValue]] = [:]) throws -> Outcome {
         guard let table = SyncSchema.table(key.table) else { return .done }
@@ -307,6 +312,12 @@ struct Merger {
         var target = [String: JSONValue](minimumCapacity: table.columns.count)
         for group in table.groups {
             guard let winner = winners[group.name] else {
+                if let fromOrigin = table.siteFromOrigin, fromOrigin.group == group.name, let first = winners[table.groups[0].name] {
+                    // A row from a release before this group existed: it belongs to the site that made it.
+                    guard let site = try siteID(code: first.origin) else { return .pending }
+                    if existing == nil || existing?[fromOrigin.column] == .null { target[fromOrigin.column] = .string(site) }
+                    continue
+                }
                 if existing == nil { return .pending }
                 continue
             }

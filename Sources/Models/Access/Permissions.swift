@@ -6,7 +6,7 @@
 public enum Action: String, CaseIterable, Sendable {
     // Site administration (admin).
     case staffAdd = "staff-add", staffEdit = "staff-edit", staffDeactivate = "staff-deactivate"
-    case credentialAdd = "credential-add", serviceAdd = "service-add", roomAdd = "room-add"
+    case credentialAdd = "credential-add", serviceAdd = "service-add", serviceOffer = "service-offer", roomAdd = "room-add"
     case syncKey = "sync-key", syncTrust = "sync-trust", conflictResolve = "conflict-resolve"
     case quarantineAccept = "quarantine-accept", plaintextExport = "sync-export-plaintext"
     case doctor, auditRead = "audit-read"
@@ -60,7 +60,7 @@ public enum Action: String, CaseIterable, Sendable {
 
     public var tier: Tier {
         switch self {
-        case .staffAdd, .staffEdit, .staffDeactivate, .credentialAdd, .serviceAdd, .roomAdd, .syncKey, .syncTrust,
+        case .staffAdd, .staffEdit, .staffDeactivate, .credentialAdd, .serviceAdd, .serviceOffer, .roomAdd, .syncKey, .syncTrust,
              .conflictResolve, .quarantineAccept, .plaintextExport, .doctor, .auditRead, .staffResetPassphrase, .staffRotateKey:
             return .administration
         case .login, .logout, .whoami, .authenticate, .passphraseChange:

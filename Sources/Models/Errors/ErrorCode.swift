@@ -26,6 +26,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case notASeries = "not-a-series"
         case notForThisSite = "not-for-this-site"
         case notFound = "not-found"
+        case notOffered = "not-offered"
         case notLoggedIn = "not-logged-in"
         case notQualified = "not-qualified"
         case noteNotSigned = "note-not-signed"
@@ -119,7 +120,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         switch value {
         case .alreadyInitialised, .ambiguous, .badPassphrase, .badSignature, .constraint, .contraindication,
              .duplicate, .exists, .forbidden, .guardianRequired, .invalidTarget, .invalidTransition, .lastAdmin,
-             .lockedOut, .loginRequired, .needleCountMismatch, .noConsent, .notAClinician, .notASeries,
+             .lockedOut, .loginRequired, .needleCountMismatch, .noConsent, .notAClinician, .notASeries, .notOffered,
              .notForThisSite, .notFound, .notLoggedIn, .notQualified, .noteNotSigned, .noteSigned, .outsideHours,
              .ownFile, .passphraseChangeRequired, .samePassphrase, .slotTaken, .tooEarly, .untrustedSite,
              .weakPassphraseHash:
@@ -159,6 +160,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .loginRequired: return "The handle has no open session and no passphrase was given."
         case .needleCountMismatch: return "A needling session cannot be signed while needles inserted and removed differ."
         case .noConsent: return "No consent in force covers the intervention recorded (or to withdraw)."
+        case .notOffered: return "The service is not offered at the site of the booking; an admin offers it there with `service offer`."
         case .notAClinician: return "The member named is not an active clinician, and only clinicians may take this part."
         case .notASeries: return "The appointment is not part of a recurring series."
         case .notForThisSite: return "The change log was encrypted for another site."
@@ -251,6 +253,7 @@ extension ErrorCode {
     public static var needleCountMismatch: ErrorCode { .init(.needleCountMismatch) }
     public static var noConsent: ErrorCode { .init(.noConsent) }
     public static var notAClinician: ErrorCode { .init(.notAClinician) }
+    public static var notOffered: ErrorCode { .init(.notOffered) }
     public static var notASeries: ErrorCode { .init(.notASeries) }
     public static var notForThisSite: ErrorCode { .init(.notForThisSite) }
     public static var notFound: ErrorCode { .init(.notFound) }

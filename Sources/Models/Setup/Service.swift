@@ -25,3 +25,17 @@ public struct Service: Sendable, Equatable, Codable {
         }
     }
 }
+
+/// A service offered at a site: the network's catalogue is shared, each site chooses what it books.
+public enum ServiceOffer {
+    /// The id of the offer of a service at a site, derived from the pair (UUID-shaped, version 8),
+    /// so two sites offering one service at one site make the same row and their logs agree.
+    public static func id(serviceID: String, siteID: String) -> String {
+        var digits = Array(SHA256Hex.of("service-offer\n\(serviceID)\n\(siteID)").prefix(32))
+        digits[12] = "8"  // version 8: made by the application
+        digits[16] = "8"  // variant 10xx
+        let text = String(digits)
+        return [text.prefix(8), text.dropFirst(8).prefix(4), text.dropFirst(12).prefix(4), text.dropFirst(16).prefix(4),
+                text.dropFirst(20)].joined(separator: "-")
+    }
+}

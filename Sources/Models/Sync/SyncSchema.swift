@@ -31,13 +31,19 @@ public struct SyncedTable: Sendable {
     public let groups: [(name: String, columns: [String])]
     /// Columns that reference another synced table's row: (column, table).
     public let references: [(column: String, table: String)]
+    /// A group that changes from an older release do not carry, whose one column then holds the id
+    /// of the site that made the row's first group's winning change (working hours gained their site
+    /// in schema 15: hours a site set before that are its own).
+    public let siteFromOrigin: (group: String, column: String)?
 
     /// Every synced column, group by group (stored: the merge reads it for every row).
     public let columns: [String]
 
     public init(name: String, merge: Merge, groups: [(name: String, columns: [String])], references: [(column: String, table: String)],
-                signing: Signing = .unaffected, span: (start: String, end: String)? = nil, localColumns: [String] = []) {
+                signing: Signing = .unaffected, span: (start: String, end: String)? = nil, localColumns: [String] = [],
+                siteFromOrigin: (group: String, column: String)? = nil) {
         self.name = name
+        self.siteFromOrigin = siteFromOrigin
         self.merge = merge
         self.signing = signing
         self.span = span
@@ -74,13 +80,17 @@ public enum SyncSchema {
                     groups: [("details", ["site_id", "name", "kind", "created_at"])], references: [("site_id", "site")]),
         SyncedTable(name: "service", merge: .lastWriterWins,
                     groups: [("details", ["slug", "name", "duration_min", "discipline", "requires", "created_at"])], references: []),
+        // One row per (service, site), its id derived from the pair (`ServiceOffer.id`), so two sites
+        // offering the same service at the same site make the same row.
+        SyncedTable(name: "service_offer", merge: .lastWriterWins,
+                    groups: [("details", ["service_id", "site_id"])], references: [("service_id", "service"), ("site_id", "site")]),
         SyncedTable(name: "patient", merge: .lastWriterWins,
                     groups: [("identity", ["site_id", "chart", "chart_seq", "created_at"]),
                              ("details", ["first", "last", "dob", "phone", "email", "search"])],
                     references: [("site_id", "site")]),
         SyncedTable(name: "working_hours", merge: .lastWriterWins,
-                    groups: [("details", ["staff_id", "weekday", "start_min", "end_min", "created_at"])],
-                    references: [("staff_id", "staff")]),
+                    groups: [("details", ["staff_id", "weekday", "start_min", "end_min", "created_at"]), ("site", ["site_id"])],
+                    references: [("staff_id", "staff"), ("site_id", "site")], siteFromOrigin: ("site", "site_id")),
         SyncedTable(name: "time_off", merge: .lastWriterWins,
                     groups: [("details", ["staff_id", "start_ms", "end_ms", "reason", "created_at"])],
                     references: [("staff_id", "staff")]),

@@ -48,11 +48,12 @@ extension AuditedSession {
         }
     }
 
-    /// Free slots for a service (quiet read).
-    public func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int) throws -> [Scheduler.FreeSlot] {
+    /// Free slots for a service at a site, this database's own unless `siteCode` (quiet read).
+    public func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int,
+                      siteCode: String? = nil) throws -> [Scheduler.FreeSlot] {
         try read(.slots, entity: "appointment") { db, _ in
             try Scheduler(db).slots(serviceSlug: serviceSlug, practitionerHandle: practitionerHandle, from: from, days: days, limit: limit,
-                                    now: now)
+                                    siteCode: siteCode, now: now)
         }
     }
 
@@ -88,19 +89,23 @@ extension AuditedSession {
         }
     }
 
-    /// Adds a weekly working range for a clinician.
-    public func addHours(handle: String, hours: WorkingHours) throws {
+    /// Adds a weekly working range for a clinician at a site (this database's own unless `siteCode`).
+    public func addHours(handle: String, hours: WorkingHours, siteCode: String? = nil) throws -> Site {
         try run(.hoursSet, entity: "staff") { db, _, subject in
             subject.entityID = try StaffRepository(db).require(handle).id
-            try AvailabilityRepository(db).addHours(handle: handle, hours: hours, now: now)
+            let site = try SiteRepository(db).chosen(siteCode)
+            try AvailabilityRepository(db).addHours(handle: handle, hours: hours, site: site, now: now)
+            return site
         }
     }
 
-    /// Clears a clinician's working ranges on one weekday.
-    public func clearHours(handle: String, weekday: Int) throws {
+    /// Clears a clinician's working ranges on one weekday at a site (this database's own unless `siteCode`).
+    public func clearHours(handle: String, weekday: Int, siteCode: String? = nil) throws -> Site {
         try run(.hoursSet, entity: "staff") { db, _, subject in
             subject.entityID = try StaffRepository(db).require(handle).id
-            try AvailabilityRepository(db).clearHours(handle: handle, weekday: weekday)
+            let site = try SiteRepository(db).chosen(siteCode)
+            try AvailabilityRepository(db).clearHours(handle: handle, weekday: weekday, site: site)
+            return site
         }
     }
 

@@ -67,12 +67,23 @@ extension AuditedSession {
         }
     }
 
-    /// Adds a room of this site.
-    public func addRoom(name: String, kind: RoomKind) throws -> Room {
+    /// Offers a catalogue service at a site; `added` is false when it was offered there already.
+    public func offerService(slug: String, siteCode: String) throws -> (service: Service, site: Site, added: Bool) {
+        try run(.serviceOffer, entity: "service") { db, _, subject in
+            let service = try ServiceRepository(db).require(slug)
+            subject.entityID = service.id
+            let site = try SiteRepository(db).require(code: siteCode)
+            return (service, site, try ServiceRepository(db).offer(service, at: site))
+        }
+    }
+
+    /// Adds a room at a site: this database's own unless `siteCode` names another.
+    public func addRoom(name: String, kind: RoomKind, siteCode: String? = nil) throws -> (room: Room, site: Site) {
         try run(.roomAdd, entity: "room") { db, _, subject in
-            let room = try RoomRepository(db).add(name: name, kind: kind, now: now)
+            let site = try SiteRepository(db).chosen(siteCode)
+            let room = try RoomRepository(db).add(name: name, kind: kind, site: site, now: now)
             subject.entityID = room.id
-            return room
+            return (room, site)
         }
     }
 }
@@ -87,14 +98,20 @@ extension AuditedSession {
         }
     }
 
-    /// The rooms of this site.
-    public func rooms() throws -> [Room] {
-        try read(.roomList, entity: "room") { db, _ in try RoomRepository(db).all() }
+    /// The rooms of a site: this database's own unless `siteCode` names another.
+    public func rooms(siteCode: String? = nil) throws -> (site: Site, rooms: [Room]) {
+        try read(.roomList, entity: "room") { db, _ in
+            let site = try SiteRepository(db).chosen(siteCode)
+            return (site, try RoomRepository(db).at(siteID: site.id))
+        }
     }
 
-    /// The service catalogue.
-    public func services() throws -> [Service] {
-        try read(.serviceList, entity: "service") { db, _ in try ServiceRepository(db).all() }
+    /// The service catalogue, each service with the codes of the sites that offer it.
+    public func services() throws -> [(service: Service, sites: [String])] {
+        try read(.serviceList, entity: "service") { db, _ in
+            let repository = ServiceRepository(db)
+            return try repository.all().map { ($0, try repository.sites(offering: $0.id)) }
+        }
     }
 }
 

@@ -31,7 +31,7 @@ public enum DemoSite {
                 for weekday in member.weekdays {
                     try availability.addHours(handle: member.handle,
                                               hours: WorkingHours(weekday: weekday, startMinute: member.hours.0, endMinute: member.hours.1),
-                                              now: now)
+                                              site: site, now: now)
                 }
             }
             let rooms = RoomRepository(db)

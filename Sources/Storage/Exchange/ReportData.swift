@@ -20,7 +20,7 @@ public struct ReportData {
     public func availability(from: Int64, to: Int64) throws -> [ReportAvailability] {
         let hours = AvailabilityRepository(db)
         return try StaffRepository(db).all().filter(\.isClinician).map {
-            ReportAvailability(practitioner: $0.handle, hours: try hours.hours(staffID: $0.id),
+            ReportAvailability(practitioner: $0.handle, hours: try hours.hours(staffID: $0.id, siteID: try SiteRepository(db).local().id),
                                timeOff: try hours.timeOff(staffID: $0.id, from: from, to: to))
         }
     }

@@ -6,9 +6,11 @@ struct Migrator {
     let scripts: [String]
     /// Columns a migration adds before its script runs, by the version it brings (see `Migrations.addedColumns`).
     let addedColumns: [Int: [(table: String, column: String, definition: String)]]
+    /// Work in Swift after a migration's script, by the version it brings (see `Migrations.afterScript`).
+    var afterScript: [Int: @Sendable (Database) throws -> Void] = [:]
 
     /// The clinic's schema.
-    static let clinic = Migrator(scripts: Migrations.all, addedColumns: Migrations.addedColumns)
+    static let clinic = Migrator(scripts: Migrations.all, addedColumns: Migrations.addedColumns, afterScript: Migrations.afterScript)
 
     /// The schema version this migrator writes.
     var latest: Int { scripts.count }
@@ -26,6 +28,7 @@ struct Migrator {
             for index in version..<target {
                 try addColumns(addedColumns[index + 1] ?? [], to: db)
                 try db.executeScript(scripts[index])
+                try afterScript[index + 1]?(db)
                 try db.executeScript("PRAGMA user_version = \(index + 1)")
             }
         }

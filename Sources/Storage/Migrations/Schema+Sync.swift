@@ -84,7 +84,7 @@ extension Schema {
         """
         sql += signedNoteGuards
         for table in SyncSchema.tables where !tablesMadeLater.contains(table.name) {
-            sql += stagingTriggers(for: table)
+            sql += stagingTriggers(for: asFirstMade(table))
         }
         return sql
     }
@@ -98,10 +98,25 @@ extension Schema {
     static var v8CaptureFunction: String {
         var sql = ""
         for table in SyncSchema.tables where !tablesMadeLater.contains(table.name) {
-            sql += dropTriggers(for: table)
-            sql += triggers(for: table)
+            sql += dropTriggers(for: asFirstMade(table))
+            sql += triggers(for: asFirstMade(table))
         }
         return sql
+    }
+
+    /// Field groups added to a table after change capture began, by table: the triggers an earlier
+    /// migration makes leave them out (their columns do not exist yet); the migration that adds them
+    /// makes the table's triggers again.
+    static let groupsMadeLater: [String: Set<String>] = ["working_hours": ["site"]]
+
+    /// The table as capture first knew it, without the groups added later.
+    static func asFirstMade(_ table: SyncedTable) -> SyncedTable {
+        guard let later = groupsMadeLater[table.name] else { return table }
+        return SyncedTable(name: table.name, merge: table.merge, groups: table.groups.filter { !later.contains($0.name) },
+                           references: table.references.filter { reference in
+                               !table.groups.contains { later.contains($0.name) && $0.columns.contains(reference.column) }
+                           },
+                           signing: table.signing, span: table.span, localColumns: table.localColumns)
     }
 
     static func dropTriggers(for table: SyncedTable) -> String {

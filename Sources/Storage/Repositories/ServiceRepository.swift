@@ -1,12 +1,12 @@
 import Models
 
-/// Bookable services (`dn-30`, `acu-45`).
+/// Bookable services (`dn-30`, `acu-45`): a catalogue shared by the network, each offered at chosen sites.
 public struct ServiceRepository {
     let db: Database
 
     public init(_ db: Database) { self.db = db }
 
-    /// Adds a service; slugs are unique (`duplicate`).
+    /// Adds a service to the network's catalogue, offered at this database's site; slugs are unique (`duplicate`).
     @discardableResult
     package func add(slug: String, name: String, durationMinutes: Int, discipline: Discipline, requires: Scope?, now: Int64) throws -> Service {
         try Service.validate(slug: slug)
@@ -21,7 +21,35 @@ public struct ServiceRepository {
                               durationMinutes: durationMinutes, discipline: discipline, requires: requires)
         try db.execute("INSERT INTO service (id, slug, name, duration_min, discipline, requires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [service.id, slug, name, durationMinutes, discipline.rawValue, requires?.rawValue, now])
+        try offer(service, at: try SiteRepository(db).local())
         return service
+    }
+
+    /// Offers a service at a site; true when it was not offered there yet (offering twice changes nothing).
+    @discardableResult
+    package func offer(_ service: Service, at site: Site) throws -> Bool {
+        guard try !isOffered(serviceID: service.id, siteID: site.id) else { return false }
+        try db.execute("INSERT INTO service_offer (id, service_id, site_id) VALUES (?, ?, ?)",
+                       [ServiceOffer.id(serviceID: service.id, siteID: site.id), service.id, site.id])
+        return true
+    }
+
+    /// True when the service is offered at the site.
+    public func isOffered(serviceID: String, siteID: String) throws -> Bool {
+        try db.first("SELECT 1 FROM service_offer WHERE service_id = ? AND site_id = ?", [serviceID, siteID]) != nil
+    }
+
+    /// The codes of the sites offering a service, in order.
+    public func sites(offering serviceID: String) throws -> [String] {
+        try db.query("SELECT s.code FROM service_offer o JOIN site s ON s.id = o.site_id WHERE o.service_id = ? ORDER BY s.code",
+                     [serviceID]).map { $0.string(0) }
+    }
+
+    /// Refuses a booking of a service a site does not offer (`not-offered`).
+    public func requireOffered(_ service: Service, at site: Site) throws {
+        guard try isOffered(serviceID: service.id, siteID: site.id) else {
+            throw ClinicError(.notOffered, "service '\(service.slug)' is not offered at \(site.code); an admin can offer it there with 'service offer'")
+        }
     }
 
     static let columns = "id, slug, name, duration_min, discipline, requires"

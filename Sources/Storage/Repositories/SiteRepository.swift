@@ -30,6 +30,11 @@ public struct SiteRepository {
         try db.first("SELECT \(Self.columns) FROM site WHERE id = ?", [id]).map(Self.site)
     }
 
+    /// The id of the site with exactly that code, when its row is here.
+    public func siteID(code: String) throws -> String? {
+        try db.cachedStatement(sql: "SELECT id FROM site WHERE code = ?").first([code])?.string(0)
+    }
+
     /// A site by its code (case-insensitive), or `not-found`.
     public func require(code: String) throws -> Site {
         guard let row = try db.first("SELECT \(Self.columns) FROM site WHERE code = ? COLLATE NOCASE ORDER BY id LIMIT 1", [code]) else {

@@ -1,34 +1,48 @@
 import Models
 
-/// Practitioners' weekly working hours and time off, in the site's zone.
+/// Practitioners' weekly working hours at each site (in that site's zone) and their time off, which holds everywhere.
 public struct AvailabilityRepository {
     let db: Database
 
     public init(_ db: Database) { self.db = db }
 
-    /// Adds a working range on a weekday; refuses one that overlaps a range already set that day.
-    package func addHours(handle: String, hours: WorkingHours, now: Int64) throws {
+    /// Adds a working range on a weekday at a site; refuses one that overlaps a range already set that
+    /// day at any site (nobody works in two places at once).
+    package func addHours(handle: String, hours: WorkingHours, site chosen: Site? = nil, now: Int64) throws {
+        let site = try chosen ?? SiteRepository(db).local()
         let staff = try StaffRepository(db).require(handle)
         guard staff.isClinician else {
             throw ClinicError(.notAClinician, "working hours are for clinicians; '\(handle)' is not one")
         }
-        let existing = try self.hours(staffID: staff.id).filter { $0.weekday == hours.weekday }
-        if existing.contains(where: { $0.startMinute < hours.endMinute && hours.startMinute < $0.endMinute }) {
-            throw ClinicError(.duplicate, "'\(handle)' already works part of \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute)); clear that day first")
+        let sameDay = try db.query("""
+            SELECT w.start_min, w.end_min, s.code FROM working_hours w LEFT JOIN site s ON s.id = w.site_id
+            WHERE w.staff_id = ? AND w.weekday = ?
+            """, [staff.id, hours.weekday])
+        if let taken = sameDay.first(where: { $0.int(0) < hours.endMinute && hours.startMinute < $0.int(1) }) {
+            let place = taken.optionalString(2).map { " at \($0)" } ?? ""
+            throw ClinicError(.duplicate, "'\(handle)' already works part of \(Weekday.name(hours.weekday)) \(TimeOfDay.format(Int(taken.int(0))))–\(TimeOfDay.format(Int(taken.int(1))))\(place); clear that day first")
         }
-        try db.execute("INSERT INTO working_hours (id, staff_id, weekday, start_min, end_min, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       [UUIDv7.string(at: Instant.date(now)), staff.id, hours.weekday, hours.startMinute, hours.endMinute, now])
+        try db.execute("INSERT INTO working_hours (id, staff_id, site_id, weekday, start_min, end_min, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [UUIDv7.string(at: Instant.date(now)), staff.id, site.id, hours.weekday, hours.startMinute, hours.endMinute, now])
     }
 
-    /// Removes every working range on a weekday.
-    package func clearHours(handle: String, weekday: Int) throws {
+    /// Removes every working range on a weekday at a site.
+    package func clearHours(handle: String, weekday: Int, site: Site) throws {
         let staff = try StaffRepository(db).require(handle)
-        try db.execute("DELETE FROM working_hours WHERE staff_id = ? AND weekday = ?", [staff.id, weekday])
+        try db.execute("DELETE FROM working_hours WHERE staff_id = ? AND weekday = ? AND site_id = ?", [staff.id, weekday, site.id])
     }
 
-    public func hours(staffID: String) throws -> [WorkingHours] {
-        try db.query("SELECT weekday, start_min, end_min FROM working_hours WHERE staff_id = ? ORDER BY weekday, start_min", [staffID])
+    /// A practitioner's weekly hours at one site.
+    public func hours(staffID: String, siteID: String) throws -> [WorkingHours] {
+        try db.query("SELECT weekday, start_min, end_min FROM working_hours WHERE staff_id = ? AND site_id = ? ORDER BY weekday, start_min",
+                     [staffID, siteID])
             .map { WorkingHours(weekday: Int($0.int(0)), startMinute: Int($0.int(1)), endMinute: Int($0.int(2))) }
+    }
+
+    /// A practitioner's weekly hours at every site, with the site's id.
+    public func hoursEverywhere(staffID: String) throws -> [(siteID: String?, hours: WorkingHours)] {
+        try db.query("SELECT weekday, start_min, end_min, site_id FROM working_hours WHERE staff_id = ? ORDER BY weekday, start_min", [staffID])
+            .map { ($0.optionalString(3), WorkingHours(weekday: Int($0.int(0)), startMinute: Int($0.int(1)), endMinute: Int($0.int(2)))) }
     }
 
     /// Records time off between two instants.

@@ -10,7 +10,10 @@ extension Scheduler {
                 throw ClinicError(.invalidTransition, "only a booked appointment can be moved; this one is \(current.appointment.status.rawValue)")
             }
             try NoteSession.requireChangeable(noteStatuses: try noteStatuses(of: current.id), .move)
-            let zone = try SiteRepository(db).zone()
+            // It stays at its site: another room of that site, in that site's zone.
+            let sites = SiteRepository(db)
+            guard let site = try sites.byID(current.siteID) else { throw ClinicError.notFound("appointment's site") }
+            let zone = try sites.zone(of: site)
             guard let patient = try PatientRepository(db).byID(current.appointment.patientID),
                   let service = try ServiceRepository(db).byID(current.appointment.serviceID) else {
                 throw ClinicError.notFound("appointment's patient or service")
@@ -24,13 +27,13 @@ extension Scheduler {
             let roomID: String
             if let roomName {
                 roomID = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                       room: try rooms.require(roomName), excluding: current.id, zone: zone).id
+                                       room: try rooms.require(roomName, siteID: site.id), excluding: current.id, site: site, zone: zone).id
             } else {
-                let keep = try rooms.all().first { $0.id == current.appointment.roomID }
+                let keep = try rooms.byID(current.appointment.roomID)
                 let kept = try? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                          room: keep, excluding: current.id, zone: zone)
+                                          room: keep, excluding: current.id, site: site, zone: zone)
                 roomID = try (kept ?? checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                                room: nil, excluding: current.id, zone: zone)).id
+                                                room: nil, excluding: current.id, site: site, zone: zone)).id
             }
             try db.execute("UPDATE appointment SET start_ms = ?, end_ms = ?, staff_id = ?, room_id = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?",
                            [span.start, span.end, practitioner.id, roomID, now, current.id])

@@ -9,13 +9,18 @@ extension Scheduler {
         public var roomName: String
     }
 
-    /// The next free starts for a service from a date, for one practitioner or every clinician of the
-    /// service's discipline who holds its scope, on a 15-minute grid, sorted by time.
+    /// The next free starts for a service at a site (this database's own unless `siteCode`) from a
+    /// date, for one practitioner or every clinician of the service's discipline who holds its scope,
+    /// on a 15-minute grid in the site's zone, sorted by time: within their hours at that site, free
+    /// of their bookings at every site, in a free room of that site.
     package func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int,
-                      now: Int64, gridMinutes: Int = 15) throws -> [FreeSlot] {
+                      siteCode: String? = nil, now: Int64, gridMinutes: Int = 15) throws -> [FreeSlot] {
         try db.read { db in
-            let zone = try SiteRepository(db).zone()
+            let sites = SiteRepository(db)
+            let site = try sites.chosen(siteCode)
+            let zone = try sites.zone(of: site)
             let service = try ServiceRepository(db).require(serviceSlug)
+            try ServiceRepository(db).requireOffered(service, at: site)
             let staff = StaffRepository(db)
             let practitioners: [Practitioner]
             if let practitionerHandle {
@@ -27,7 +32,7 @@ extension Scheduler {
             let windowStart = zone.startOfDay(from)
             let windowEnd = zone.startOfDay(from.adding(days: days)) + 86_400_000
             let maxDuration = try maxDurationMillis()
-            let rooms = try RoomRepository(db).all()
+            let rooms = try RoomRepository(db).at(siteID: site.id)
             var roomBusy = Array(repeating: [TimeSpan](), count: rooms.count)
             let roomIndex = Dictionary(uniqueKeysWithValues: rooms.enumerated().map { ($1.id, $0) })
             try db.forEach("""
@@ -46,7 +51,7 @@ extension Scheduler {
                     """, [practitioner.id, windowStart - maxDuration, windowEnd]).map { TimeSpan(start: $0.int(0), end: $0.int(1)) }
                 let starts = SlotSearch.freeStarts(
                     durationMinutes: service.durationMinutes, gridMinutes: gridMinutes, days: dayList, zone: zone,
-                    hours: try availability.hours(staffID: practitioner.id),
+                    hours: try availability.hours(staffID: practitioner.id, siteID: site.id),
                     timeOff: try availability.timeOff(staffID: practitioner.id, from: windowStart, to: windowEnd),
                     practitionerBusy: busy, roomBusy: roomBusy, notBefore: now,
                     qualifiedOn: { day in service.requires.map { BookingRules.holds($0, credentials: credentials, on: day) } ?? true },

@@ -16,9 +16,12 @@ public struct Scheduler {
         public var roomName: String?
         public var durationMinutes: Int?
         public var recurrence: Recurrence?
+        /// The site to book at, by code; nil: this database's own.
+        public var siteCode: String?
 
         public init(patientChart: String, practitionerHandle: String, serviceSlug: String, start: Int64,
-                    roomName: String? = nil, durationMinutes: Int? = nil, recurrence: Recurrence? = nil) {
+                    roomName: String? = nil, durationMinutes: Int? = nil, recurrence: Recurrence? = nil, siteCode: String? = nil) {
+            self.siteCode = siteCode
             self.patientChart = patientChart
             self.practitionerHandle = practitionerHandle
             self.serviceSlug = serviceSlug
@@ -32,15 +35,17 @@ public struct Scheduler {
     /// Books one appointment or a whole series, all or nothing.
     package func book(_ request: BookingRequest, now: Int64) throws -> [AppointmentRecord] {
         try db.write { db in
-            let site = try SiteRepository(db).local()
-            let zone = try SiteRepository(db).zone(of: site)
+            let sites = SiteRepository(db)
+            let site = try sites.chosen(request.siteCode)
+            let zone = try sites.zone(of: site)
             let patient = try PatientRepository(db).require(chart: request.patientChart)
             let practitioner = try StaffRepository(db).require(request.practitionerHandle)
             guard practitioner.isClinician, practitioner.active else {
                 throw ClinicError(.notAClinician, "'\(practitioner.handle)' is not an active clinician and cannot be booked")
             }
             let service = try ServiceRepository(db).require(request.serviceSlug)
-            let fixedRoom = try request.roomName.map { try RoomRepository(db).require($0) }
+            try ServiceRepository(db).requireOffered(service, at: site)
+            let fixedRoom = try request.roomName.map { try RoomRepository(db).require($0, siteID: site.id) }
             let duration = Int64(request.durationMinutes ?? service.durationMinutes) * 60_000
             let starts = try request.recurrence.map { try $0.instants(from: zone.local(request.start), in: zone) } ?? [request.start]
             let seriesID = starts.count > 1 ? UUIDv7.string(at: Instant.date(now)) : nil
@@ -51,7 +56,7 @@ public struct Scheduler {
                 let span = TimeSpan(start: start, end: start + duration)
                 do {
                     let room = try checkSlot(span, patient: patient, practitioner: practitioner, service: service,
-                                             room: fixedRoom, excluding: nil, zone: zone)
+                                             room: fixedRoom, excluding: nil, site: site, zone: zone)
                     if let clash = planned.first(where: { $0.span.overlaps(span) }) {
                         throw ClinicError(.slotTaken, "the series itself overlaps at \(zone.format(clash.span.start))")
                     }
@@ -87,16 +92,18 @@ public struct Scheduler {
         }
     }
 
-    /// Runs every rule for one interval and returns the room to use; throws the first refusal.
+    /// Runs every rule for one interval at a site and returns the room to use (one of that site's);
+    /// throws the first refusal. The practitioner and the patient clash with their bookings at every
+    /// site (nobody is in two places at once); a room only with its own.
     func checkSlot(_ span: TimeSpan, patient: Patient, practitioner: Practitioner, service: Service, room: Room?,
-                   excluding: String?, zone: SiteTimeZone) throws -> Room {
+                   excluding: String?, site: Site, zone: SiteTimeZone) throws -> Room {
         let staff = StaffRepository(db)
         let date = zone.local(span.start).date
         if let scope = service.requires {
             try BookingRules.requireScope(scope, handle: practitioner.handle, credentials: try staff.credentials(staffID: practitioner.id), on: date)
         }
         let availability = AvailabilityRepository(db)
-        try BookingRules.requireWithinHours(span, handle: practitioner.handle, hours: try availability.hours(staffID: practitioner.id),
+        try BookingRules.requireWithinHours(span, handle: practitioner.handle, hours: try availability.hours(staffID: practitioner.id, siteID: site.id),
                                             timeOff: try availability.timeOff(staffID: practitioner.id, from: span.start, to: span.end),
                                             zone: zone)
         let maxDuration = try maxDurationMillis()
@@ -112,7 +119,7 @@ public struct Scheduler {
             }
             return room
         }
-        for candidate in try RoomRepository(db).all() where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding, maxDuration: maxDuration) == nil {
+        for candidate in try RoomRepository(db).at(siteID: site.id) where try clash(column: "room_id", id: candidate.id, span: span, excluding: excluding, maxDuration: maxDuration) == nil {
             return candidate
         }
         throw ClinicError(.slotTaken, "no room is free \(zone.format(span.start))–\(TimeOfDay.format(zone.local(span.end).minuteOfDay))")

@@ -17,6 +17,7 @@ struct Book: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Repeat daily, weekly or every-2-weeks (needs --count or --until).") var repeatRule: RepeatRule?
     @Option(help: "Number of occurrences in the series, first included.") var count: Int?
     @Option(help: "Last date of the series, YYYY-MM-DD (inclusive).") var until: String?
+    @Option(help: ArgumentHelp("Site to book at, by code (default: this database's site); --at and --room are that site's. Allowed offline: checked again when the logs meet.", valueName: "code")) var site: String?
 
     func validate() throws {
         if repeatRule != nil, (count == nil) == (until == nil) {
@@ -30,7 +31,7 @@ struct Book: ParsableCommand {
     func run() throws {
         let minutes = try duration.map(DurationText.minutes)
         let session = try global.open()
-        let zone = try session.zone()
+        let zone = try session.zone(site: site)
         let start = try zone.parseTime(at)
         var recurrence: Recurrence?
         if let repeatRule {
@@ -39,7 +40,7 @@ struct Book: ParsableCommand {
         }
         let records = try session.acting.book(
             .init(patientChart: patient, practitionerHandle: practitioner, serviceSlug: service, start: start,
-                  roomName: room, durationMinutes: minutes, recurrence: recurrence))
+                  roomName: room, durationMinutes: minutes, recurrence: recurrence, siteCode: site))
         let inPast = start < session.now
         try session.emit(AppointmentList(records, zone: zone)) {
             let head = records.count == 1 ? "Booked:" : "Booked a series of \(records.count):"

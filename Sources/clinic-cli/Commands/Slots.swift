@@ -9,22 +9,35 @@ struct Slots: ParsableCommand {
     @Option(help: "Service slug, e.g. dn-30.") var service: String
     @Option(name: .customLong("with"), help: "Only this practitioner (default: every qualified clinician of the discipline).") var practitioner: String?
     @Option(help: "First day to search, YYYY-MM-DD (default: today).") var from: String?
-    @Option(help: "Number of days to search (1–62).") var days = 7
+    @Option(help: "Last day to search, YYYY-MM-DD (inclusive); instead of --days.") var until: String?
+    @Option(help: "Number of days to search (1–62).") var days: Int?
     @Option(help: "Most slots to list.") var limit = 10
+    @Option(help: ArgumentHelp("Site to book at, by code (default: this database's site); times are that site's.", valueName: "code")) var site: String?
 
     func validate() throws {
-        guard (1...62).contains(days) else { throw ValidationError("--days must be between 1 and 62") }
+        if until != nil, days != nil { throw ValidationError("give --until or --days, not both") }
+        if let days { guard (1...62).contains(days) else { throw ValidationError("--days must be between 1 and 62") } }
         guard (1...500).contains(limit) else { throw ValidationError("--limit must be between 1 and 500") }
     }
 
     func run() throws {
         let session = try global.open()
-        let zone = try session.zone()
-        let first = try from.map { try CivilDate.parse($0, field: .fromDate) } ?? session.today()
-        let slots = try session.acting.slots(serviceSlug: service, practitionerHandle: practitioner, from: first, days: days, limit: limit)
-        struct View: Encodable { let start: String, end: String, local_start: String, practitioner: String, room: String }
+        let zone = try session.zone(site: site)
+        let siteCode = try SiteRepository(session.db).chosen(site).code
+        let first = try from.map { try CivilDate.parse($0, field: .fromDate) } ?? zone.local(session.now).date
+        var days = self.days ?? 7
+        if let until {
+            let last = try CivilDate.parse(until, field: .until)
+            days = last.daysSinceEpoch - first.daysSinceEpoch + 1
+            guard (1...62).contains(days) else {
+                throw ClinicError(.invalidRange, "--until must be on or after --from and at most 62 days after it")
+            }
+        }
+        let slots = try session.acting.slots(serviceSlug: service, practitionerHandle: practitioner, from: first, days: days, limit: limit,
+                                             siteCode: site)
+        struct View: Encodable { let start: String, end: String, local_start: String, local_end: String, site: String, practitioner: String, room: String }
         let views = slots.map { View(start: Instant.iso($0.start), end: Instant.iso($0.end), local_start: zone.format($0.start),
-                                     practitioner: $0.practitionerHandle, room: $0.roomName) }
+                                     local_end: zone.format($0.end), site: siteCode, practitioner: $0.practitionerHandle, room: $0.roomName) }
         try session.emit(["slots": views]) {
             guard !slots.isEmpty else { return "No free slot for \(service) in \(days) days from \(first)." }
             var table = TextTable("WHEN", "END", "WITH", "ROOM")

@@ -81,6 +81,13 @@ struct Session {
 
     func zone() throws -> SiteTimeZone { try SiteRepository(db).zone() }
 
+    /// The zone of the site `--site CODE` names (unknown → `not-found`), else this database's own:
+    /// wall-clock input for another site is that site's wall clock.
+    func zone(site code: String?) throws -> SiteTimeZone {
+        let sites = SiteRepository(db)
+        return try sites.zone(of: try sites.chosen(code))
+    }
+
     /// Prints `value` as JSON with `--json`, else the human text; on stderr when stdout carries
     /// something else (an export written with `--to -`).
     func emit<T: Encodable>(_ value: T, onStandardError: Bool = false, human: () throws -> String) throws {

@@ -4,13 +4,15 @@ import Storage
 
 extension StaffCommand {
     struct Hours: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "hours", abstract: "Set weekly working hours, in the site's time zone.")
+        static let configuration = CommandConfiguration(
+            commandName: "hours", abstract: "Set a clinician's weekly working hours at a site, in that site's time zone.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Staff handle.") var handle: String
         @Option(help: "Weekday: mon, tue, wed, thu, fri, sat or sun.") var day: String
         @Option(help: "Start of the working range, HH:MM.") var from: String?
-        @Option(help: "End of the working range, HH:MM.") var to: String?
-        @Flag(help: "Remove every working range on that day instead.") var clear = false
+        @Option(name: [.customLong("until"), .customLong("to")], help: "End of the working range, HH:MM (--to is the same).") var until: String?
+        @Option(help: ArgumentHelp("Site these hours are at, by code (default: this database's site).", valueName: "code")) var site: String?
+        @Flag(help: "Remove every working range on that day at that site instead.") var clear = false
 
         func run() throws {
             let session = try global.open()
@@ -18,15 +20,20 @@ extension StaffCommand {
                 guard let weekday = Weekday.parse(day) else {
                     throw ClinicError(.invalidDay, "--day must be one of mon, tue, wed, thu, fri, sat, sun")
                 }
-                try session.acting.clearHours(handle: handle, weekday: weekday)
-                try session.emit(["cleared": Weekday.name(weekday)]) { "Cleared \(Weekday.name(weekday)) for '\(handle)'" }
+                let at = try session.acting.clearHours(handle: handle, weekday: weekday, siteCode: site)
+                try session.emit(["cleared": Weekday.name(weekday), "site": at.code]) {
+                    "Cleared \(Weekday.name(weekday)) at \(at.code) for '\(handle)'"
+                }
                 return
             }
-            guard let from, let to else { throw ValidationError("--from and --to are required unless --clear is given") }
-            let hours = try WorkingHours.parse(day: day, from: from, to: to)
-            try session.acting.addHours(handle: handle, hours: hours)
-            try session.emit(hours) {
-                "'\(handle)' works \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute))"
+            guard let from, let until else { throw ValidationError("--from and --until are required unless --clear is given") }
+            let hours = try WorkingHours.parse(day: day, from: from, to: until)
+            let at = try session.acting.addHours(handle: handle, hours: hours, siteCode: site)
+            // startMinute/endMinute as before; start, end and site added.
+            struct View: Encodable { let weekday: Int, startMinute: Int, endMinute: Int, start: String, end: String, site: String }
+            try session.emit(View(weekday: hours.weekday, startMinute: hours.startMinute, endMinute: hours.endMinute,
+                                  start: TimeOfDay.format(hours.startMinute), end: TimeOfDay.format(hours.endMinute), site: at.code)) {
+                "'\(handle)' works \(Weekday.name(hours.weekday)) \(TimeOfDay.format(hours.startMinute))–\(TimeOfDay.format(hours.endMinute)) at \(at.code)"
             }
         }
     }
