@@ -41,6 +41,7 @@ struct PermissionMatrixTests {
                 action: .credentialAdd),
         Command(arguments: ["service", "add", "osteo-30", "--name", "Osteopathy 30", "--duration", "30m", "--discipline", "osteopathy"],
                 action: .serviceAdd),
+        Command(arguments: ["service", "offer", "osteo-60", "--site", "MTL"], action: .serviceOffer),
         Command(arguments: ["room", "add", "Bed 9"], action: .roomAdd),
         Command(arguments: ["sync", "key"], action: .syncKey),
         Command(arguments: ["sync", "trust", "--site", "VAN", "--key", "{vanKey}"], action: .syncTrust),

@@ -92,11 +92,11 @@ func intValue(_ value: Any?) -> Int? {
 }
 
 /// A new site with its own admin handle (distinct handles keep `duplicate-handle` conflicts away).
-func syncSite(code: String, name: String, admin: String, now: String? = nil) throws -> SyncSite {
+func syncSite(code: String, name: String, admin: String, zone: String = "America/Toronto", now: String? = nil) throws -> SyncSite {
     var clinic = ClinicProcess()
     if let now { clinic.now = now }
     clinic.actor = admin
-    try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", "America/Toronto", "--admin", admin, "--test-clock"])
+    try clinic.ok(["init", "--site-code", code, "--site-name", name, "--timezone", zone, "--admin", admin, "--test-clock"])
     return SyncSite(clinic: clinic, code: code, admin: admin)
 }
 
@@ -250,9 +250,9 @@ struct SyncCLITests {
         let converged = try [a, b, c].map { try $0.digest() }
         #expect(Set(converged).count == 1)
 
-        // Offline: QC and LAV book jdoe at overlapping times.
-        let atB = appointments(try b.clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-03 10:00"]))
-        let atC = appointments(try c.clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-03 10:15"]))
+        // Offline: QC's and LAV's desks book jdoe in Montréal at overlapping times.
+        let atB = appointments(try b.clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-03 10:00", "--site", "MTL"]))
+        let atC = appointments(try c.clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-03 10:15", "--site", "MTL"]))
         let bookingB = try #require(atB.first?["id"] as? String)
         let bookingC = try #require(atC.first?["id"] as? String)
 

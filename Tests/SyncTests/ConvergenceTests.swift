@@ -23,12 +23,12 @@ final class Network {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for index in 0..<siteCount {
-            let code = ["MTL", "QC", "LAV", "GAT", "SHE"][index]
+            let code = Self.codes[index]
             let db = try Database(path: folder.appendingPathComponent("\(code).sqlite").path)
             try db.execute("PRAGMA synchronous = OFF")
             db.clock = ClinicClock(fixed: Instant.date(now))
             _ = try db.write { db in
-                _ = try SiteRepository(db).createLocal(code: code, name: "Site \(code)", timeZone: "America/Toronto", now: now)
+                _ = try SiteRepository(db).createLocal(code: code, name: "Site \(code)", timeZone: Self.zones[index], now: now)
                 try StaffRepository(db).add(handle: "admin\(code.lowercased())", name: "Admin", discipline: nil, roles: [.admin], now: now)
             }
             sites.append(db)
@@ -45,8 +45,11 @@ final class Network {
             let staff = StaffRepository(db), hours = AvailabilityRepository(db)
             for handle in ["jdoe", "mroy", "lchen"] {
                 try staff.add(handle: handle, name: "Clinician \(handle)", discipline: .physiotherapy, roles: [.clinician], now: now)
-                for weekday in 1...7 { try hours.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: now) }
             }
+            // lchen works every day at the first site; jdoe there on Tuesdays, mroy on Wednesdays.
+            for weekday in 1...7 { try hours.addHours(handle: "lchen", hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: now) }
+            try hours.addHours(handle: "jdoe", hours: WorkingHours(weekday: 2, startMinute: 8 * 60, endMinute: 18 * 60), now: now)
+            try hours.addHours(handle: "mroy", hours: WorkingHours(weekday: 3, startMinute: 8 * 60, endMinute: 18 * 60), now: now)
             for room in ["Bed 1", "Bed 2"] { try RoomRepository(db).add(name: room, kind: .bed, now: now) }
             try ServiceRepository(db).add(slug: "physio-30", name: "Physio", durationMinutes: 30, discipline: .physiotherapy, requires: nil, now: now)
             for index in 0..<6 {
@@ -55,7 +58,22 @@ final class Network {
             }
         }
         for index in 1..<siteCount { _ = try exchange(from: 0, to: index) }
+        // Every other site, offline: beds of the same names as the first site's, the service offered,
+        // and the two clinicians working there on the other day (so each works at two sites).
+        for index in 1..<siteCount {
+            try sites[index].write { db in
+                for room in ["Bed 1", "Bed 2"] { try RoomRepository(db).add(name: room, kind: .bed, now: now) }
+                try ServiceRepository(db).offer(try ServiceRepository(db).require("physio-30"), at: try SiteRepository(db).local())
+                let hours = AvailabilityRepository(db)
+                try hours.addHours(handle: "jdoe", hours: WorkingHours(weekday: 3, startMinute: 8 * 60, endMinute: 18 * 60), now: now)
+                try hours.addHours(handle: "mroy", hours: WorkingHours(weekday: 2, startMinute: 8 * 60, endMinute: 18 * 60), now: now)
+            }
+        }
     }
+
+    static let codes = ["MTL", "QC", "VAN", "HFX", "SHE"]
+    /// Sites in different zones, two of them sharing the first's.
+    static let zones = ["America/Toronto", "America/Toronto", "America/Vancouver", "America/Halifax", "America/Vancouver"]
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
@@ -91,7 +109,10 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
     let appointments = (try? db.query("SELECT id FROM appointment ORDER BY rowid").map { $0.string(0) }) ?? []
     let rooms = (try? db.query("SELECT name FROM room ORDER BY rowid").map { $0.string(0) }) ?? []
     let handles = ["jdoe", "mroy", "lchen"]
-    let zone = (try? SiteTimeZone("America/Toronto"))
+    // Most bookings at this site; some, made offline, at another site this one knows (in that site's zone).
+    let known = (try? SiteRepository(db).all().map(\.code).filter { Network.codes.contains($0) }) ?? []
+    let bookingSite = !known.isEmpty && random.chance(25) ? known[random.below(known.count)] : network.codes[site]
+    let zone = (try? SiteTimeZone(Network.zones[Network.codes.firstIndex(of: bookingSite) ?? 0]))
     func start() -> Int64 {
         let day = CivilDate(year: 2026, month: 12, day: 1 + random.below(2)) ?? CivilDate(daysSinceEpoch: 0)
         let minute = 9 * 60 + random.below(12) * 30
@@ -101,7 +122,7 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
     case 0..<30:
         guard !charts.isEmpty else { return }
         _ = try? scheduler.book(.init(patientChart: charts[random.below(charts.count)], practitionerHandle: handles[random.below(3)],
-                                      serviceSlug: "physio-30", start: start()), now: now)
+                                      serviceSlug: "physio-30", start: start(), siteCode: bookingSite), now: now)
     case 30..<42:
         guard !appointments.isEmpty else { return }
         _ = try? scheduler.reschedule(appointments[random.below(appointments.count)], start: start(),
@@ -210,6 +231,34 @@ func runScenario(seed: UInt64) throws -> String? {
         let all = Set(lists.flatMap { $0 })
         let partial = all.filter { entry in !lists.allSatisfy { $0.contains(entry) } }
         return "conflict lists differ: \(lists.map(\.count)); not everywhere: \(partial.map { String($0.dropFirst(50)) }.sorted())"
+    }
+    return try sitesKeptApart(network)
+}
+
+/// Each site's rooms and hours stay its own after every exchange: every site has its own Bed 1 and
+/// Bed 2, each room and each range of hours is at the site that made it, and a booking's room is at
+/// a site that offers its service.
+func sitesKeptApart(_ network: Network) throws -> String? {
+    for db in network.sites {
+        let beds = try db.query("""
+            SELECT s.code, COUNT(*) FROM room r JOIN site s ON s.id = r.site_id WHERE r.name IN ('Bed 1', 'Bed 2') GROUP BY s.code ORDER BY s.code
+            """).map { "\($0.string(0)):\($0.int(1))" }
+        guard beds == network.codes.sorted().map({ "\($0):2" }) else { return "beds by site: \(beds)" }
+        let strayRooms = try db.first("""
+            SELECT COUNT(*) FROM room r JOIN site s ON s.id = r.site_id
+            WHERE s.code != (SELECT c.origin FROM change c WHERE c.tbl = 'room' AND c.row_id = r.id ORDER BY c.hlc LIMIT 1)
+            """)?.int(0) ?? -1
+        guard strayRooms == 0 else { return "\(strayRooms) rooms are at another site than the one that made them" }
+        let strayHours = try db.first("""
+            SELECT COUNT(*) FROM working_hours w LEFT JOIN site s ON s.id = w.site_id
+            WHERE s.code IS NULL OR s.code != (SELECT c.origin FROM change c WHERE c.tbl = 'working_hours' AND c.row_id = w.id ORDER BY c.hlc LIMIT 1)
+            """)?.int(0) ?? -1
+        guard strayHours == 0 else { return "\(strayHours) ranges of hours are at another site than the one that set them" }
+        let unoffered = try db.first("""
+            SELECT COUNT(*) FROM appointment a JOIN room r ON r.id = a.room_id
+            WHERE NOT EXISTS (SELECT 1 FROM service_offer o WHERE o.service_id = a.service_id AND o.site_id = r.site_id)
+            """)?.int(0) ?? -1
+        guard unoffered == 0 else { return "\(unoffered) bookings of a service their site does not offer" }
     }
     return nil
 }

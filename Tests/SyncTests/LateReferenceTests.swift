@@ -25,7 +25,11 @@ struct LateReferenceTests {
         let id = try #require(booked.first?.appointment.id)
         try network.exchange(from: 0, to: 2)
         network.tick()
-        _ = try network.sites[1].write { db in try RoomRepository(db).add(name: "Gym", kind: .gym, now: network.now) }
+        // QC's admin adds a room at MTL (rooms belong to a site; any site may add one for another).
+        let montreal = try SiteRepository(network.sites[0]).local().code
+        _ = try network.sites[1].write { db in
+            try RoomRepository(db).add(name: "Gym", kind: .gym, site: try SiteRepository(db).require(code: montreal), now: network.now)
+        }
         try network.exchange(from: 1, to: 0)
         network.tick()
         _ = try Scheduler(network.sites[0]).reschedule(id, start: start, practitionerHandle: nil, roomName: "Gym", now: network.now)

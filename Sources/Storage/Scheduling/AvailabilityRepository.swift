@@ -14,13 +14,21 @@ public struct AvailabilityRepository {
         guard staff.isClinician else {
             throw ClinicError(.notAClinician, "working hours are for clinicians; '\(handle)' is not one")
         }
-        let sameDay = try db.query("""
-            SELECT w.start_min, w.end_min, s.code FROM working_hours w LEFT JOIN site s ON s.id = w.site_id
-            WHERE w.staff_id = ? AND w.weekday = ?
-            """, [staff.id, hours.weekday])
-        if let taken = sameDay.first(where: { $0.int(0) < hours.endMinute && hours.startMinute < $0.int(1) }) {
-            let place = taken.optionalString(2).map { " at \($0)" } ?? ""
-            throw ClinicError(.duplicate, "'\(handle)' already works part of \(Weekday.name(hours.weekday)) \(TimeOfDay.format(Int(taken.int(0))))–\(TimeOfDay.format(Int(taken.int(1))))\(place); clear that day first")
+        // Each range as minutes of a UTC week (with its zone's offset today), so Montréal's 08:00–12:00
+        // and Vancouver's 08:00–12:00 (11:00–15:00 in Montréal) are seen to overlap.
+        let sites = SiteRepository(db)
+        let target = try sites.zone(of: site).offsetSeconds(atMillis: now) / 60
+        let wanted = WeekRange(hours, offsetMinutes: target)
+        let held = try db.query("""
+            SELECT w.weekday, w.start_min, w.end_min, s.code, s.timezone FROM working_hours w LEFT JOIN site s ON s.id = w.site_id
+            WHERE w.staff_id = ?
+            """, [staff.id])
+        for row in held {
+            let range = WorkingHours(weekday: Int(row.int(0)), startMinute: Int(row.int(1)), endMinute: Int(row.int(2)))
+            let offset = try row.optionalString(4).map { try sites.zone(named: $0).offsetSeconds(atMillis: now) / 60 } ?? target
+            guard WeekRange(range, offsetMinutes: offset).overlaps(wanted) else { continue }
+            let place = row.optionalString(3).map { " at \($0)" } ?? ""
+            throw ClinicError(.duplicate, "'\(handle)' already works \(Weekday.name(range.weekday)) \(TimeOfDay.format(range.startMinute))–\(TimeOfDay.format(range.endMinute))\(place), which overlaps; clear that day first")
         }
         try db.execute("INSERT INTO working_hours (id, staff_id, site_id, weekday, start_min, end_min, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [UUIDv7.string(at: Instant.date(now)), staff.id, site.id, hours.weekday, hours.startMinute, hours.endMinute, now])
@@ -61,5 +69,26 @@ public struct AvailabilityRepository {
         try db.query("SELECT start_ms, end_ms FROM time_off WHERE staff_id = ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms",
                      [staffID, to, from])
             .map { TimeSpan(start: $0.int(0), end: $0.int(1)) }
+    }
+}
+
+/// A weekly working range as minutes of a week in UTC, for comparing ranges set in different zones.
+struct WeekRange {
+    static let week = 7 * 24 * 60
+    let start: Int
+    let length: Int
+
+    init(_ hours: WorkingHours, offsetMinutes: Int) {
+        let local = (hours.weekday - 1) * 24 * 60 + hours.startMinute
+        start = ((local - offsetMinutes) % Self.week + Self.week) % Self.week
+        length = hours.endMinute - hours.startMinute
+    }
+
+    /// True when the two ranges share a minute, across the end of the week too.
+    func overlaps(_ other: WeekRange) -> Bool {
+        [-Self.week, 0, Self.week].contains { shift in
+            let otherStart = other.start + shift
+            return start < otherStart + other.length && otherStart < start + length
+        }
     }
 }
