@@ -38,6 +38,15 @@ public struct RoomRepository {
         return room
     }
 
+    /// A room of one site by name, ignoring case (another site may have a room of the same name).
+    public func require(_ name: String, atSite siteID: String) throws -> Room {
+        guard let room = try db.first("SELECT id, name, kind, site_id FROM room WHERE name = ? COLLATE NOCASE AND site_id = ? ORDER BY id LIMIT 1",
+                                      [name, siteID]).map(Self.room) else {
+            throw ClinicError.notFound("room '\(name)'")
+        }
+        return room
+    }
+
     /// All rooms in the order they were added (the order "first free room" uses).
     public func all() throws -> [Room] {
         try db.query("SELECT id, name, kind, site_id FROM room ORDER BY created_at, name").map(Self.room)

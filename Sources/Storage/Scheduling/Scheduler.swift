@@ -67,6 +67,7 @@ public struct Scheduler {
                 throw ClinicError(first.1.code, "\(failures.count) of \(starts.count) occurrences cannot be booked: " + list + "; nothing was booked")
             }
             var booked: [AppointmentRecord] = []
+            let sites = SiteRepository(db)
             for (offset, plan) in planned.enumerated() {
                 let id = UUIDv7.string(at: Instant.date(now + Int64(offset)))
                 try db.execute("""
@@ -80,7 +81,8 @@ public struct Scheduler {
                                               serviceID: service.id, span: plan.span, status: .booked, lateCancel: false,
                                               cancelReason: nil, seriesID: seriesID)
                 booked.append(AppointmentRecord(appointment: appointment, patientChart: patient.chart, practitionerHandle: practitioner.handle,
-                                                roomName: plan.room.name, serviceSlug: service.slug, site: site))
+                                                roomName: plan.room.name, serviceSlug: service.slug,
+                                                site: plan.room.siteID == site.id ? site : try sites.byID(plan.room.siteID) ?? site))
             }
             try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [duration, duration])
             return booked
