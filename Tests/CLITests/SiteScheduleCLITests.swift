@@ -135,4 +135,59 @@ struct SiteScheduleCLITests {
             #expect(narrow.stdout.contains("MTL-000001") && narrow.stdout.contains("MTL-000002"), "COLUMNS=\(columns):\n\(narrow.stdout)")
         }
     }
+
+    @Test("note show gives the session's, the signature's and the amendment's times in the session site's zone, labelled at another site")
+    func noteTimes() throws {
+        var mtl = try montrealSite()
+        var van = try vancouverSite()
+        try trustPairwise([mtl, van])
+        // jdoe's 11:00 session on 2026-12-02 (16:00Z), signed and amended at 12:00 Montréal time.
+        mtl.clinic.now = "2026-12-02T17:00:00Z"
+        van.clinic.now = mtl.clinic.now
+        let day = appointments(try mtl.clinic.ok(["schedule", "--date", "2026-12-02"]))
+        let booking = try #require(day.first { $0["practitioner"] as? String == "jdoe" }?["id"] as? String)
+        let note = try #require(try mtl.clinic.ok(["note", "start", booking, "--as", "jdoe"])["id"] as? String)
+        try mtl.clinic.ok(["note", "edit", note, "--subjective", "Neck pain after desk work", "--as", "jdoe"])
+        try mtl.clinic.ok(["note", "sign", note, "--as", "jdoe"])
+        try mtl.clinic.ok(["note", "amend", note, "--text", "Phoned next day: settled", "--as", "jdoe"])
+
+        let here = try mtl.clinic.run(["note", "show", note, "--as", "jdoe"])
+        #expect(here.status == 0, "\(here.stderr)")
+        #expect(here.stdout.contains("2026-12-02 11:00 · by jdoe"), "\(here.stdout)")
+        #expect(here.stdout.contains("Signed by jdoe at 2026-12-02 12:00 with key"), "\(here.stdout)")
+        #expect(here.stdout.contains("Amendment 2026-12-02 12:00 by jdoe"), "amendment in the site's zone, not UTC:\n\(here.stdout)")
+        #expect(!here.stdout.contains("T17:00") && !here.stdout.contains("(MTL)"), "\(here.stdout)")
+        let json = try mtl.clinic.ok(["note", "show", note, "--as", "jdoe"])
+        #expect(json["session_start"] as? String == "2026-12-02T16:00:00Z")
+        #expect(json["local_start"] as? String == "2026-12-02 11:00" && json["site"] as? String == "MTL", "\(json)")
+
+        try send(mtl, van)
+        try van.clinic.ok(["whoami", "--as", "jdoe"])  // jdoe's first command at Vancouver: the harness gives them a passphrase there
+        let there = try van.clinic.run(["note", "show", note, "--as", "jdoe"])
+        #expect(there.status == 0, "\(there.stderr)")
+        #expect(there.stdout.contains("2026-12-02 11:00 EST (MTL) · by jdoe"), "\(there.stdout)")
+        #expect(there.stdout.contains("Signed by jdoe at 2026-12-02 12:00 EST (MTL)"), "\(there.stdout)")
+        #expect(there.stdout.contains("Amendment 2026-12-02 12:00 EST (MTL) by jdoe"), "\(there.stdout)")
+    }
+
+    @Test("sync status and sync trust --list show this site's wall-clock times and no raw clock values")
+    func syncTimes() throws {
+        let mtl = try montrealSite()
+        let van = try vancouverSite()
+        try trustPairwise([mtl, van])
+        try send(mtl, van)
+        let status = try van.clinic.ok(["sync", "status"])
+        let clock = try #require(status["hlc"] as? String)
+        let human = try van.clinic.run(["sync", "status"])
+        #expect(human.status == 0, "\(human.stderr)")
+        #expect(!human.stdout.contains(clock), "no raw clock value:\n\(human.stdout)")
+        // 14:00Z is 06:00 in Vancouver.
+        #expect(lines(of: human.stdout, containing: "MTL").contains { $0.contains("2026-11-23 06:00") }, "\(human.stdout)")
+        #expect(!human.stdout.contains("T14:00"), "\(human.stdout)")
+        let trusted = try van.clinic.run(["sync", "trust", "--list"])
+        #expect(lines(of: trusted.stdout, containing: "MTL").contains { $0.contains("2026-11-23 06:00") }, "\(trusted.stdout)")
+        #expect(!trusted.stdout.contains("T14:00"), "\(trusted.stdout)")
+        let audit = try van.clinic.run(["audit", "--limit", "3"])
+        #expect(audit.stdout.contains("2026-11-23 06:00") && !audit.stdout.contains("T14:00"), "\(audit.stdout)")
+    }
 }
