@@ -628,6 +628,8 @@ struct SyncCLITests {
         #expect(held.allSatisfy { $0["origin"] as? String == "FUT" && $0["received_from"] as? String == "FUT" })
         let listed = try b.clinic.ok(["sync", "quarantine"])
         #expect((listed["quarantine"] as? [Any])?.count == file.changes)
+        let shown = try b.clinic.run(["sync", "quarantine"])
+        #expect(shown.stdout.contains("2026-11-23 09:10") && !shown.stdout.contains("T14:10"), "stamped, in QC's zone: \(shown.stdout)")
 
         // A copy of QC that waits instead of accepting.
         var waiting = SyncSite(clinic: ClinicProcess(actor: "qcadmin"), code: "QC", admin: "qcadmin")

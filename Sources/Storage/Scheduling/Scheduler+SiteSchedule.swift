@@ -52,7 +52,8 @@ extension Scheduler {
             }
             let from = zone.startOfDay(firstDay), to = zone.startOfDay(lastDay.adding(days: 1))
             // Every site's bookings that can overlap the days: one that started before them may still run into them.
-            let around = try Scheduler(db).appointments(from: from - (try maxDurationMillis()), to: to)
+            let scheduler = Scheduler(db)
+            let around = try scheduler.appointments(from: from - (try scheduler.maxDurationMillis()), to: to)
             let shown = around.filter { record in
                 record.siteID == site.id && record.appointment.span.start >= from
                     && (practitionerID == nil || record.appointment.practitionerID == practitionerID)
