@@ -12,7 +12,7 @@ struct Clinic: ParsableCommand {
         subcommands: [
             Initialise.self, Login.self, Logout.self, Whoami.self, ChangePassphrase.self, RecoverAdmin.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
             PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
-            Complete.self, Schedule.self, ConsentCommand.self, NoteCommand.self, NotesHistory.self, Search.self, Audit.self,
+            Complete.self, Schedule.self, Appointments.self, ConsentCommand.self, NoteCommand.self, NotesHistory.self, Search.self, Audit.self,
             SyncCommand.self, DoctorCommand.self, Demo.self, ExportCommand.self, ImportCommand.self, ReportCommand.self,
         ]
     )

@@ -69,6 +69,7 @@ struct PermissionMatrixTests {
         Command(arguments: ["patient", "add", "--first", "Zoé", "--last", "Essai", "--dob", "1991-02-03"], action: .patientAdd),
         Command(arguments: ["patient", "find", "silva"], action: .patientFind),
         Command(arguments: ["patient", "show", "MTL-000001"], action: .patientShow),
+        Command(arguments: ["appointments", "--patient", "MTL-000001"], action: .patientAppointments),
         Command(arguments: ["import", "patients", "--csv", "{csv}"], action: .patientImport),
         Command(arguments: ["book", "--patient", "MTL-000003", "--with", "mtremblay", "--service", "physio-30", "--at", "{slot}"], action: .book),
         Command(arguments: ["reschedule", "{booked}", "--at", "{slot}"], action: .reschedule),

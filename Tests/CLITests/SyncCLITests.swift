@@ -197,7 +197,7 @@ struct SyncCLITests {
         #expect(bc.changes > ab.changes, "B's log for C relays A's changes as well as B's own")
         #expect(bc.summary.applied == bc.changes, "\(bc.summary)")
         #expect(bc.summary.from == "QC")
-        let relayed = appointments(try c.clinic.ok(["schedule", "--week", "2026-12-01"]))
+        let relayed = appointments(try c.clinic.ok(["schedule", "--week", "2026-12-01", "--site", "MTL"]))
         #expect(Set(relayed.compactMap { $0["id"] as? String }) == Set(aSchedule.compactMap { $0["id"] as? String }))
         let staffAtC = try c.clinic.run(["staff", "list"])
         #expect(staffAtC.stdout.contains("jdoe") && staffAtC.stdout.contains("mroy"))
@@ -294,7 +294,7 @@ struct SyncCLITests {
         #expect(Set(digests).count == 1, "digests after resolving and exchanging: \(digests)")
         for site in [a, b, c] {
             #expect(try site.conflicts().isEmpty, "no open conflict at \(site.code)")
-            let day = appointments(try site.clinic.ok(["schedule", "--date", "2026-12-03"]))
+            let day = appointments(try site.clinic.ok(["schedule", "--date", "2026-12-03", "--site", "MTL"]))
             let status = Dictionary(day.compactMap { item in (item["id"] as? String).map { ($0, item["status"] as? String ?? "") } }) { first, _ in first }
             #expect(status[kept] == "booked", "kept booking at \(site.code): \(day)")
             #expect(status[dropped] == nil || status[dropped] == "cancelled", "dropped booking at \(site.code): \(day)")
@@ -628,6 +628,8 @@ struct SyncCLITests {
         #expect(held.allSatisfy { $0["origin"] as? String == "FUT" && $0["received_from"] as? String == "FUT" })
         let listed = try b.clinic.ok(["sync", "quarantine"])
         #expect((listed["quarantine"] as? [Any])?.count == file.changes)
+        let shown = try b.clinic.run(["sync", "quarantine"])
+        #expect(shown.stdout.contains("2026-11-23 09:10") && !shown.stdout.contains("T14:10"), "stamped, in QC's zone: \(shown.stdout)")
 
         // A copy of QC that waits instead of accepting.
         var waiting = SyncSite(clinic: ClinicProcess(actor: "qcadmin"), code: "QC", admin: "qcadmin")

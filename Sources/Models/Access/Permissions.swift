@@ -19,6 +19,7 @@ public enum Action: String, CaseIterable, Sendable {
     case siteShow = "site-show", staffList = "staff-list", roomList = "room-list", serviceList = "service-list"
     case hoursSet = "hours-set", timeOffAdd = "timeoff-add"
     case patientAdd = "patient-add", patientFind = "patient-find", patientShow = "patient-show", patientImport = "patient-import"
+    case patientAppointments = "patient-appointments"
     case book, reschedule, cancel, checkIn = "checkin", noShow = "noshow", complete
     case slots, schedule, calendarExport = "ics-export"
     case reportUtilization = "report-utilization", reportNoShows = "report-noshows"
@@ -68,7 +69,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .recoverAdmin:
             return .fileOwner
         case .siteShow, .staffList, .roomList, .serviceList, .hoursSet, .timeOffAdd, .patientAdd, .patientFind, .patientShow,
-             .patientImport, .book, .reschedule, .cancel, .checkIn, .noShow, .complete, .slots, .schedule, .calendarExport,
+             .patientImport, .patientAppointments, .book, .reschedule, .cancel, .checkIn, .noShow, .complete, .slots, .schedule, .calendarExport,
              .reportUtilization, .reportNoShows, .syncExport, .syncImport, .syncStatus, .syncConflicts, .syncQuarantine, .syncDigest:
             return .desk
         case .noteStart, .noteEdit, .noteNeedle, .noteNeedlesRemoved, .noteAdverse, .noteSign, .noteAmend, .noteRead, .notesRead,

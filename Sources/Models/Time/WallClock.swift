@@ -151,9 +151,14 @@ public struct SiteTimeZone: Sendable, Hashable {
     /// site; another site's code after it (`2026-12-01 10:00 (QC)`), and the zone's abbreviation too when
     /// the zones differ (`2026-12-01 10:00 EST (MTL)`). `self` is the zone of the site the time happens at.
     public func label(_ millis: Int64, site code: String, isLocal: Bool, here: SiteTimeZone) -> String {
-        let wallClock = format(millis)
-        if isLocal { return wallClock }
-        return wallClock + (identifier == here.identifier ? "" : " " + abbreviation(atMillis: millis)) + " (\(code))"
+        format(millis) + siteMark(millis, site: code, isLocal: isLocal, here: here)
+    }
+
+    /// What follows another site's wall-clock time (a date or a time of day) so that nobody reads it as
+    /// their own: ` EST (MTL)` when the zones differ, ` (QC)` when they do not, nothing at one's own site.
+    public func siteMark(_ millis: Int64, site code: String, isLocal: Bool, here: SiteTimeZone) -> String {
+        if isLocal { return "" }
+        return (identifier == here.identifier ? "" : " " + abbreviation(atMillis: millis)) + " (\(code))"
     }
 
     /// The ISO-8601 offset string (`-05:00`) in force at an instant.

@@ -39,12 +39,20 @@ extension AuditedSession {
         }
     }
 
-    /// The appointments starting in `[from, to)`, for one practitioner or room or all (quiet read).
-    public func schedule(from: Int64, to: Int64, practitionerHandle: String?, roomName: String?) throws -> [AppointmentRecord] {
+    /// One site's schedule (`siteCode`, else this database's own) on some days of its zone, for one
+    /// practitioner or room or all, with the double bookings among them (quiet read).
+    public func schedule(_ days: ScheduleDays, siteCode: String? = nil, practitionerHandle: String?, roomName: String?) throws -> SiteSchedule {
         try read(.schedule, entity: "appointment") { db, _ in
-            let staffID = try practitionerHandle.map { try StaffRepository(db).require($0).id }
-            let roomID = try roomName.map { try RoomRepository(db).require($0).id }
-            return try Scheduler(db).appointments(from: from, to: to, practitionerID: staffID, roomID: roomID)
+            try Scheduler(db).siteSchedule(days, siteCode: siteCode, practitionerHandle: practitionerHandle, roomName: roomName, now: now)
+        }
+    }
+
+    /// One patient's appointments at every site (an audited read: it says where and when a person is
+    /// seen); `upcoming` true for those starting from now on, false for those before, nil for all.
+    public func patientAppointments(chart: String, upcoming: Bool?) throws -> [AppointmentRecord] {
+        try run(.patientAppointments, entity: "patient", locate: Subject.patient(chart: chart)) { db, _, _ in
+            let patient = try PatientRepository(db).require(chart: chart)
+            return try Scheduler(db).appointments(patientID: patient.id, upcoming: upcoming, now: now)
         }
     }
 

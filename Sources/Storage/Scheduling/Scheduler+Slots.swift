@@ -7,6 +7,8 @@ extension Scheduler {
         public var end: Int64
         public var practitionerHandle: String
         public var roomName: String
+        /// The site of the room, whose zone the slot is shown in.
+        public var siteID: String
     }
 
     /// The next free starts for a service at a site (this database's own unless `siteCode`) from a
@@ -58,7 +60,8 @@ extension Scheduler {
                     limit: limit)
                 found += starts.map {
                     FreeSlot(start: $0.start, end: $0.start + Int64(service.durationMinutes) * 60_000,
-                             practitionerHandle: practitioner.handle, roomName: rooms[$0.roomIndex].name)
+                             practitionerHandle: practitioner.handle, roomName: rooms[$0.roomIndex].name,
+                             siteID: rooms[$0.roomIndex].siteID)
                 }
             }
             return Array(found.sorted { ($0.start, $0.practitionerHandle) < ($1.start, $1.practitionerHandle) }.prefix(limit))

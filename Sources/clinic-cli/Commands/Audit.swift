@@ -13,7 +13,7 @@ struct Audit: ParsableCommand {
     func run() throws {
         let session = try global.open()
         let entries = try session.acting.auditEntries(patientChart: patient, actor: actor, limit: limit)
-        let zone = try session.zone()
+        let times = try session.times()
         struct View: Encodable {
             let seq: Int64, at: String, actor: String, action: String, entity: String, entity_id: String?, target: String, patient: String?
             let outcome: String
@@ -26,7 +26,7 @@ struct Audit: ParsableCommand {
         try session.emit(["entries": views]) {
             var table = TextTable("#", "WHEN", "ACTOR", "ACTION", "ON", "PATIENT", "OUTCOME")
             for (v, e) in zip(views, entries) {
-                table.add(String(v.seq), zone.format(e.at), v.actor, v.action, v.entity_id.map(IDSuffix.short) ?? v.entity, v.patient ?? "", v.outcome)
+                table.add(String(v.seq), times.local(e.at), v.actor, v.action, v.entity_id.map(IDSuffix.short) ?? v.entity, v.patient ?? "", v.outcome)
             }
             return table.render()
         }

@@ -42,9 +42,10 @@ struct Book: ParsableCommand {
             .init(patientChart: patient, practitionerHandle: practitioner, serviceSlug: service, start: start,
                   roomName: room, durationMinutes: minutes, recurrence: recurrence, siteCode: site))
         let inPast = start < session.now
-        try session.emit(AppointmentList(records, zone: zone)) {
+        let times = try session.times()
+        try session.emit(AppointmentList(records, times: times)) {
             let head = records.count == 1 ? "Booked:" : "Booked a series of \(records.count):"
-            return head + "\n" + appointmentTable(records, zone: zone) + (inPast ? "\nNote: this booking is in the past (back-entry)." : "")
+            return head + "\n" + appointmentTable(records, times: times) + (inPast ? "\nNote: this booking is in the past (back-entry)." : "")
         }
     }
 }

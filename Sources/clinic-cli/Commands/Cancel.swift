@@ -12,8 +12,8 @@ struct Cancel: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let zone = try session.zone()
+        let times = try session.times()
         let records = try session.acting.cancel(appointment, reason: reason, series: series)
-        try session.emit(AppointmentList(records, zone: zone)) { "Cancelled:\n" + appointmentTable(records, zone: zone) }
+        try session.emit(AppointmentList(records, times: times)) { "Cancelled:\n" + appointmentTable(records, times: times) }
     }
 }

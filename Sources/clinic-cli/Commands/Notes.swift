@@ -12,7 +12,8 @@ struct NotesHistory: ParsableCommand {
     func run() throws {
         let session = try global.open()
         let notes = try Notes(session.acting).history(chart: patient)
-        let views = try notes.map { try NoteView($0, db: session.db) }
+        let times = try session.times()
+        let views = try notes.map { try NoteView($0, db: session.db, times: times) }
         try session.emit(["notes": views]) {
             guard !views.isEmpty else { return "No session notes for \(patient.uppercased())." }
             var table = TextTable("DATE", "NOTE", "BY", "STATUS", "SITES", "NEEDLES", "PAIN", "ADVERSE")

@@ -16,6 +16,7 @@ struct Reschedule: ParsableCommand {
         let zone = try session.zone()
         let record = try session.acting.reschedule(appointment, start: try zone.parseTime(at), practitionerHandle: practitioner,
                                                    roomName: room)
-        try session.emit(AppointmentList([record], zone: zone)) { "Moved:\n" + appointmentTable([record], zone: zone) }
+        let times = try session.times()
+        try session.emit(AppointmentList([record], times: times)) { "Moved:\n" + appointmentTable([record], times: times) }
     }
 }

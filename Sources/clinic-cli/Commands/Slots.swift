@@ -22,9 +22,8 @@ struct Slots: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let zone = try session.zone(site: site)
-        let siteCode = try SiteRepository(session.db).chosen(site).code
-        let first = try from.map { try CivilDate.parse($0, field: .fromDate) } ?? zone.local(session.now).date
+        let zoneThere = try session.zone(site: site)
+        let first = try from.map { try CivilDate.parse($0, field: .fromDate) } ?? zoneThere.local(session.now).date
         var days = self.days ?? 7
         if let until {
             let last = try CivilDate.parse(until, field: .until)
@@ -35,14 +34,25 @@ struct Slots: ParsableCommand {
         }
         let slots = try session.acting.slots(serviceSlug: service, practitionerHandle: practitioner, from: first, days: days, limit: limit,
                                              siteCode: site)
+        let times = try session.times()
+        /// A free slot: UTC instants, and wall-clock times in the zone of its room's site.
         struct View: Encodable { let start: String, end: String, local_start: String, local_end: String, site: String, practitioner: String, room: String }
-        let views = slots.map { View(start: Instant.iso($0.start), end: Instant.iso($0.end), local_start: zone.format($0.start),
-                                     local_end: zone.format($0.end), site: siteCode, practitioner: $0.practitionerHandle, room: $0.roomName) }
+        func zone(_ slot: Scheduler.FreeSlot) -> (code: String, zone: SiteTimeZone, isHere: Bool) {
+            let site = times.site(id: slot.siteID)
+            return (site?.code ?? "?", site.map { times.zone(named: $0.timeZone) } ?? times.hereZone, slot.siteID == times.here.id)
+        }
+        let views = slots.map { slot in
+            let at = zone(slot)
+            return View(start: Instant.iso(slot.start), end: Instant.iso(slot.end), local_start: at.zone.format(slot.start),
+                        local_end: at.zone.format(slot.end), site: at.code, practitioner: slot.practitionerHandle, room: slot.roomName)
+        }
         try session.emit(["slots": views]) {
             guard !slots.isEmpty else { return "No free slot for \(service) in \(days) days from \(first)." }
             var table = TextTable("WHEN", "END", "WITH", "ROOM")
-            for s in slots {
-                table.add(zone.format(s.start), TimeOfDay.format(zone.local(s.end).minuteOfDay), s.practitionerHandle, s.roomName)
+            for slot in slots {
+                let at = zone(slot)
+                table.add(at.zone.label(slot.start, site: at.code, isLocal: at.isHere, here: times.hereZone),
+                          TimeOfDay.format(at.zone.local(slot.end).minuteOfDay), slot.practitionerHandle, slot.roomName)
             }
             return table.render()
         }

@@ -23,9 +23,15 @@ struct NoteView: Encodable {
     }
     struct Amendment: Encodable {
         let id: String, author: String, text: String, at: String, amends_hash: String, hash: String, verified: Bool, signature: Signature?
+        /// For the human text only: when, as the session's times read.
+        fileprivate let shownAt: String
+
+        private enum CodingKeys: String, CodingKey { case id, author, text, at, amends_hash, hash, verified, signature }
     }
 
     let id: String, appointment: String, patient: String, author: String, session_date: String, status: String
+    /// The session's start (UTC), the same in its site's zone, and that site: nil when the appointment is not here yet.
+    let session_start: String?, local_start: String?, site: String?
     let subjective: String, objective: String, assessment: String, plan: String
     let pain_before: Int?, pain_after: Int?, psfs: Double?, ndi: Int?, odi: Int?
     let needling: [Needle]
@@ -34,11 +40,12 @@ struct NoteView: Encodable {
     let signed_by: String?, signed_at: String?, hash: String?, hash_verified: Bool?, acknowledged: [String]
     let signature: Signature?
     let amendments: [Amendment]
-    /// For the human text only.
-    private let signedAtMillis: Int64?
+    /// For the human text only: the session's and the signature's times as this site reads them.
+    private let sessionShown: String
+    private let signedShown: String?
 
     private enum CodingKeys: String, CodingKey {
-        case id, appointment, patient, author, session_date, status, subjective, objective, assessment, plan, pain_before, pain_after, psfs
+        case id, appointment, patient, author, session_date, session_start, local_start, site, status, subjective, objective, assessment, plan, pain_before, pain_after, psfs
         case ndi, odi, needling, needles_inserted, needles_removed, adverse_events, signed_by, signed_at, hash, hash_verified, acknowledged
         case signature, amendments
     }
@@ -49,14 +56,22 @@ struct NoteView: Encodable {
         return "\(local.date)T\(TimeOfDay.format(local.minuteOfDay)):\(local.second < 10 ? "0" : "")\(local.second)" + zone.offsetText(atMillis: millis)
     }
 
-    init(_ note: NoteRecord, db: Database) throws {
+    /// Every time of a note reads in the zone of its session's site, labelled when that is another site
+    /// (`2026-12-01 10:00 EST (MTL)`); in this site's zone when the appointment has not arrived yet.
+    init(_ note: NoteRecord, db: Database, times: SiteTimes) throws {
         let staff = StaffRepository(db)
-        let zone = try SiteRepository(db).zone()
+        let record = try? Scheduler(db).record(id: note.appointmentID)
+        let zone = record.map(times.zone(of:)) ?? times.hereZone
+        func shown(_ millis: Int64) -> String { record.map { times.label(millis, of: $0) } ?? times.local(millis) }
         id = note.id
         appointment = note.appointmentID
         patient = try PatientRepository(db).byID(note.patientID)?.chart ?? note.patientID
         author = try staff.byID(note.authorID)?.handle ?? note.authorID
         session_date = note.sessionDate.description
+        session_start = record.map { Instant.iso($0.appointment.span.start) }
+        local_start = record.map { times.wallClock($0.appointment.span.start, of: $0) }
+        site = record?.siteCode
+        sessionShown = record.map { shown($0.appointment.span.start) } ?? session_date
         status = note.status.rawValue
         subjective = note.sections[.subjective] ?? ""
         objective = note.sections[.objective] ?? ""
@@ -78,7 +93,7 @@ struct NoteView: Encodable {
         adverse_events = note.adverseEvents.map { Adverse(kind: $0.kind.rawValue, detail: $0.detail, at: Instant.iso($0.at)) }
         signed_by = try note.signedBy.flatMap { try staff.byID($0)?.handle }
         signed_at = note.signedAt.map(Instant.iso)
-        signedAtMillis = note.signedAt
+        signedShown = note.signedAt.map(shown)
         hash = note.contentHash
         hash_verified = note.status == .signed ? note.hashVerified : nil
         acknowledged = note.acknowledged
@@ -86,13 +101,13 @@ struct NoteView: Encodable {
         amendments = try note.amendments.map {
             Amendment(id: $0.id, author: $0.authorHandle, text: $0.text, at: Instant.iso($0.at), amends_hash: $0.amendsHash, hash: $0.contentHash,
                       verified: $0.verified,
-                      signature: try $0.signature.map { try Signature($0, staff: staff, zone: zone) })
+                      signature: try $0.signature.map { try Signature($0, staff: staff, zone: zone) }, shownAt: shown($0.at))
         }
     }
 
     /// The note as a clinician reads it on screen.
-    func text(zone: SiteTimeZone) -> String {
-        var lines = ["Note \(IDSuffix.short(id)) · \(patient) · \(session_date) · by \(author) · \(status.uppercased())"]
+    func text() -> String {
+        var lines = ["Note \(IDSuffix.short(id)) · \(patient) · \(sessionShown) · by \(author) · \(status.uppercased())"]
         for (label, value) in [("S", subjective), ("O", objective), ("A", assessment), ("P", plan)] where !value.isEmpty {
             lines.append("\(label): \(TerminalText.escaped(value, keepingLayout: true))")
         }
@@ -114,20 +129,20 @@ struct NoteView: Encodable {
         }
         for event in adverse_events { lines.append("Adverse event: \(event.kind) — \(TerminalText.escaped(event.detail))") }
         if status == "signed", let signature {
-            let when = zone.format(signedAtMillis ?? 0)
+            let when = signedShown ?? "?"
             if signature.method == SignatureCheck.Method.hashOnly.rawValue {
-                lines.append("Signed by \(signature.signer) at \(when) (site time) · hash-only (signed before clinician keys) · SHA-256 \(hash ?? "?")")
+                lines.append("Signed by \(signature.signer) at \(when) · hash-only (signed before clinician keys) · SHA-256 \(hash ?? "?")")
                 lines.append(signature.verified ? "Hash verified: the note is unchanged since signing."
                                                 : "WARNING: BAD SIGNATURE: the stored hash does not match the note's content: it was changed after signing.")
             } else {
-                lines.append("Signed by \(signature.signer) at \(when) (site time) with key \(signature.key ?? "?") · SHA-256 \(hash ?? "?")")
+                lines.append("Signed by \(signature.signer) at \(when) with key \(signature.key ?? "?") · SHA-256 \(hash ?? "?")")
                 lines.append(signature.verified ? "Signature verified: signed by \(signature.signer)'s own key, and the note is unchanged since."
                                                 : "WARNING: BAD SIGNATURE: the signature does not verify: the note or its signature was changed after signing.")
             }
             if !acknowledged.isEmpty { lines.append("Acknowledged: " + acknowledged.joined(separator: ", ")) }
         }
         for amendment in amendments {
-            lines.append("Amendment \(amendment.at) by \(amendment.author)\(amendment.verified ? "" : " (BAD SIGNATURE)"): "
+            lines.append("Amendment \(amendment.shownAt) by \(amendment.author)\(amendment.verified ? "" : " (BAD SIGNATURE)"): "
                          + TerminalText.escaped(amendment.text, keepingLayout: true))
         }
         return lines.joined(separator: "\n")

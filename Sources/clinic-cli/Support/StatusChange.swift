@@ -6,8 +6,8 @@ import Storage
 struct StatusChange {
     static func run(_ global: GlobalOptions, _ appointment: String, to status: AppointmentStatus, verb: String) throws {
         let session = try global.open()
-        let zone = try session.zone()
+        let times = try session.times()
         let record = try session.acting.setStatus(appointment, to: status)
-        try session.emit(AppointmentList([record], zone: zone)) { "\(verb):\n" + appointmentTable([record], zone: zone) }
+        try session.emit(AppointmentList([record], times: times)) { "\(verb):\n" + appointmentTable([record], times: times) }
     }
 }

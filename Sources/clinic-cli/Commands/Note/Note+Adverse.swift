@@ -11,7 +11,7 @@ extension NoteCommand {
         @Option(help: "What happened and what was done.") var detail: String
 
         func run() throws {
-            try NoteOutput.run(global) { notes in try notes.adverse(note, kind: kind, detail: detail) } human: { _, _ in
+            try NoteOutput.run(global) { notes in try notes.adverse(note, kind: kind, detail: detail) } human: { _ in
                 "Recorded adverse event: \(kind.rawValue)"
             }
         }

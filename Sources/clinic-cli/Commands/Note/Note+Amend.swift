@@ -13,7 +13,7 @@ extension NoteCommand {
             let handle = global.actorHandle
             try NoteOutput.run(global) { notes in
                 try notes.amend(note, with: text, passphrase: { try PassphraseInput.existing(for: handle) })
-            } human: { view, _ in
+            } human: { view in
                 "Amended note \(IDSuffix.short(view.id)) (\(view.amendments.count) amendment\(view.amendments.count == 1 ? "" : "s"))"
             }
         }

@@ -28,7 +28,7 @@ extension NoteCommand {
             edit.ndi = ndi
             edit.odi = odi
             guard !edit.isEmpty else { throw ValidationError("nothing to change: give at least one section or measure") }
-            try NoteOutput.run(global) { notes in try notes.edit(note, edit) } human: { view, _ in "Updated note \(IDSuffix.short(view.id))" }
+            try NoteOutput.run(global) { notes in try notes.edit(note, edit) } human: { view in "Updated note \(IDSuffix.short(view.id))" }
         }
     }
 }

@@ -34,7 +34,7 @@ extension NoteCommand {
                 depthMillimetres: try depth.map { try NeedlingEntry.millimetres($0, field: .needleDepth) }, technique: technique,
                 retentionMinutes: try retention.map(NeedlingEntry.retentionMinutes),
                 electroStim: try estim.map(ElectroStim.parse), count: count)
-            try NoteOutput.run(global) { notes in try notes.needle(note, entry) } human: { view, _ in
+            try NoteOutput.run(global) { notes in try notes.needle(note, entry) } human: { view in
                 "Recorded \(entry.siteName) (\(entry.side.rawValue), \(entry.count) needle\(entry.count == 1 ? "" : "s")); \(view.needles_inserted) in, \(view.needles_removed) out"
             }
         }

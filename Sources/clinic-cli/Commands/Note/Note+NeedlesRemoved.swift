@@ -10,7 +10,7 @@ extension NoteCommand {
         @Option(help: "Needles removed in total.") var count: Int
 
         func run() throws {
-            try NoteOutput.run(global) { notes in try notes.needlesRemoved(note, count: count) } human: { view, _ in
+            try NoteOutput.run(global) { notes in try notes.needlesRemoved(note, count: count) } human: { view in
                 "Needles: \(view.needles_inserted) in, \(view.needles_removed) out" + (view.needles_inserted == view.needles_removed ? " — all accounted for" : " — MISMATCH")
             }
         }

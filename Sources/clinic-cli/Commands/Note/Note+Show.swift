@@ -9,7 +9,7 @@ extension NoteCommand {
         @Argument(help: "Note id or its last 8+ hex digits.") var note: String
 
         func run() throws {
-            try NoteOutput.run(global) { notes in try notes.show(note) } human: { view, zone in view.text(zone: zone) }
+            try NoteOutput.run(global) { notes in try notes.show(note) } human: { view in view.text() }
         }
     }
 }

@@ -16,7 +16,7 @@ extension NoteCommand {
             let handle = global.actorHandle
             try NoteOutput.run(global) { notes in
                 try notes.sign(note, acknowledge: Set(acknowledged), passphrase: { try PassphraseInput.existing(for: handle) })
-            } human: { view, _ in
+            } human: { view in
                 "Signed note \(IDSuffix.short(view.id)); SHA-256 \(view.hash ?? "")"
             }
         }

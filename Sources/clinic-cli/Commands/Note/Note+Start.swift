@@ -9,7 +9,7 @@ extension NoteCommand {
         @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
 
         func run() throws {
-            try NoteOutput.run(global) { notes in try notes.start(appointment: appointment) } human: { view, _ in
+            try NoteOutput.run(global) { notes in try notes.start(appointment: appointment) } human: { view in
                 "Started draft note \(view.id) for \(view.patient) (\(view.session_date))"
             }
         }

@@ -11,12 +11,11 @@ struct NoteCommand: ParsableCommand {
 
 /// The shared body of note commands: open, act as `--as`, print the note.
 enum NoteOutput {
-    static func run(_ global: GlobalOptions, _ body: (Notes) throws -> NoteRecord, human: (NoteView, SiteTimeZone) -> String) throws {
+    static func run(_ global: GlobalOptions, _ body: (Notes) throws -> NoteRecord, human: (NoteView) -> String) throws {
         let session = try global.open()
         let note = try body(Notes(session.acting))
-        let view = try NoteView(note, db: session.db)
-        let zone = try session.zone()
-        try session.emit(view) { human(view, zone) }
+        let view = try NoteView(note, db: session.db, times: try session.times())
+        try session.emit(view) { human(view) }
     }
 }
 

@@ -22,8 +22,9 @@ struct SyncQuarantine: ParsableCommand {
         struct View: Encodable { let id: String, origin: String, stamped: String, received_from: String }
         try session.emit(["quarantine": quarantine.map { View(id: $0.id, origin: $0.origin, stamped: Instant.iso($0.hlc.physical), received_from: $0.receivedFrom) }]) {
             guard !quarantine.isEmpty else { return "Nothing in quarantine." }
+            let times = try session.times()
             var table = TextTable("ID", "ORIGIN", "STAMPED", "FROM")
-            for q in quarantine { table.add(String(q.id.prefix(12)), q.origin, Instant.iso(q.hlc.physical), q.receivedFrom) }
+            for q in quarantine { table.add(String(q.id.prefix(12)), q.origin, times.local(q.hlc.physical), q.receivedFrom) }
             return table.render()
         }
     }

@@ -29,17 +29,21 @@ struct SyncStatusCommand: ParsableCommand {
                             QuarantineView(id: $0.id, origin: $0.origin, hlc: $0.hlc.description, stamped: Instant.iso($0.hlc.physical), received_from: $0.receivedFrom)
                         },
                         pending_rows: status.pending, open_conflicts: status.openConflicts)
+        let times = try session.times()
+        func shown(_ millis: Int64?) -> String { millis.map(times.local) ?? "never" }
         try session.emit(view) {
-            var text = "Site \(view.site) · clock \(view.hlc) · \(view.changes) changes · \(view.open_conflicts) open conflict\(view.open_conflicts == 1 ? "" : "s")"
+            var text = "Site \(view.site) · clock at \(times.local(status.hlc.physical)) · \(view.changes) changes · \(view.open_conflicts) open conflict\(view.open_conflicts == 1 ? "" : "s")"
             if view.pending_rows > 0 { text += " · \(view.pending_rows) rows waiting for references" }
             var peers = TextTable("PEER", "LAST EXPORT", "LAST IMPORT", "SENT", "RECEIVED", "NOT YET ACKNOWLEDGED")
-            for p in view.peers {
-                peers.add(p.site, p.last_export ?? "never", p.last_import ?? "never", String(p.exported_changes), String(p.imported_changes), String(p.unacknowledged_changes))
+            for (p, peer) in zip(view.peers, status.peers) {
+                peers.add(p.site, shown(peer.lastExport), shown(peer.lastImport), String(p.exported_changes), String(p.imported_changes), String(p.unacknowledged_changes))
             }
             text += "\n" + (view.peers.isEmpty ? "No peers yet." : peers.render())
             if !view.quarantine.isEmpty {
                 var table = TextTable("QUARANTINED", "ORIGIN", "STAMPED", "FROM")
-                for q in view.quarantine { table.add(String(q.id.prefix(12)), q.origin, q.stamped, q.received_from) }
+                for (q, held) in zip(view.quarantine, status.quarantine) {
+                    table.add(String(q.id.prefix(12)), q.origin, times.local(held.hlc.physical), q.received_from)
+                }
                 text += "\n" + table.render() + "\nThese are stamped more than 5 minutes in the future; 'clinic sync quarantine --accept ID' applies one now."
             }
             return text

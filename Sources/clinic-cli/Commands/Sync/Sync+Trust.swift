@@ -34,8 +34,9 @@ struct SyncTrust: ParsableCommand {
             let sites = try session.acting.trustedSites()
             try session.emit(["trusted": sites.map { View(site: $0.code, key_id: $0.keyID, trusted_at: Instant.iso($0.trustedAt), revoked_at: $0.revokedAt.map(Instant.iso)) }]) {
                 guard !sites.isEmpty else { return "No trusted sites." }
+                let times = try session.times()
                 var table = TextTable("SITE", "KEY ID", "TRUSTED", "REVOKED")
-                for s in sites { table.add(s.code, s.keyID, Instant.iso(s.trustedAt), s.revokedAt.map(Instant.iso) ?? "") }
+                for s in sites { table.add(s.code, s.keyID, times.local(s.trustedAt), s.revokedAt.map(times.local) ?? "") }
                 return table.render()
             }
         }
