@@ -37,6 +37,7 @@ struct PermissionMatrixTests {
         Command(arguments: ["staff", "add", "newbie", "--name", "New Person", "--discipline", "physiotherapy"], action: .staffAdd),
         Command(arguments: ["staff", "edit", "jdoe", "--role", "clinician,admin"], action: .staffEdit),
         Command(arguments: ["staff", "deactivate", "jdoe"], action: .staffDeactivate),
+        Command(arguments: ["staff", "rename", "jdoe", "jane.doe"], action: .staffRename),
         Command(arguments: ["staff", "credential", "mtremblay", "--scope", "acupuncture", "--regulator", "OAQ", "--number", "77"],
                 action: .credentialAdd),
         Command(arguments: ["service", "add", "osteo-30", "--name", "Osteopathy 30", "--duration", "30m", "--discipline", "osteopathy"],

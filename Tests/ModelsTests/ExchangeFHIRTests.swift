@@ -75,12 +75,79 @@ struct ExchangeFHIRTests {
             urls.insert(url)
             if case .string(let id)? = resource["id"] { #expect(url == "urn:uuid:" + id) }
         }
-        #expect(types == ["Location": 2, "HealthcareService": 1, "Practitioner": 1, "Patient": 1, "Appointment": 2, "Encounter": 1,
+        #expect(types == ["Organization": 1, "Location": 2, "HealthcareService": 1, "Practitioner": 1, "Patient": 1, "Appointment": 2, "Encounter": 1,
                           "Procedure": 1, "Observation": 2, "AdverseEvent": 1, "Consent": 1])
         #expect(Set(references(json)).isSubset(of: urls))
         let text = json.canonical
         #expect(text.contains("\"72514-3\""))
         #expect(text.contains("\"noshow\"") && text.contains("\"fulfilled\""))
         #expect(text.contains("Needles inserted: 2; removed: 2. Sites: upper trapezius (bilateral) ×2"))
+    }
+}
+
+/// The resource of `type` whose `name` is `name`, as members.
+private func resource(_ json: JSONValue, _ type: String, named name: String) -> [String: JSONValue]? {
+    guard case .object(let root) = json, case .array(let entries)? = root["entry"] else { return nil }
+    for case .object(let entry) in entries {
+        if case .object(let resource)? = entry["resource"], resource["resourceType"] == .string(type), resource["name"] == .string(name) {
+            return resource
+        }
+    }
+    return nil
+}
+
+@Suite("FHIR R4 mapping across sites")
+struct ExchangeFHIRSitesTests {
+    @Test("a room is part of its own site and managed by that site's Organization, whichever site exported it")
+    func roomsOfTwoSites() throws {
+        var source = try source()
+        let quebec = Site(id: "01900000-0000-7000-8000-0000000000b1", code: "QC", name: "Québec", timeZone: "America/Toronto")
+        let montreal = source.site
+        let room = Room(id: "01900000-0000-7000-8000-0000000000b2", name: "Bed 1", kind: .bed, siteID: quebec.id)
+        source.rooms = [Room(id: source.rooms[0].id, name: "Bed 1", kind: .bed, siteID: montreal.id), room]
+        source.appointments[1].roomID = room.id
+        source.sites = [montreal, quebec]
+        let json = FHIRBundle(source).build(now: millis("2026-11-24T12:00:00Z"))
+        let organizations = ["Montréal", "Québec"].map { resource(json, "Organization", named: $0) }
+        #expect(organizations.allSatisfy { $0 != nil }, "one Organization per site of the bundle's rooms")
+        let quebecOrganization = try #require(organizations[1]?["id"]?.stringValue)
+        var rooms: [[String: JSONValue]] = []
+        if case .object(let root) = json, case .array(let entries)? = root["entry"] {
+            for case .object(let entry) in entries {
+                if case .object(let resource)? = entry["resource"], resource["resourceType"] == .string("Location"), resource["name"] == .string("Bed 1") {
+                    rooms.append(resource)
+                }
+            }
+        }
+        let atQuebec = try #require(rooms.first { $0["id"] == .string(room.id) })
+        #expect(atQuebec["partOf"]?["reference"] == .string("urn:uuid:" + quebec.id))
+        #expect(atQuebec["managingOrganization"]?["reference"] == .string("urn:uuid:" + quebecOrganization))
+        let atMontreal = try #require(rooms.first { $0["id"] != .string(room.id) })
+        #expect(atMontreal["partOf"]?["reference"] == .string("urn:uuid:" + montreal.id))
+        let service = try #require(resource(json, "HealthcareService", named: "Dry needling"))
+        #expect(service["location"] == .array([.object(["reference": .string("urn:uuid:" + montreal.id)]),
+                                              .object(["reference": .string("urn:uuid:" + quebec.id)])]), "booked at both sites")
+        #expect(Set(references(json)).isSubset(of: Set(allURLs(json))))
+    }
+
+    @Test("a bundle whose rooms are all at another site holds that site's Organization only")
+    func onlyTheRoomsSites() throws {
+        var source = try source()
+        let quebec = Site(id: "01900000-0000-7000-8000-0000000000b1", code: "QC", name: "Québec", timeZone: "America/Toronto")
+        source.rooms = [Room(id: source.rooms[0].id, name: "Bed 1", kind: .bed, siteID: quebec.id)]
+        source.sites = [quebec]
+        let json = FHIRBundle(source).build(now: millis("2026-11-24T12:00:00Z"))
+        #expect(resource(json, "Organization", named: "Québec") != nil)
+        #expect(resource(json, "Organization", named: "Montréal") == nil && resource(json, "Location", named: "Montréal") == nil)
+        #expect(Set(references(json)).isSubset(of: Set(allURLs(json))))
+    }
+}
+
+/// Every entry's fullUrl.
+private func allURLs(_ json: JSONValue) -> [String] {
+    guard case .object(let root) = json, case .array(let entries)? = root["entry"] else { return [] }
+    return entries.compactMap { entry in
+        if case .object(let members) = entry, case .string(let url)? = members["fullUrl"] { return url }
+        return nil
     }
 }

@@ -121,3 +121,35 @@ struct ExchangeICalendarCoverageTests {
         #expect(lines.contains("DTSTART;TZID=America/Toronto:20261020T090000"))
     }
 }
+
+@Suite("iCalendar across sites in several zones")
+struct ExchangeICalendarZonesTests {
+    @Test("each event is written in its site's zone, with a VTIMEZONE for every zone used and its site in LOCATION")
+    func twoZones() throws {
+        let toronto = try SiteTimeZone("America/Toronto"), vancouver = try SiteTimeZone("America/Vancouver")
+        var here = try calendarAppointment("a1", original: "2026-12-01 09:00")
+        here.zone = toronto
+        here.siteName = "Montréal"
+        let start = try vancouver.requireInstant(wallClock("2026-12-05 10:00"))
+        var there = try calendarAppointment("a2", original: "2026-12-05 10:00", room: "Room A")
+        (there.originalStart, there.span, there.zone, there.siteName) = (start, TimeSpan(start: start, end: start + 1_800_000), vancouver, "Vancouver")
+        let lines = unfolded(ICalendarExport(zone: toronto, siteName: "Montréal", calendarName: "c").render([here, there]))
+        #expect(lines.filter { $0 == "BEGIN:VTIMEZONE" }.count == 2)
+        #expect(lines.contains("TZID:America/Toronto") && lines.contains("TZID:America/Vancouver"))
+        #expect(lines.firstIndex(of: "TZID:America/Toronto") ?? .max < lines.firstIndex(of: "TZID:America/Vancouver") ?? .min,
+                "the calendar's own zone first")
+        #expect(lines.contains("X-WR-TIMEZONE:America/Toronto"))
+        #expect(lines.contains("DTSTART;TZID=America/Toronto:20261201T090000"))
+        #expect(lines.contains("DTSTART;TZID=America/Vancouver:20261205T100000") && lines.contains("DTEND;TZID=America/Vancouver:20261205T103000"))
+        #expect(lines.contains("LOCATION:Room A\\, Vancouver") && lines.contains("LOCATION:Bed 1\\, Montréal"))
+    }
+
+    @Test("a zone no event uses gets no VTIMEZONE")
+    func onlyZonesUsed() throws {
+        var there = try calendarAppointment("a1", original: "2026-12-01 09:00")
+        there.zone = try SiteTimeZone("America/Halifax")
+        let lines = unfolded(ICalendarExport(zone: try SiteTimeZone("America/Toronto"), siteName: "M", calendarName: "c").render([there]))
+        #expect(lines.filter { $0.hasPrefix("TZID:") } == ["TZID:America/Halifax"])
+        #expect(lines.contains("DTSTART;TZID=America/Halifax:20261201T100000"), "09:00 in Toronto written in Halifax's wall clock")
+    }
+}

@@ -30,6 +30,23 @@ struct WeekAndRangeTests {
         #expect((fromWednesday.from, fromWednesday.until) == ("2026-12-09", "2026-12-15"))
     }
 
+    @Test("another site counts the same days from its own midnights")
+    func reportDaysInAnotherZone() throws {
+        let toronto = try SiteTimeZone("America/Toronto"), vancouver = try SiteTimeZone("America/Vancouver")
+        let week = try ReportRange(from: date("2026-11-23"), until: date("2026-11-29"), today: date("2026-11-23"), zone: toronto)
+        let there = week.bounded(in: vancouver)
+        #expect(there.days == week.days)
+        #expect(there.start == millis("2026-11-23T08:00:00Z") && there.end == millis("2026-11-30T08:00:00Z"))
+        #expect(week.start == millis("2026-11-23T05:00:00Z") && week.end == millis("2026-11-30T05:00:00Z"))
+    }
+
+    @Test("--site and --all-sites choose the sites a report covers", arguments: [
+        (nil, false, ReportSites.here), ("QC", false, .site("QC")), (nil, true, .all),
+    ] as [(String?, Bool, ReportSites)])
+    func reportSites(code: String?, all: Bool, expected: ReportSites) {
+        #expect(ReportSites(code: code, all: all) == expected)
+    }
+
     @Test("a report range runs forward and covers at most 366 days", arguments: [
         ("2026-12-10", "2026-12-09", "invalid-range"), ("2026-01-01", "2027-01-02", "out-of-range"),
         ("2026-01-01", "2027-01-01", nil), ("2026-12-10", "2026-12-10", nil),

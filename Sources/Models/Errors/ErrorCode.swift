@@ -144,7 +144,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public var meaning: String {
         switch value {
         case .alreadyInitialised: return "The database already holds a site; `init` changes nothing."
-        case .ambiguous: return "A shortened id or chart number matches more than one record; give more of it."
+        case .ambiguous: return "A shortened id or chart number matches more than one record (give more of it), or a handle sync brought to two staff members (give the id suffix)."
         case .badPassphrase: return "The passphrase given is not the member's (every wrong attempt counts towards a lock-out)."
         case .badSignature: return "A change log's site signature does not verify against the trusted key; nothing is imported."
         case .constraint: return "The database refused a change that contradicts what it holds (a uniqueness or reference rule)."

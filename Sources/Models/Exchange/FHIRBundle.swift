@@ -35,7 +35,7 @@ public struct FHIRBundle {
 
     /// The bundle as JSON, stamped with `now`.
     public func build(now: Int64) -> JSONValue {
-        var resources: [JSONValue] = [siteLocation()]
+        var resources: [JSONValue] = sites.map(organization) + sites.map(siteLocation)
         resources += source.rooms.map(roomLocation)
         resources += source.services.map(healthcareService)
         resources += source.staff.map(practitioner)
@@ -86,33 +86,59 @@ public struct FHIRBundle {
 
     // MARK: Administrative resources
 
-    func siteLocation() -> JSONValue {
+    /// The sites the bundle's rooms are at (the exporting site when the source names none).
+    var sites: [Site] { source.sites ?? [source.site] }
+
+    /// The site a room is at: its own, never the exporting site's unless it is there.
+    func site(of room: Room) -> Site { sites.first { $0.id == room.siteID } ?? source.site }
+
+    /// A site as the organisation that runs it; its id is derived from the site's, whose own is its Location's.
+    static func organizationID(_ site: Site) -> String { derivedID(site.id, "organization") }
+
+    func organization(_ site: Site) -> JSONValue {
         .object([
-            "resourceType": .string("Location"), "id": .string(source.site.id), "status": .string("active"), "mode": .string("instance"),
-            "name": .string(source.site.name),
-            "identifier": .array([.object(["system": .string(System.site), "value": .string(source.site.code)])]),
-            "physicalType": Self.concept([Self.coding(System.physicalType, "si", "Site")], text: nil),
-            "description": .string("Clinic site, time zone \(source.site.timeZone)"),
+            "resourceType": .string("Organization"), "id": .string(Self.organizationID(site)), "active": .bool(true),
+            "name": .string(site.name),
+            "identifier": .array([.object(["system": .string(System.site), "value": .string(site.code)])]),
         ])
     }
 
+    func siteLocation(_ site: Site) -> JSONValue {
+        .object([
+            "resourceType": .string("Location"), "id": .string(site.id), "status": .string("active"), "mode": .string("instance"),
+            "name": .string(site.name),
+            "identifier": .array([.object(["system": .string(System.site), "value": .string(site.code)])]),
+            "physicalType": Self.concept([Self.coding(System.physicalType, "si", "Site")], text: nil),
+            "description": .string("Clinic site, time zone \(site.timeZone)"),
+            "managingOrganization": Self.reference(Self.organizationID(site)),
+        ])
+    }
+
+    /// A room: part of its own site's Location, managed by that site's Organization.
     func roomLocation(_ room: Room) -> JSONValue {
         let code = room.kind == .bed ? ("bd", "Bed") : ("ro", "Room")
+        let site = site(of: room)
         return .object([
             "resourceType": .string("Location"), "id": .string(room.id), "status": .string("active"), "mode": .string("instance"), "name": .string(room.name),
             "physicalType": Self.concept([Self.coding(System.physicalType, code.0, code.1)], text: room.kind.rawValue),
-            "partOf": Self.reference(source.site.id),
+            "partOf": Self.reference(site.id),
+            "managingOrganization": Self.reference(Self.organizationID(site)),
         ])
     }
 
+    /// A service, at the bundle's sites where its appointments are (every site of the bundle when it has none in it).
     func healthcareService(_ service: Service) -> JSONValue {
-        .object([
+        let rooms = Set(source.appointments.filter { $0.serviceID == service.id }.map(\.roomID))
+        let booked = Set(source.rooms.filter { rooms.contains($0.id) }.map { site(of: $0).id })
+        let places = sites.filter { booked.isEmpty || booked.contains($0.id) }
+        var members: [String: JSONValue] = [
             "resourceType": .string("HealthcareService"), "id": .string(service.id), "active": .bool(true), "name": .string(service.name),
             "identifier": .array([.object(["system": .string(System.service), "value": .string(service.slug)])]),
             "type": .array([Self.concept([], text: service.discipline.rawValue)]),
-            "location": .array([Self.reference(source.site.id)]),
             "comment": .string("\(service.durationMinutes) min" + (service.requires.map { "; requires \($0.rawValue)" } ?? "")),
-        ])
+        ]
+        if !places.isEmpty { members["location"] = .array(places.map { Self.reference($0.id) }) }
+        return .object(members)
     }
 
     func practitioner(_ member: FHIRSource.StaffMember) -> JSONValue {

@@ -103,7 +103,10 @@ public struct FHIRSource: Sendable {
         }
     }
 
+    /// The exporting site (the bundle's id derives from it).
     public var site: Site
+    /// The sites the bundle's rooms are at, each an Organization and a site Location (nil: the exporting site).
+    public var sites: [Site]?
     public var rooms: [Room]
     public var staff: [StaffMember]
     public var services: [Service]
@@ -113,8 +116,9 @@ public struct FHIRSource: Sendable {
     public var consents: [ConsentRecord]
 
     public init(site: Site, rooms: [Room], staff: [StaffMember], services: [Service], patients: [Patient],
-                appointments: [Appointment], sessions: [Session], consents: [ConsentRecord]) {
+                appointments: [Appointment], sessions: [Session], consents: [ConsentRecord], sites: [Site]? = nil) {
         self.site = site
+        self.sites = sites
         self.rooms = rooms
         self.staff = staff
         self.services = services

@@ -18,10 +18,13 @@ public struct CalendarAppointment: Sendable, Equatable {
     /// True when the export's filter (practitioner or room) selects this appointment; series
     /// members outside it are still passed in so the series keeps its shape.
     public var selected: Bool
+    /// The zone and name of the appointment's site (its room's); nil means the calendar's own.
+    public var zone: SiteTimeZone?
+    public var siteName: String?
 
     public init(id: String, seriesID: String?, originalStart: Int64, span: TimeSpan, status: AppointmentStatus, sequence: Int,
                 updatedAt: Int64, patientChart: String, serviceSlug: String, serviceName: String, roomName: String,
-                practitionerHandle: String, selected: Bool) {
+                practitionerHandle: String, selected: Bool, zone: SiteTimeZone? = nil, siteName: String? = nil) {
         self.id = id
         self.seriesID = seriesID
         self.originalStart = originalStart
@@ -35,6 +38,8 @@ public struct CalendarAppointment: Sendable, Equatable {
         self.roomName = roomName
         self.practitionerHandle = practitionerHandle
         self.selected = selected
+        self.zone = zone
+        self.siteName = siteName
     }
 }
 
@@ -66,13 +71,15 @@ public struct SeriesPattern: Sendable, Equatable {
     }
 }
 
-/// Writes an RFC 5545 calendar of appointments in the site's zone.
+/// Writes an RFC 5545 calendar of appointments, each in the zone of its own site, so a practitioner
+/// working at sites in two zones reads the right local time for each; one VTIMEZONE per zone used.
 ///
 /// A recurring series becomes one VEVENT with an RRULE; its cancelled occurrences and those the
 /// filter does not select become EXDATEs, and an occurrence moved (time, length or room) becomes
 /// a RECURRENCE-ID override of the series' UID. A series whose rule cannot be recovered is
 /// written as single events. Single appointments use their own id as UID.
 public struct ICalendarExport {
+    /// The calendar's own zone (X-WR-TIMEZONE) and site, for appointments that name none.
     public var zone: SiteTimeZone
     public var siteName: String
     public var calendarName: String
@@ -104,23 +111,42 @@ public struct ICalendarExport {
         for single in singles.sorted(by: { ($0.span.start, $0.id) < ($1.span.start, $1.id) }) {
             events.append(event(uid: single.id, for: single, sequence: single.sequence, status: single.status))
         }
-        // The zone must cover every instant written, including a series' first slot when it is someone else's.
+        // Each zone must cover every instant written in it, including a series' first slot when it is someone
+        // else's: an appointment's own times are in its site's zone, a series' original slots in its master's.
         let exportedSeries = Set(appointments.filter(\.selected).compactMap(\.seriesID))
-        let spans = appointments.filter { $0.selected || $0.seriesID.map(exportedSeries.contains) == true }
-            .flatMap { [$0.span.start, $0.originalStart, $0.span.end] }
+        var instants: [String: (low: Int64, high: Int64)] = [:]
+        func cover(_ zone: SiteTimeZone, _ times: Int64...) {
+            let known = instants[zone.identifier]
+            instants[zone.identifier] = (min(known?.low ?? .max, times.min() ?? .max), max(known?.high ?? .min, times.max() ?? .min))
+        }
+        let seriesZones = series.mapValues(seriesZone)
+        for appointment in appointments where appointment.selected || appointment.seriesID.map(exportedSeries.contains) == true {
+            cover(zone(of: appointment), appointment.span.start, appointment.span.end)
+            cover(appointment.seriesID.flatMap { seriesZones[$0] } ?? zone(of: appointment), appointment.originalStart)
+        }
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//clinic//clinic export ics//EN", "CALSCALE:GREGORIAN",
                      "X-WR-CALNAME:" + ICalendarText.escape(calendarName), "X-WR-TIMEZONE:" + zone.identifier]
-        if let low = spans.min(), let high = spans.max() {
-            lines += ICalendarTimeZone.lines(identifier: zone.identifier, from: low, to: high)
+        let calendarZoneFirst = { (identifier: String) in (identifier == zone.identifier ? 0 : 1, identifier) }
+        for (identifier, covered) in instants.sorted(by: { calendarZoneFirst($0.key) < calendarZoneFirst($1.key) }) {
+            lines += ICalendarTimeZone.lines(identifier: identifier, from: covered.low, to: covered.high)
         }
         lines += events.flatMap { $0 }
         lines.append("END:VCALENDAR")
         return lines.map(ICalendarText.fold).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// The zone an appointment's times are written in: its site's.
+    func zone(of appointment: CalendarAppointment) -> SiteTimeZone { appointment.zone ?? zone }
+
+    /// The zone of a series' rule, its exceptions and its overrides' RECURRENCE-ID: its first slot's site's.
+    func seriesZone(_ members: [CalendarAppointment]) -> SiteTimeZone {
+        members.min { ($0.originalStart, $0.id) < ($1.originalStart, $1.id) }.map(zone(of:)) ?? zone
+    }
+
     /// The master VEVENT and its overrides, or nil when the series has no recoverable rule.
     func seriesEvent(_ seriesID: String, _ members: [CalendarAppointment]) -> [[String]]? {
         let ordered = members.sorted { ($0.originalStart, $0.id) < ($1.originalStart, $1.id) }
+        let zone = seriesZone(members)
         guard let pattern = SeriesPattern.infer(ordered.map { zone.local($0.originalStart) }), let first = ordered.first else { return nil }
         let duration = first.span.durationMillis
         let room = mostCommon(ordered.map(\.roomName)) ?? first.roomName
@@ -156,9 +182,10 @@ public struct ICalendarExport {
         return [lines] + overrides
     }
 
-    /// One VEVENT: UID, times in the site's zone, chart number and service only.
+    /// One VEVENT: UID, times in the zone of the appointment's site, chart number and service only.
     func event(uid: String, for appointment: CalendarAppointment, sequence: Int, status: AppointmentStatus) -> [String] {
-        [
+        let zone = zone(of: appointment)
+        return [
             "BEGIN:VEVENT",
             "UID:" + uid,
             "DTSTAMP:" + ICalendarText.utc(appointment.updatedAt),
@@ -167,7 +194,7 @@ public struct ICalendarExport {
             "DTSTART;TZID=\(zone.identifier):" + ICalendarText.local(zone.local(appointment.span.start)),
             "DTEND;TZID=\(zone.identifier):" + ICalendarText.local(zone.local(appointment.span.end)),
             "SUMMARY:" + ICalendarText.escape("\(appointment.patientChart) · \(appointment.serviceName) (\(appointment.serviceSlug))"),
-            "LOCATION:" + ICalendarText.escape("\(appointment.roomName), \(siteName)"),
+            "LOCATION:" + ICalendarText.escape("\(appointment.roomName), \(appointment.siteName ?? siteName)"),
             "DESCRIPTION:" + ICalendarText.escape("Chart \(appointment.patientChart) with \(appointment.practitionerHandle)"),
             "STATUS:" + (status == .cancelled ? "CANCELLED" : "CONFIRMED"),
             "TRANSP:OPAQUE",

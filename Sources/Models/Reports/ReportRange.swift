@@ -21,6 +21,18 @@ public struct ReportRange: Sendable, Equatable {
         end = zone.startOfDay(last.adding(days: 1))
     }
 
+    /// The same days with their bounds in another zone: a report over several sites counts each site's
+    /// days in that site's own zone.
+    public func bounded(in zone: SiteTimeZone) -> ReportRange {
+        ReportRange(days: days, zone: zone)
+    }
+
+    private init(days: [CivilDate], zone: SiteTimeZone) {
+        self.days = days
+        start = days.first.map(zone.startOfDay) ?? 0
+        end = days.last.map { zone.startOfDay($0.adding(days: 1)) } ?? 0
+    }
+
     /// The first day, as reports print it.
     public var from: String { days.first?.description ?? "" }
     /// The last day, as reports print it.

@@ -41,6 +41,19 @@ extension AuditedSession {
         }
     }
 
+    /// Gives a member a new handle at every site (a synced change of their row): `member` is a handle, or
+    /// an id suffix when sync has brought two members under one handle (then the bare handle is
+    /// `ambiguous`). Renaming one of them ends the `duplicate-handle` conflict everywhere.
+    /// Returns the handle they had and the member as renamed.
+    public func renameStaff(_ member: String, to handle: String) throws -> (previous: String, staff: Practitioner) {
+        try run(.staffRename, entity: "staff") { db, _, subject in
+            let repository = StaffRepository(db)
+            let current = try repository.resolve(member)
+            subject.entityID = current.id
+            return (current.handle, try repository.rename(current, to: handle))
+        }
+    }
+
     /// A site always keeps one active admin, or nobody could administer it through clinic again.
     private func requireAnotherAdmin(_ db: Database, besides staff: Practitioner) throws {
         let others = try StaffRepository(db).all().filter { $0.id != staff.id && $0.active && $0.roles.contains(.admin) }

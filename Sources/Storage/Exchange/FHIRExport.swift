@@ -62,9 +62,15 @@ public struct FHIRExport {
         let serviceIDs = Set(appointments.map(\.serviceID))
         let services = try db.query("SELECT \(ServiceRepository.columns) FROM service ORDER BY slug").map(ServiceRepository.service)
             .filter { all || serviceIDs.contains($0.id) }
-        return FHIRSource(site: site, rooms: try RoomRepository(db).all(), staff: staff, services: services,
+        // One patient's bundle holds the rooms of their appointments; each room is at its own site, which
+        // (as Organization and Location) the bundle holds too.
+        let roomIDs = Set(appointments.map(\.roomID))
+        let rooms = try RoomRepository(db).all().filter { all || roomIDs.contains($0.id) }
+        let siteIDs = Set(rooms.map(\.siteID))
+        let sites = try SiteRepository(db).all().filter { siteIDs.contains($0.id) }
+        return FHIRSource(site: site, rooms: rooms, staff: staff, services: services,
                           patients: patients.filter { patientIDs.contains($0.id) }, appointments: appointments,
-                          sessions: sessions, consents: consents)
+                          sessions: sessions, consents: consents, sites: sites)
     }
 
     /// Each consent given, with the date of the first withdrawal on or after it.

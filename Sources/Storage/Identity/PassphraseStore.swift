@@ -55,6 +55,12 @@ public struct PassphraseStore {
         try db.first("INSERT INTO passphrase_attempt (handle, at, ok) VALUES (?, ?, 0) RETURNING seq", [handle, now])?.int(0) ?? 0
     }
 
+    /// Moves the attempts recorded under a handle to the member's new one (`staff rename`): a lock-out
+    /// is not lifted by a new name, nor passed on to whoever takes the old one.
+    func moveAttempts(from old: String, to new: String) throws {
+        try db.execute("UPDATE passphrase_attempt SET handle = ? WHERE handle = ?", [new, old])
+    }
+
     /// Marks a reserved attempt right.
     func confirmAttempt(_ seq: Int64) throws {
         try db.execute("UPDATE passphrase_attempt SET ok = 1 WHERE seq = ?", [seq])

@@ -70,8 +70,57 @@ public struct StaffRepository {
         return Actor(staff)
     }
 
+    /// The member with this handle. When sync has brought two rows under one handle (a `duplicate-handle`
+    /// conflict, until one is renamed), the one whose passphrase this database holds comes first: that is
+    /// who can prove the handle here.
     public func find(_ handle: String) throws -> Practitioner? {
-        try db.first("SELECT \(Self.columns) FROM staff WHERE handle = ?", [handle]).map(Self.practitioner)
+        try db.first("""
+            SELECT \(Self.columns) FROM staff s WHERE handle = ?
+            ORDER BY EXISTS (SELECT 1 FROM staff_secret x WHERE x.staff_id = s.id) DESC, s.rowid
+            """, [handle]).map(Self.practitioner)
+    }
+
+    /// Every member holding this handle: one, or several while a `duplicate-handle` conflict stands.
+    public func all(handle: String) throws -> [Practitioner] {
+        try db.query("SELECT \(Self.columns) FROM staff WHERE handle = ? ORDER BY id", [handle]).map(Self.practitioner)
+    }
+
+    /// The member a person named by handle or by id suffix (≥ 8 hex digits). A handle two rows share
+    /// (brought together by sync) is refused `ambiguous`, naming each by id suffix and the site that
+    /// created it, so the right one can be named by its suffix.
+    public func resolve(_ text: String) throws -> Practitioner {
+        let holders = try all(handle: text)
+        if let only = holders.first, holders.count == 1 { return only }
+        if holders.count > 1 {
+            let log = ChangeLogStore(db)
+            let choices = try holders.map { staff in
+                let site = try log.firstStamp(table: "staff", row: staff.id)?.origin
+                return IDSuffix.short(staff.id) + (site.map { " (created at \($0))" } ?? "")
+            }
+            throw ClinicError(.ambiguous, "\(holders.count) staff members have the handle '\(text)' (\(choices.joined(separator: ", "))); "
+                                          + "name one by its id suffix")
+        }
+        guard IDSuffix.normalise(text) != nil else { throw ClinicError.notFound("staff member '\(text)'") }
+        let id = try db.resolveID(table: "staff", text, what: "staff member")
+        guard let staff = try byID(id) else { throw ClinicError.notFound("staff member '\(text)'") }
+        return staff
+    }
+
+    /// Gives a member a new handle: a synced change of their row, so every site knows them by it after
+    /// sync. Refuses a handle any member already holds (`duplicate`); their id, passphrase, keys,
+    /// sessions and history stay. The lock-out's record of wrong passphrases follows them when their
+    /// passphrase is kept here.
+    package func rename(_ staff: Practitioner, to handle: String) throws -> Practitioner {
+        try Practitioner.validate(handle: handle)
+        if try find(handle) != nil {
+            throw ClinicError(.duplicate, "staff handle '\(handle)' is already taken")
+        }
+        try db.execute("UPDATE staff SET handle = ? WHERE id = ?", [handle, staff.id])
+        if try PassphraseStore(db).stored(staffID: staff.id) != nil {
+            try PassphraseStore(db).moveAttempts(from: staff.handle, to: handle)
+        }
+        guard let renamed = try byID(staff.id) else { throw ClinicError.notFound("staff member '\(handle)'") }
+        return renamed
     }
 
     /// The staff member with this handle, or `not-found`.

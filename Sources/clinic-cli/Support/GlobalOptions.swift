@@ -53,7 +53,11 @@ struct GlobalOptions: ParsableArguments {
         let now = clock.nowMillis()
         let databaseID = try LocalSettings(database).databaseID()
         let handle = actorHandle
-        let credentials = Credentials(sessionTokens: SessionFiles.tokens(databaseID: databaseID, handle: handle),
+        // The handle's own session file first; then this database's others, since a member renamed after logging in
+        // keeps their session under the old name. A session proves only its own member (its staff id must be the actor's).
+        let own = SessionFiles.tokens(databaseID: databaseID, handle: handle)
+        let tokens = handle == nil ? own : own + SessionFiles.tokens(databaseID: databaseID, handle: nil).filter { !own.contains($0) }
+        let credentials = Credentials(sessionTokens: tokens,
                                       passphrase: { try proving(handle) })
         return Session(db: database, clock: clock, options: self, databaseID: databaseID,
                        acting: AuditedSession(db: database, handle: handle, credentials: credentials, now: now))

@@ -1,7 +1,8 @@
 """Validates a `clinic export fhir` bundle with the R4 models of fhir.resources (module R4B).
 
 Usage: python3 validate_fhir.py BUNDLE.json
-Prints one JSON document: {"ok": true, "counts": {...}, "appointment_status": {...}, "nprs": [...]}
+Prints one JSON document: {"ok": true, "counts": {...}, "appointment_status": {...}, "nprs": [...],
+"rooms": [{"name", "part_of", "organization"}...] (site codes), "organizations": [site codes]}
 and exits 0, or prints the problems on stderr and exits 1. A missing package is an error (exit 2),
 never a silent pass.
 """
@@ -71,10 +72,30 @@ def main(path):
             if "72514-3" not in codes:
                 problems.append(f"Observation {resource['id']} lacks LOINC 72514-3")
             nprs.append(resource.get("valueInteger"))
+    by_url = {entry.get("fullUrl"): entry["resource"] for entry in document.get("entry", [])}
+
+    def site_code(reference):
+        """The urn:clinic:site identifier of the resource a reference names, or None."""
+        target = by_url.get((reference or {}).get("reference"), {})
+        codes = [i.get("value") for i in target.get("identifier", []) if i.get("system") == "urn:clinic:site"]
+        return codes[0] if codes else None
+
+    rooms = []
+    organizations = []
+    for entry in document.get("entry", []):
+        resource = entry["resource"]
+        if resource["resourceType"] == "Organization":
+            organizations.append(site_code({"reference": entry.get("fullUrl")}))
+        if resource["resourceType"] == "Location" and "partOf" in resource:
+            rooms.append({"name": resource.get("name"), "part_of": site_code(resource.get("partOf")),
+                          "organization": site_code(resource.get("managingOrganization"))})
+            if rooms[-1]["organization"] is None:
+                problems.append(f"room {resource.get('name')} has no managingOrganization naming a site")
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    print(json.dumps({"ok": True, "counts": counts, "appointment_status": status, "nprs": sorted(n for n in nprs if n is not None)}))
+    print(json.dumps({"ok": True, "counts": counts, "appointment_status": status, "nprs": sorted(n for n in nprs if n is not None),
+                      "rooms": rooms, "organizations": sorted(o for o in organizations if o)}))
     return 0
 
 

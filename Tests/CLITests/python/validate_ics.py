@@ -2,10 +2,11 @@
 
 Usage: python3 validate_ics.py CALENDAR.ics EXPECTED.json
 EXPECTED.json: {"zone": "America/Toronto", "from": ISO, "until": ISO, "forbidden": [text...],
-                "appointments": [{"id", "series", "start", "end", "status"}...]} (instants in UTC, Z).
+                "appointments": [{"id", "series", "start", "end", "status"[, "zone"]}...]} (instants in UTC, Z);
+                "zones": [...] instead of "zone" when the calendar spans sites in several zones.
 Parses with icalendar, expands recurrences with recurring-ical-events, and checks:
-CRLF line ends and 75-octet folding; the VTIMEZONE gives the same offsets as the IANA zone at
-every occurrence; the non-cancelled occurrences equal the non-cancelled appointments; each
+CRLF line ends and 75-octet folding; one VTIMEZONE per expected zone, each giving the same offsets
+as its IANA zone at every occurrence written in it; an appointment with a "zone" is written in it; the non-cancelled occurrences equal the non-cancelled appointments; each
 cancelled appointment is either absent (EXDATE) or a STATUS:CANCELLED event; UIDs are
 appointment or series ids; no forbidden text (patient names, note text) appears.
 Prints a JSON summary and exits 0, or prints problems on stderr and exits 1; exit 2 when a
@@ -45,13 +46,11 @@ def main(calendar_path, expected_path):
             problems.append("the calendar contains text it must not carry (a patient name or clinical detail)")
 
     calendar = icalendar.Calendar.from_ical(raw)
-    zone = ZoneInfo(expected["zone"])
+    zones = expected.get("zones") or [expected["zone"]]
     timezones = calendar.walk("VTIMEZONE")
-    if len(timezones) != 1 or str(timezones[0]["TZID"]) != expected["zone"]:
-        problems.append("expected exactly one VTIMEZONE for the site's zone")
-        vtimezone = None
-    else:
-        vtimezone = timezones[0].to_tz()
+    vtimezones = {str(t["TZID"]): t.to_tz() for t in timezones}
+    if len(timezones) != len(zones) or set(vtimezones) != set(zones):
+        problems.append(f"expected one VTIMEZONE for each of {sorted(zones)}, got {sorted(str(t['TZID']) for t in timezones)}")
 
     appointments = expected["appointments"]
     ids = {a["id"] for a in appointments} | {a["series"] for a in appointments if a.get("series")}
@@ -64,14 +63,20 @@ def main(calendar_path, expected_path):
 
     window_from, window_until = utc(expected["from"]), utc(expected["until"])
     occurrences = recurring_ical_events.of(calendar).between(window_from, window_until)
+    zone_of = {utc(a["start"]): a["zone"] for a in appointments if a.get("zone")}
     live, cancelled_events = [], []
     for occurrence in occurrences:
         start = occurrence["DTSTART"].dt
         end = occurrence["DTEND"].dt
-        if vtimezone is not None:
-            naive = start.replace(tzinfo=None)
-            if vtimezone.utcoffset(naive) != zone.utcoffset(naive):
-                problems.append(f"VTIMEZONE offset at {naive} differs from {expected['zone']}")
+        tzid = occurrence["DTSTART"].params.get("TZID") or getattr(start.tzinfo, "key", None) or str(start.tzinfo)
+        naive = start.replace(tzinfo=None)
+        if tzid not in vtimezones:
+            problems.append(f"an event at {naive} is in {tzid}, which has no VTIMEZONE")
+        elif vtimezones[tzid].utcoffset(naive) != ZoneInfo(tzid).utcoffset(naive):
+            problems.append(f"VTIMEZONE offset at {naive} differs from {tzid}")
+        wanted_zone = zone_of.get(start.astimezone(timezone.utc))
+        if wanted_zone and tzid != wanted_zone:
+            problems.append(f"the event at {start.astimezone(timezone.utc).isoformat()} is written in {tzid}, not its site's {wanted_zone}")
         pair = (start.astimezone(timezone.utc), end.astimezone(timezone.utc))
         if str(occurrence.get("STATUS", "CONFIRMED")).upper() == "CANCELLED":
             cancelled_events.append(pair)

@@ -11,29 +11,31 @@ extension ReportCommand {
         @OptionGroup var options: ReportCommand.Options
 
         struct Row: Encodable {
-            let modality: String, scored_sessions: Int, mean_nprs_change: Double?, patients: Int, patients_reaching_mcid: Int, share_reaching_mcid: Double?
+            let site: String, modality: String, scored_sessions: Int, mean_nprs_change: Double?, patients: Int, patients_reaching_mcid: Int
+            let share_reaching_mcid: Double?
         }
-        struct View: Encodable { let from: String, until: String, mcid: Int, outcomes: [Row] }
+        struct View: Encodable { let from: String, until: String, sites: [String], mcid: Int, outcomes: [Row] }
 
-        func report(_ session: Session, range: ReportRange) throws -> ReportOutput<View> {
-            let sessions = try ReportData.sessions(session.acting, from: range.start, to: range.end, report: .reportOutcomes)
-            let rows = TreatmentReport.outcomes(sessions)
-            let csv = [["modality", "scored_sessions", "mean_nprs_change", "patients", "patients_reaching_mcid", "share_reaching_mcid"]] + rows.map { r in
-                [r.modality.rawValue, String(r.scoredSessions), CSVLine.number(r.meanChange), String(r.patients),
-                 String(r.patientsReachingMCID), CSVLine.number(r.shareReachingMCID)]
+        func report(_ session: Session, sites: ReportSites, from: CivilDate?, until: CivilDate?) throws -> ReportOutput<View> {
+            let found = try ReportData.sessions(session.acting, sites: sites, from: from, until: until, report: .reportOutcomes)
+            let label = ReportSitesLabel(found.map(\.place), all: sites == .all)
+            let rows = found.flatMap { place, sessions in TreatmentReport.outcomes(sessions).map { (site: place.site.code, row: $0) } }
+            let csv = [label.csv("site", ["modality", "scored_sessions", "mean_nprs_change", "patients", "patients_reaching_mcid",
+                                          "share_reaching_mcid"])] + rows.map { site, r in
+                label.csv(site, [r.modality.rawValue, String(r.scoredSessions), CSVLine.number(r.meanChange), String(r.patients),
+                                 String(r.patientsReachingMCID), CSVLine.number(r.shareReachingMCID)])
             }
-            let view = View(from: range.from, until: range.until,
-                            mcid: PainChange.minimalImportantDifference, outcomes: rows.map {
-                Row(modality: $0.modality.rawValue, scored_sessions: $0.scoredSessions, mean_nprs_change: $0.meanChange, patients: $0.patients,
-                    patients_reaching_mcid: $0.patientsReachingMCID, share_reaching_mcid: $0.shareReachingMCID)
+            let view = View(from: label.from, until: label.until, sites: label.codes, mcid: PainChange.minimalImportantDifference, outcomes: rows.map { site, r in
+                Row(site: site, modality: r.modality.rawValue, scored_sessions: r.scoredSessions, mean_nprs_change: r.meanChange, patients: r.patients,
+                    patients_reaching_mcid: r.patientsReachingMCID, share_reaching_mcid: r.shareReachingMCID)
             })
             return ReportOutput(view: view, csv: csv) {
-                [range.heading("Pain outcomes (NPRS 0–10)"), "", "Mean change per session (before − after)",
-                 BarChart.render(rows.map { ($0.modality.rawValue, max(0, $0.meanChange ?? 0),
-                                             $0.meanChange.map { JSONValue.format(($0 * 100).rounded() / 100) + " pts" } ?? "—") }),
+                [label.heading("Pain outcomes (NPRS 0–10)"), "", "Mean change per session (before − after)",
+                 BarChart.render(rows.map { (label.label($0.site, $0.row.modality.rawValue), max(0, $0.row.meanChange ?? 0),
+                                             $0.row.meanChange.map { JSONValue.format(($0 * 100).rounded() / 100) + " pts" } ?? "—") }),
                  "", "Patients reaching the MCID (≥ \(PainChange.minimalImportantDifference) points)",
-                 BarChart.render(rows.map { ($0.modality.rawValue, $0.shareReachingMCID ?? 0,
-                                             "\(BarChart.percent($0.shareReachingMCID)) (\($0.patientsReachingMCID)/\($0.patients))") }, scale: 1)]
+                 BarChart.render(rows.map { (label.label($0.site, $0.row.modality.rawValue), $0.row.shareReachingMCID ?? 0,
+                                             "\(BarChart.percent($0.row.shareReachingMCID)) (\($0.row.patientsReachingMCID)/\($0.row.patients))") }, scale: 1)]
                     .joined(separator: "\n")
             }
         }

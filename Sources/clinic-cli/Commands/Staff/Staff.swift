@@ -6,6 +6,6 @@ import Storage
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff", abstract: "Manage staff: clinicians, front desk and admins.",
-        subcommands: [Add.self, List.self, Edit.self, Deactivate.self, ResetPassphrase.self, RotateKey.self, CredentialCommand.self, Hours.self,
+        subcommands: [Add.self, List.self, Edit.self, Rename.self, Deactivate.self, ResetPassphrase.self, RotateKey.self, CredentialCommand.self, Hours.self,
                       TimeOff.self])
 }
