@@ -39,12 +39,13 @@ extension AuditedSession {
         }
     }
 
-    /// The appointments starting in `[from, to)`, for one practitioner or room or all (quiet read).
+    /// The appointments starting in `[from, to)`, for one practitioner or room or all (quiet read); a booking
+    /// cancelled by a conflict resolution is marked so.
     public func schedule(from: Int64, to: Int64, practitionerHandle: String?, roomName: String?) throws -> [AppointmentRecord] {
         try read(.schedule, entity: "appointment") { db, _ in
             let staffID = try practitionerHandle.map { try StaffRepository(db).require($0).id }
             let roomID = try roomName.map { try RoomRepository(db).require($0).id }
-            return try Scheduler(db).appointments(from: from, to: to, practitionerID: staffID, roomID: roomID)
+            return try ResolutionMarks(db).marking(Scheduler(db).appointments(from: from, to: to, practitionerID: staffID, roomID: roomID))
         }
     }
 

@@ -11,4 +11,11 @@ extension Schema {
     );
     INSERT OR IGNORE INTO local_setting (id, test_clock) VALUES (1, 0);
     """
+
+    /// A local mark, never synced: how far `sync status` has told this site of bookings cancelled by a
+    /// conflict resolution (`local_setting.resolutions_seen_seq`, added before this script). Nothing
+    /// else changes, so it runs again harmlessly.
+    static let v15ResolutionsSeen = """
+    UPDATE local_setting SET resolutions_seen_seq = 0 WHERE resolutions_seen_seq IS NULL;
+    """
 }

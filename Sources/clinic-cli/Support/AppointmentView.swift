@@ -14,6 +14,8 @@ struct AppointmentView: Encodable {
     let late_cancel: Bool
     let series: String?
     let local_start: String
+    /// Cancelled because a conflict resolution kept another booking (marked where the command looks: `schedule`).
+    let cancelled_by_resolution: Bool
 
     init(_ record: AppointmentRecord, zone: SiteTimeZone) {
         id = record.id
@@ -27,6 +29,7 @@ struct AppointmentView: Encodable {
         late_cancel = record.appointment.lateCancel
         series = record.appointment.seriesID
         local_start = zone.format(record.appointment.span.start)
+        cancelled_by_resolution = record.cancelledByResolution
     }
 }
 
@@ -43,7 +46,7 @@ struct AppointmentList: Encodable {
 func appointmentTable(_ records: [AppointmentRecord], zone: SiteTimeZone) -> String {
     var table = TextTable("ID", "WHEN", "END", "WITH", "ROOM", "PATIENT", "SERVICE", "STATUS")
     for r in records {
-        let status = r.appointment.status.rawValue + (r.appointment.lateCancel ? " (late)" : "")
+        let status = r.appointment.status.rawValue + (r.appointment.lateCancel ? " (late)" : "") + (r.cancelledByResolution ? " (conflict)" : "")
         table.add(IDSuffix.short(r.id), zone.format(r.appointment.span.start), TimeOfDay.format(zone.local(r.appointment.span.end).minuteOfDay),
                   r.practitionerHandle, r.roomName, r.patientChart, r.serviceSlug, status)
     }

@@ -45,7 +45,7 @@ struct ScheduleGrid {
         if !cancelled.isEmpty {
             text += "\nCancelled: " + cancelled.map {
                 "\(TimeOfDay.format(zone.local($0.appointment.span.start).minuteOfDay)) \($0.patientChart) \($0.practitionerHandle)"
-                    + ($0.appointment.lateCancel ? " (late)" : "")
+                    + ($0.appointment.lateCancel ? " (late)" : "") + ($0.cancelledByResolution ? " (conflict)" : "")
             }.joined(separator: "; ")
         }
         return text
