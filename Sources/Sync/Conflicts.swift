@@ -124,6 +124,7 @@ public struct ConflictBook {
         public var status: String? = nil
     }
 
+    /// A conflict as listed: its id (the same at every site), kind, sides and resolution.
     public struct Entry: Sendable {
         public var id: String
         public var kind: String
@@ -140,6 +141,8 @@ public struct ConflictBook {
         public var patient: String? = nil
         /// The command that resolves it, while it is open.
         public var resolveCommand: String? = nil
+        /// What resolving it just did, in a line (set by `resolve` only).
+        public var effect: String? = nil
     }
 
     /// Conflicts that still hold (a double booking whose bookings no longer overlap is gone), with
@@ -163,7 +166,7 @@ public struct ConflictBook {
         }
         rows += try editsAfterSign()
         if includeResolved {
-            // A site that received a cancellation with the bookings it settles never saw them overlap: find the pair.
+            // A site that received a cancellation with the bookings it settles never saw them both active: find the pair.
             let unlisted = try store.resolvedConflictIDs().subtracting(rows.map(\.id))
             for identity in try ResolutionMarks(db).resolvedDoubleBookings(among: unlisted) {
                 rows.append(Listed(id: identity.id, kind: "double-booking", table: "appointment", a: identity.a, b: identity.b))
@@ -173,7 +176,7 @@ public struct ConflictBook {
             let id = row.id, kind = row.kind, table = row.table
             let resolution = try store.recordedResolution(of: id)
             if resolution != nil, !includeResolved { continue }
-            guard try resolution != nil || stillHolds(kind: kind, a: row.a, b: row.b) else { continue }
+            guard try stillHolds(kind: kind, a: row.a, b: row.b, resolved: resolution != nil) else { continue }
             // A note on a cancelled booking: side A is the booking, side B the note.
             var sideA = try side(kind: kind, table: table, reference: row.a, place: row.aPlace)
             var sideB = try side(kind: kind, table: kind == "note-on-cancelled" ? "note" : table, reference: row.b, place: row.bPlace)
@@ -231,10 +234,12 @@ public struct ConflictBook {
         return ConflictStore.order(hlc: change.hlc, origin: change.origin)
     }
 
-    func stillHolds(kind: String, a: String, b: String) throws -> Bool {
+    /// Whether a conflict is still there to list, from the data alone, so every site agrees. A resolved
+    /// double booking stays while its bookings overlap in time, though the resolution cancelled one.
+    func stillHolds(kind: String, a: String, b: String, resolved: Bool = false) throws -> Bool {
         switch kind {
         case "double-booking":
-            return try ConflictStore(db).bookingsOverlap(a, b)
+            return try resolved ? ConflictStore(db).bookingsOverlapInTime(a, b) : ConflictStore(db).bookingsOverlap(a, b)
         case "note-on-cancelled":
             return try ConflictStore(db).noteOnCancelledStands(appointment: a, note: b)
         case "duplicate-chart":

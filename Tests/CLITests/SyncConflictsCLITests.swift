@@ -127,7 +127,7 @@ struct SyncConflictsCLITests {
             let all = try site.conflicts(all: true)
             #expect(all.map(conflictID) == [id], "--all at \(site.code): \(all)")
             #expect(all.first?["resolution"] as? String == keep)
-            #expect(all.first?["resolve"] is NSNull || all.first?["resolve"] == nil)
+            #expect(all.first?["resolve"] is NSNull, "no command once resolved: \(all)")
         }
     }
 
@@ -144,6 +144,7 @@ struct SyncConflictsCLITests {
         #expect(conflict["kind"] as? String == "double-booking")
         let result = try mtl.clinic.run(["sync", "conflicts", "--resolve", conflictID(conflict), "--keep", "A", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect((result.json["effect"] as? String)?.contains("stays as it is") == true, "\(result.stdout)")
         try exchangeAll([mtl, van])
         for site in [mtl, van] {
             #expect(try site.conflicts().isEmpty, "nothing open at \(site.code)")
@@ -196,6 +197,7 @@ struct SyncConflictsCLITests {
         for (edit, keep) in zip(edits, ["A", "B"]) {
             let result = try van.clinic.run(["sync", "conflicts", "--resolve", conflictID(edit), "--keep", keep, "--json"])
             #expect(result.status == 0, "keep \(keep): \(result.stderr)")
+            #expect((result.json["effect"] as? String)?.contains("stays as signed") == true, "\(result.stdout)")
         }
         try exchangeAll([mtl, van])
         for site in [mtl, van] {

@@ -112,6 +112,16 @@ public struct ConflictStore {
             """, [b, a]) != nil
     }
 
+    /// True while two bookings overlap in time for one practitioner, room or patient, whatever their
+    /// status: a resolved double booking stays listed (one of them cancelled) while this holds.
+    public func bookingsOverlapInTime(_ a: String, _ b: String) throws -> Bool {
+        try db.first("""
+            SELECT 1 FROM appointment x JOIN appointment y ON y.id = ?
+            WHERE x.id = ? AND x.start_ms < y.end_ms AND y.start_ms < x.end_ms
+            AND (x.staff_id = y.staff_id OR x.room_id = y.room_id OR x.patient_id = y.patient_id)
+            """, [b, a]) != nil
+    }
+
     /// True while the appointment is cancelled and the note exists.
     public func noteOnCancelledStands(appointment: String, note: String) throws -> Bool {
         try db.first("SELECT 1 FROM appointment WHERE id = ? AND status = 'cancelled'", [appointment]) != nil

@@ -23,7 +23,9 @@ struct SyncConflicts: ParsableCommand {
         let times = ConflictTimes(hereCode: site.code, here: try SiteTimeZone(site.timeZone))
         if let resolve, let keep {
             let entry = try session.acting.resolveConflict(id: resolve, keep: keep)
-            try session.emit(ConflictView(entry, times: times)) { "Resolved \(entry.id.prefix(12)) (\(entry.kind)): kept \(keep)" }
+            try session.emit(ConflictView(entry, times: times)) {
+                "Resolved \(entry.id.prefix(12)) (\(entry.kind)): kept \(keep)" + (entry.effect.map { "; \($0)" } ?? "")
+            }
             return
         }
         let entries = try session.acting.conflicts(includeResolved: all)
@@ -88,11 +90,32 @@ struct ConflictView: Encodable {
     let sites: [String], practitioner: String?, room: String?, patient: String?
     let resolve: String?
     let resolved_by: String?, resolved_at: String?
+    /// What resolving it just did (after `--resolve` only).
+    let effect: String?
     /// The human block, not printed in JSON.
     let text: String
 
     private enum CodingKeys: String, CodingKey {
-        case id, kind, table, a, b, resolution, sites, practitioner, room, patient, resolve, resolved_by, resolved_at
+        case id, kind, table, a, b, resolution, sites, practitioner, room, patient, resolve, resolved_by, resolved_at, effect
+    }
+
+    /// Absent values are `null` (what both sides share, the command once resolved), so scripts find every key.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(table, forKey: .table)
+        try container.encode(sites, forKey: .sites)
+        try container.encode(practitioner, forKey: .practitioner)
+        try container.encode(room, forKey: .room)
+        try container.encode(patient, forKey: .patient)
+        try container.encode(a, forKey: .a)
+        try container.encode(b, forKey: .b)
+        try container.encode(resolve, forKey: .resolve)
+        try container.encode(resolution, forKey: .resolution)
+        try container.encode(resolved_by, forKey: .resolved_by)
+        try container.encode(resolved_at, forKey: .resolved_at)
+        try container.encodeIfPresent(effect, forKey: .effect)
     }
 
     init(_ entry: ConflictBook.Entry, times: ConflictTimes) {
@@ -109,9 +132,11 @@ struct ConflictView: Encodable {
         resolve = entry.resolveCommand
         resolved_by = entry.resolvedBy
         resolved_at = entry.resolvedAt.map(Instant.iso)
+        effect = entry.effect
         var header = "\(entry.id.prefix(12))  \(entry.kind)"
         if !entry.sites.isEmpty { header += "  " + entry.sites.joined(separator: ", ") }
-        let stakes = [entry.practitioner.map { "practitioner \($0)" }, entry.room.map { "room \($0)" }, entry.patient.map { "patient \($0)" }]
+        let member = entry.kind == "duplicate-handle" ? "handle" : "practitioner"
+        let stakes = [entry.practitioner.map { "\(member) \($0)" }, entry.room.map { "room \($0)" }, entry.patient.map { "patient \($0)" }]
             .compactMap { $0 }
         var lines = [header]
         if !stakes.isEmpty { lines.append("  " + stakes.joined(separator: " · ")) }
