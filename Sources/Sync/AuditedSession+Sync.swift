@@ -58,9 +58,14 @@ extension AuditedSession {
         try perform(.syncKey, entity: "site") { _ in try SiteKeys.ensure(db) }
     }
 
-    /// Per peer, what was sent and acknowledged; what is quarantined.
+    /// Per peer, what was sent and acknowledged; what is quarantined; the bookings here cancelled by a
+    /// conflict resolution since the last look, which this look records (a local mark, never synced).
     public func syncStatus() throws -> SyncStatus {
-        try read(.syncStatus, entity: "site") { db, _ in try SyncStatus.read(db) }
+        try read(.syncStatus, entity: "site") { db, _ in
+            var status = try SyncStatus.read(db)
+            status.cancelledByResolution = try ResolutionMarks(db).takeUnseen()
+            return status
+        }
     }
 
     /// Changes held in quarantine (stamped more than 5 minutes in the future).

@@ -102,12 +102,29 @@ public struct ConflictBook {
 
     public init(_ db: Database) { self.db = db }
 
-    /// One side of a conflict as shown to a person.
+    /// One side of a conflict as shown to a person: the row or change (`summary`), and what a front desk
+    /// needs to act on it (`ConflictBook+Sides.swift`).
     public struct Side: Sendable {
         public var reference: String
         public var summary: JSONValue
+        /// Where the side happens (a booking's site, a patient's) or was written (an edit's origin): site code and IANA zone.
+        public var site: String? = nil
+        public var zone: String? = nil
+        /// A booking's times, or those an edit of its slot gives it, shown in `timesZone` (the booking's site's).
+        public var start: Int64? = nil
+        public var end: Int64? = nil
+        public var timesSite: String? = nil
+        public var timesZone: String? = nil
+        /// When an edit, a signature or a row was made: the wall-clock part of its stamp, shown in `zone`.
+        public var madeAt: Int64? = nil
+        public var practitioner: String? = nil
+        public var room: String? = nil
+        public var patient: String? = nil
+        public var service: String? = nil
+        public var status: String? = nil
     }
 
+    /// A conflict as listed: its id (the same at every site), kind, sides and resolution.
     public struct Entry: Sendable {
         public var id: String
         public var kind: String
@@ -115,10 +132,23 @@ public struct ConflictBook {
         public var a: Side
         public var b: Side
         public var resolution: String?
+        public var resolvedBy: String? = nil
+        public var resolvedAt: Int64? = nil
+        /// The sites of the sides (A's first), and what both sides share: the practitioner, room or chart at stake.
+        public var sites: [String] = []
+        public var practitioner: String? = nil
+        public var room: String? = nil
+        public var patient: String? = nil
+        /// The command that resolves it, while it is open.
+        public var resolveCommand: String? = nil
+        /// What resolving it just did, in a line (set by `resolve` only).
+        public var effect: String? = nil
     }
 
     /// Conflicts that still hold (a double booking whose bookings no longer overlap is gone), with
-    /// their resolution if one was recorded. The same at every site once they have exchanged everything.
+    /// their resolution if one was recorded; with `includeResolved`, every resolved conflict too, whether
+    /// or not it still holds (a resolved double booking no longer overlaps). The same at every site once
+    /// they have exchanged everything.
     package func list(includeResolved: Bool = false) throws -> [Entry] {
         var entries: [Entry] = []
         let store = ConflictStore(db)
@@ -135,19 +165,32 @@ public struct ConflictBook {
             }
         }
         rows += try editsAfterSign()
+        if includeResolved {
+            // A site that received a cancellation with the bookings it settles never saw them both active: find the pair.
+            let unlisted = try store.resolvedConflictIDs().subtracting(rows.map(\.id))
+            for identity in try ResolutionMarks(db).resolvedDoubleBookings(among: unlisted) {
+                rows.append(Listed(id: identity.id, kind: "double-booking", table: "appointment", a: identity.a, b: identity.b))
+            }
+        }
         for row in rows.sorted(by: { $0.id < $1.id }) {
             let id = row.id, kind = row.kind, table = row.table
-            guard try stillHolds(kind: kind, a: row.a, b: row.b) else { continue }
-            let resolution = try store.resolution(of: id)
+            // Two members sharing a handle stay listed until one is renamed: an older release let `--keep`
+            // "resolve" the clash and change nothing, which left both (listed again for renaming).
+            let resolution = kind == "duplicate-handle" ? nil : try store.recordedResolution(of: id)
             if resolution != nil, !includeResolved { continue }
+            guard try stillHolds(kind: kind, a: row.a, b: row.b, resolved: resolution != nil) else { continue }
+            // A note on a cancelled booking: side A is the booking, side B the note.
             var sideA = try side(kind: kind, table: table, reference: row.a, place: row.aPlace)
-            var sideB = try side(kind: kind, table: table, reference: row.b, place: row.bPlace)
+            var sideB = try side(kind: kind, table: kind == "note-on-cancelled" ? "note" : table, reference: row.b, place: row.bPlace)
             if kind == "double-booking" || kind == "duplicate-chart" || kind == "duplicate-handle" || kind == "duplicate-slug" || kind == "concurrent-edit" {
                 if try order(kind: kind, table: table, row.b, place: row.bPlace) < order(kind: kind, table: table, row.a, place: row.aPlace) {
                     swap(&sideA, &sideB)
                 }
             }
-            entries.append(Entry(id: id, kind: kind, table: table, a: sideA, b: sideB, resolution: resolution))
+            var entry = Entry(id: id, kind: kind, table: table, a: sideA, b: sideB, resolution: resolution?.keep,
+                              resolvedBy: resolution?.by, resolvedAt: resolution?.at)
+            entry.describeStakes()
+            entries.append(entry)
         }
         return entries
     }
@@ -188,17 +231,17 @@ public struct ConflictBook {
 
     /// (HLC, origin) of the change behind a side, for "A is the smaller".
     func order(kind: String, table: String, _ reference: String, place: ChangePlace?) throws -> String {
-        let stamp = kind == "concurrent-edit"
-            ? try change(reference, place: place).map { (hlc: $0.hlc, origin: $0.origin) }
-            : try ChangeLogStore(db).firstStamp(table: table, row: reference)
-        guard let stamp else { return "" }
-        return String(format: "%020lld", stamp.hlc) + stamp.origin
+        guard kind == "concurrent-edit" else { return try ConflictStore(db).sideOrder(table: table, row: reference) }
+        guard let change = try change(reference, place: place) else { return "" }
+        return ConflictStore.order(hlc: change.hlc, origin: change.origin)
     }
 
-    func stillHolds(kind: String, a: String, b: String) throws -> Bool {
+    /// Whether a conflict is still there to list, from the data alone, so every site agrees. A resolved
+    /// double booking stays while its bookings overlap in time, though the resolution cancelled one.
+    func stillHolds(kind: String, a: String, b: String, resolved: Bool = false) throws -> Bool {
         switch kind {
         case "double-booking":
-            return try ConflictStore(db).bookingsOverlap(a, b)
+            return try resolved ? ConflictStore(db).bookingsOverlapInTime(a, b) : ConflictStore(db).bookingsOverlap(a, b)
         case "note-on-cancelled":
             return try ConflictStore(db).noteOnCancelledStands(appointment: a, note: b)
         case "duplicate-chart":
@@ -218,58 +261,25 @@ public struct ConflictBook {
         try ChangeLogStore(db).change(id: id, table: place?.table, row: place?.row)
     }
 
+    /// A side: a change (edits), else the row of `table` it names, with what a person needs to act on it.
     func side(kind: String, table: String, reference: String, place: ChangePlace?) throws -> Side {
         if kind == "concurrent-edit" || kind == "edit-after-sign" {
             guard let change = try change(reference, place: place) else { return Side(reference: reference, summary: .null) }
-            return Side(reference: reference, summary: .object([
+            var side = Side(reference: reference, summary: .object([
                 "origin": .string(change.origin), "hlc": .string(HLC(rawValue: change.hlc).description), "table": .string(change.table),
                 "row": .string(change.rowID), "group": .string(change.group),
                 "values": (try? JSONParser.parse(change.values)) ?? .null,
             ]))
+            try describe(&side, change: change)
+            return side
         }
         guard let synced = SyncSchema.table(table), let values = try SyncedRowStore(db, table: synced).values(id: reference) else {
             return Side(reference: reference, summary: .null)
         }
         var members: [String: JSONValue] = ["id": .string(reference)]
         for column in synced.columns where !["search", "signed_content"].contains(column) { members[column] = values[column] ?? .null }
-        return Side(reference: reference, summary: .object(members))
-    }
-
-    /// Records a person's decision as a synced change. Keeping one side of a double booking cancels
-    /// the other; keeping the older side of a concurrent edit writes its values again so it wins.
-    package func resolve(id text: String, keep: String, by handle: String, now: Int64) throws -> Entry {
-        try db.write { db in
-            let all = try ConflictBook(db).list(includeResolved: true)
-            let matches = all.filter { $0.id == text || $0.id.hasPrefix(text.lowercased()) }
-            guard text.count >= 8, matches.count == 1, let entry = matches.first else {
-                throw matches.count > 1 ? ClinicError(.ambiguous, "more than one conflict starts with \(text)")
-                                        : ClinicError.notFound("conflict \(text)")
-            }
-            guard entry.resolution == nil else { throw ClinicError(.duplicate, "this conflict is already resolved") }
-            guard keep == "A" || keep == "B" else { throw ClinicError(.invalidSide, "\(.conflictSide) must be A or B") }
-            let kept = keep == "A" ? entry.a : entry.b
-            let dropped = keep == "A" ? entry.b : entry.a
-            switch entry.kind {
-            case "double-booking":
-                _ = try Scheduler(db).cancel(dropped.reference, reason: "double booking resolved in favour of \(IDSuffix.short(kept.reference))",
-                                             series: false, now: now)
-            case "concurrent-edit":
-                if let table = kept.summary["table"]?.stringValue, let row = kept.summary["row"]?.stringValue,
-                   let values = kept.summary["values"]?.objectValue, let synced = SyncSchema.table(table), !values.isEmpty,
-                   values.keys.allSatisfy({ synced.columns.contains($0) }) {
-                    let columns = values.keys.sorted()
-                    try SyncedRowStore(db, table: synced).update(id: row, columns: columns, values: columns.map { SyncValues.sql(values[$0] ?? .null) })
-                    // Restoring an older slot can itself make an overlap: look, as an import would.
-                    var recorder = try Merger(db: db, now: now)
-                    try ConflictDetector(db: db, now: now).detect(touched: [Merger.RowKey(table: table, rowID: row)], recorder: &recorder)
-                }
-            default:
-                break
-            }
-            try ConflictStore(db).recordResolution(id: UUIDv7.string(at: Instant.date(now)), conflictID: entry.id, keep: keep, by: handle, at: now)
-            var resolved = entry
-            resolved.resolution = keep
-            return resolved
-        }
+        var side = Side(reference: reference, summary: .object(members))
+        try describe(&side, row: reference, of: table)
+        return side
     }
 }

@@ -21,9 +21,13 @@ public struct SyncStatus: Sendable {
         public var origin: String
         public var hlc: HLC
         public var receivedFrom: String
+        /// The origin site's zone, to show its stamp in (nil when the site is not known here yet).
+        public var originZone: String? = nil
     }
 
     public var site: String
+    /// This site's IANA zone, in which its own times are shown.
+    public var zone: String
     public var hlc: HLC
     public var vector: [String: Int64]
     public var changes: Int
@@ -31,6 +35,8 @@ public struct SyncStatus: Sendable {
     public var quarantine: [Quarantined]
     public var pending: Int
     public var openConflicts: Int
+    /// Bookings at this site cancelled by a conflict resolution since the last look (`ResolutionMarks.takeUnseen`).
+    public var cancelledByResolution: [AppointmentRecord] = []
 
     public static func read(_ db: Database) throws -> SyncStatus {
         try db.read { db in
@@ -45,10 +51,12 @@ public struct SyncStatus: Sendable {
                 peers.append(Peer(code: peer.code, sent: try store.sentVector(peer.code), acked: acked, lastExport: peer.lastExport,
                                   lastImport: peer.lastImport, exported: peer.exported, imported: peer.imported, unacknowledged: missing))
             }
+            let sites = SiteRepository(db)
             let quarantine = try QuarantineStore(db).all().map {
-                Quarantined(id: $0.changeID, origin: $0.origin, hlc: HLC(rawValue: $0.hlc), receivedFrom: $0.receivedFrom)
+                Quarantined(id: $0.changeID, origin: $0.origin, hlc: HLC(rawValue: $0.hlc), receivedFrom: $0.receivedFrom,
+                            originZone: (try? sites.require(code: $0.origin))?.timeZone)
             }
-            return SyncStatus(site: site.code, hlc: try ChangeCapture.currentHLC(db), vector: vector, changes: try log.count(),
+            return SyncStatus(site: site.code, zone: site.timeZone, hlc: try ChangeCapture.currentHLC(db), vector: vector, changes: try log.count(),
                               peers: peers, quarantine: quarantine, pending: try PendingRowStore(db).count(),
                               openConflicts: try ConflictBook(db).list().count)
         }

@@ -35,7 +35,7 @@ struct SiteScheduleCLITests {
         let here = appointments(try mtl.clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30",
                                                   "--at", "2026-12-03 10:00", "--room", "Bed 1"]))
         let there = appointments(try qc.clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30",
-                                                  "--at", "2026-12-03 10:00", "--room", "Bed 2"]))
+                                                  "--at", "2026-12-03 10:00", "--room", "Bed 2", "--site", "MTL"]))
         #expect(there.first?["site"] as? String == "MTL", "Bed 2 is Montréal's: \(there)")
         try exchangeAll([mtl, qc])
         let ids = Set([here, there].compactMap { $0.first?["id"] as? String })
@@ -75,11 +75,17 @@ struct SiteScheduleCLITests {
         let van = try vancouverSite()
         try trustPairwise([mtl, qc, van])
         try exchangeAll([mtl, qc, van])
+        // Québec and Vancouver each have a clinician of their own and offer the service.
+        for (site, handle) in [(qc, "qdoc"), (van, "vdoc")] {
+            try site.clinic.ok(["staff", "add", handle, "--name", "Doc \(site.code)", "--discipline", "physiotherapy"])
+            try site.clinic.ok(["staff", "hours", handle, "--day", "tue", "--from", "08:00", "--until", "16:00"])
+            try site.clinic.ok(["service", "offer", "physio-30", "--site", site.code])
+        }
         // Montréal at 10:00 (EST), Québec at 11:00 (same zone as Montréal), Vancouver at 09:00 (PST).
         try mtl.clinic.ok(["book", "--patient", "MTL-000001", "--with", "mroy", "--service", "physio-30", "--at", "2026-12-01 10:00"])
-        try qc.clinic.ok(["book", "--patient", "MTL-000003", "--with", "mroy", "--service", "physio-30", "--at", "2026-12-01 11:00",
+        try qc.clinic.ok(["book", "--patient", "MTL-000003", "--with", "qdoc", "--service", "physio-30", "--at", "2026-12-01 11:00",
                           "--room", "Salle Q"])
-        try van.clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:00",
+        try van.clinic.ok(["book", "--patient", "MTL-000002", "--with", "vdoc", "--service", "physio-30", "--at", "2026-12-01 09:00",
                            "--room", "Pacific"])
         try exchangeAll([mtl, qc, van])
 

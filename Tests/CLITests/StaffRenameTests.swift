@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 
 /// The last 8 hex digits of an id, as `staff rename` takes it and tables show it.
@@ -87,7 +88,20 @@ struct StaffRenameTests {
         try trustPairwise([mtl, qc])
         try send(mtl, qc)
         try send(qc, mtl)
-        #expect(try mtl.conflicts().contains { $0["kind"] as? String == "duplicate-handle" })
+        let clash = try #require(try mtl.conflicts().first { $0["kind"] as? String == "duplicate-handle" })
+        // `--keep` cannot part two members; the resolving command renames one.
+        let keep = try mtl.clinic.run(["sync", "conflicts", "--resolve", clash["id"] as? String ?? "", "--keep", "A", "--json"])
+        #expect(keep.status == 1 && keep.errorCode == "rename-required", "\(keep.stderr)")
+        #expect((clash["resolve"] as? String ?? "").hasPrefix("clinic staff rename "))
+        // An older release's "resolution" (a synced decision that changed nothing) leaves it listed for renaming.
+        do {
+            let database = try Database(path: mtl.clinic.database, create: false)
+            try database.write { db in
+                try db.execute("INSERT INTO conflict_resolution (id, conflict_id, keep, resolved_by, resolved_at) VALUES (?, ?, 'A', 'admin', 0)",
+                               ["01900000-0000-7000-8000-00000000beef", clash["id"] as? String ?? ""])
+            }
+        }
+        #expect(try mtl.conflicts().contains { $0["id"] as? String == clash["id"] as? String })
 
         let ambiguous = try mtl.clinic.run(["staff", "rename", "admin", "qcadmin", "--json"])
         #expect(ambiguous.status == 1 && ambiguous.errorCode == "ambiguous", "\(ambiguous.stderr)")

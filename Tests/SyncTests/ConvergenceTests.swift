@@ -46,10 +46,14 @@ final class Network {
             for handle in ["jdoe", "mroy", "lchen"] {
                 try staff.add(handle: handle, name: "Clinician \(handle)", discipline: .physiotherapy, roles: [.clinician], now: now)
             }
-            // lchen works every day at the first site; jdoe there on Tuesdays, mroy on Wednesdays.
-            for weekday in 1...7 { try hours.addHours(handle: "lchen", hours: WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60), now: now) }
-            try hours.addHours(handle: "jdoe", hours: WorkingHours(weekday: 2, startMinute: 8 * 60, endMinute: 18 * 60), now: now)
-            try hours.addHours(handle: "mroy", hours: WorkingHours(weekday: 3, startMinute: 8 * 60, endMinute: 18 * 60), now: now)
+            // lchen works every day at the first site; jdoe there every day but Wednesday, mroy every day
+            // but Tuesday (the other sites have them on those days).
+            for weekday in 1...7 {
+                let day = WorkingHours(weekday: weekday, startMinute: 8 * 60, endMinute: 18 * 60)
+                try hours.addHours(handle: "lchen", hours: day, now: now)
+                if weekday != 3 { try hours.addHours(handle: "jdoe", hours: day, now: now) }
+                if weekday != 2 { try hours.addHours(handle: "mroy", hours: day, now: now) }
+            }
             for room in ["Bed 1", "Bed 2"] { try RoomRepository(db).add(name: room, kind: .bed, now: now) }
             try ServiceRepository(db).add(slug: "physio-30", name: "Physio", durationMinutes: 30, discipline: .physiotherapy, requires: nil, now: now)
             for index in 0..<6 {

@@ -34,6 +34,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case outsideHours = "outside-hours"
         case ownFile = "own-file"
         case passphraseChangeRequired = "passphrase-change-required"
+        case renameRequired = "rename-required"
         case samePassphrase = "same-passphrase"
         case slotTaken = "slot-taken"
         case tooEarly = "too-early"
@@ -122,7 +123,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
              .duplicate, .exists, .forbidden, .guardianRequired, .invalidTarget, .invalidTransition, .lastAdmin,
              .lockedOut, .loginRequired, .needleCountMismatch, .noConsent, .notAClinician, .notASeries, .notOffered,
              .notForThisSite, .notFound, .notLoggedIn, .notQualified, .noteNotSigned, .noteSigned, .outsideHours,
-             .ownFile, .passphraseChangeRequired, .samePassphrase, .slotTaken, .tooEarly, .untrustedSite,
+             .ownFile, .passphraseChangeRequired, .renameRequired, .samePassphrase, .slotTaken, .tooEarly, .untrustedSite,
              .weakPassphraseHash:
             return .refused
         case .actorRequired, .detailRequired, .disciplineRequired, .emptySearch, .invalidChart, .invalidCount,
@@ -172,6 +173,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .outsideHours: return "The time falls outside the clinician's working hours or inside their time off."
         case .ownFile: return "The change log was written by this site itself."
         case .passphraseChangeRequired: return "The member must choose their own passphrase (`clinic passphrase`) before anything else."
+        case .renameRequired: return "Two staff members share one handle: keeping a side cannot fix that; rename one (`clinic staff rename`)."
         case .samePassphrase: return "A new passphrase must differ from the current one."
         case .slotTaken: return "The practitioner, the room or the patient is already booked in an overlapping interval."
         case .tooEarly: return "The session has not taken place yet."
@@ -264,6 +266,7 @@ extension ErrorCode {
     public static var outsideHours: ErrorCode { .init(.outsideHours) }
     public static var ownFile: ErrorCode { .init(.ownFile) }
     public static var passphraseChangeRequired: ErrorCode { .init(.passphraseChangeRequired) }
+    public static var renameRequired: ErrorCode { .init(.renameRequired) }
     public static var samePassphrase: ErrorCode { .init(.samePassphrase) }
     public static var slotTaken: ErrorCode { .init(.slotTaken) }
     public static var tooEarly: ErrorCode { .init(.tooEarly) }

@@ -40,10 +40,13 @@ extension AuditedSession {
     }
 
     /// One site's schedule (`siteCode`, else this database's own) on some days of its zone, for one
-    /// practitioner or room or all, with the double bookings among them (quiet read).
+    /// practitioner or room or all, with the double bookings among them (quiet read); a booking
+    /// cancelled by a conflict resolution is marked so.
     public func schedule(_ days: ScheduleDays, siteCode: String? = nil, practitionerHandle: String?, roomName: String?) throws -> SiteSchedule {
         try read(.schedule, entity: "appointment") { db, _ in
-            try Scheduler(db).siteSchedule(days, siteCode: siteCode, practitionerHandle: practitionerHandle, roomName: roomName, now: now)
+            var schedule = try Scheduler(db).siteSchedule(days, siteCode: siteCode, practitionerHandle: practitionerHandle, roomName: roomName, now: now)
+            schedule.appointments = try ResolutionMarks(db).marking(schedule.appointments)
+            return schedule
         }
     }
 

@@ -16,7 +16,7 @@ enum Migrations {
              ("peer", "audit_serial", "INTEGER"), ("peer", "audit_count", "INTEGER"), ("peer", "audit_hash", "TEXT"),
              ("peer", "audit_rewound_at", "INTEGER")],
         14: [("local_setting", "database_id", "TEXT")],
-        15: [("working_hours", "site_id", "TEXT REFERENCES site(id)")],
+        15: [("working_hours", "site_id", "TEXT REFERENCES site(id)"), ("local_setting", "resolutions_seen_seq", "INTEGER")],
     ]
 
     /// Work a migration does in Swift after its script, by the version it brings.

@@ -17,6 +17,7 @@ extension Schema {
              ORDER BY c.hlc DESC, c.origin DESC, c.change_id DESC LIMIT 1),
             (SELECT id FROM site WHERE is_local = 1))
         WHERE site_id IS NULL;
+        UPDATE local_setting SET resolutions_seen_seq = 0 WHERE resolutions_seen_seq IS NULL;
         CREATE INDEX IF NOT EXISTS working_hours_site ON working_hours(staff_id, site_id, weekday);
         CREATE TABLE IF NOT EXISTS service_offer (
             id TEXT PRIMARY KEY,

@@ -22,4 +22,15 @@ public struct LocalSettings {
     public func databaseID() throws -> String {
         try db.first("SELECT database_id FROM local_setting WHERE id = 1")?.optionalString(0) ?? "unnamed"
     }
+
+    /// The newest change (`change.seq`) this database held when `sync status` last told its desk of
+    /// bookings cancelled by a conflict resolution; 0 before the first look.
+    public func resolutionsSeenThrough() throws -> Int64 {
+        try db.first("SELECT resolutions_seen_seq FROM local_setting WHERE id = 1")?.optionalInt(0) ?? 0
+    }
+
+    /// Records the look: cancellations that arrived up to change `seq` have been shown.
+    public func setResolutionsSeen(through seq: Int64) throws {
+        try db.execute("UPDATE local_setting SET resolutions_seen_seq = ? WHERE id = 1", [seq])
+    }
 }

@@ -11,6 +11,9 @@ public struct AppointmentRecord: Sendable, Equatable {
     public var siteID: String
     public var siteCode: String
     public var siteTimeZone: String
+    /// Cancelled because a person resolved a double booking in favour of another booking (`ResolutionMarks`);
+    /// set only where a command asks for it (`schedule`).
+    public var cancelledByResolution = false
 
     public var id: String { appointment.id }
 

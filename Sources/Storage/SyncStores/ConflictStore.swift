@@ -29,9 +29,66 @@ public struct ConflictStore {
         }
     }
 
+    /// A person's decision on a conflict: the side kept, by whom, when.
+    public struct Resolution: Sendable {
+        public let keep: String
+        public let by: String
+        public let at: Int64
+    }
+
     /// The side kept by the first resolution recorded for the conflict, or nil while unresolved.
     public func resolution(of conflictID: String) throws -> String? {
-        try db.first("SELECT keep FROM conflict_resolution WHERE conflict_id = ? ORDER BY id LIMIT 1", [conflictID])?.string(0)
+        try recordedResolution(of: conflictID)?.keep
+    }
+
+    /// The first resolution recorded for the conflict (the same at every site), or nil while unresolved.
+    public func recordedResolution(of conflictID: String) throws -> Resolution? {
+        try db.first("SELECT keep, resolved_by, resolved_at FROM conflict_resolution WHERE conflict_id = ? ORDER BY id LIMIT 1", [conflictID])
+            .map { Resolution(keep: $0.string(0), by: $0.string(1), at: $0.int(2)) }
+    }
+
+    /// The ids of every conflict a resolution was recorded for.
+    public func resolvedConflictIDs() throws -> Set<String> {
+        Set(try db.query("SELECT DISTINCT conflict_id FROM conflict_resolution").map { $0.string(0) })
+    }
+
+    /// What orders a conflict's two rows: the (HLC, origin) of the row's first change, as text that
+    /// sorts the same way; side A is the smaller. Empty for a row with no change.
+    public func sideOrder(table: String, row: String) throws -> String {
+        guard let stamp = try ChangeLogStore(db).firstStamp(table: table, row: row) else { return "" }
+        return Self.order(hlc: stamp.hlc, origin: stamp.origin)
+    }
+
+    /// (HLC, origin) as text that sorts like the pair.
+    public static func order(hlc: Int64, origin: String) -> String {
+        String(format: "%020lld", hlc) + origin
+    }
+
+    /// True when a signature freezes the row: a signed note, or a needling or adverse-event row of one.
+    /// Keeping a side of a conflict then records the decision and changes nothing.
+    public func isLockedBySignature(table: String, row: String) throws -> Bool {
+        switch table {
+        case "note":
+            return try db.first("SELECT 1 FROM note WHERE id = ? AND status = 'signed'", [row]) != nil
+        case "needling", "adverse_event":
+            return try db.first("SELECT 1 FROM \(table) x JOIN note n ON n.id = x.note_id WHERE x.id = ? AND n.status = 'signed'", [row]) != nil
+        default:
+            return false
+        }
+    }
+
+    /// True when a booking may still be cancelled by a resolution: booked, and no note of it signed.
+    /// A session that took place (checked in, completed, no-show) or has a signed note stays as it is.
+    public func isStillBooked(appointment id: String) throws -> Bool {
+        try db.first("""
+            SELECT 1 FROM appointment a WHERE a.id = ? AND a.status = 'booked'
+            AND NOT EXISTS (SELECT 1 FROM note n WHERE n.appointment_id = a.id AND n.status = 'signed')
+            """, [id]) != nil
+    }
+
+    /// True when an appointment has a signed note: its slot no longer moves, even by a resolution.
+    public func hasSignedNote(appointment id: String) throws -> Bool {
+        try db.first("SELECT 1 FROM note WHERE appointment_id = ? AND status = 'signed'", [id]) != nil
     }
 
     /// (appointment, note) for every note on a cancelled appointment: such a conflict can also arise
@@ -51,6 +108,16 @@ public struct ConflictStore {
         try db.first("""
             SELECT 1 FROM appointment x JOIN appointment y ON y.id = ?
             WHERE x.id = ? AND x.status != 'cancelled' AND y.status != 'cancelled' AND x.start_ms < y.end_ms AND y.start_ms < x.end_ms
+            AND (x.staff_id = y.staff_id OR x.room_id = y.room_id OR x.patient_id = y.patient_id)
+            """, [b, a]) != nil
+    }
+
+    /// True while two bookings overlap in time for one practitioner, room or patient, whatever their
+    /// status: a resolved double booking stays listed (one of them cancelled) while this holds.
+    public func bookingsOverlapInTime(_ a: String, _ b: String) throws -> Bool {
+        try db.first("""
+            SELECT 1 FROM appointment x JOIN appointment y ON y.id = ?
+            WHERE x.id = ? AND x.start_ms < y.end_ms AND y.start_ms < x.end_ms
             AND (x.staff_id = y.staff_id OR x.room_id = y.room_id OR x.patient_id = y.patient_id)
             """, [b, a]) != nil
     }

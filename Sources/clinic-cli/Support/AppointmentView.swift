@@ -19,6 +19,8 @@ struct AppointmentView: Encodable {
     let series: String?
     /// In a schedule: whether it overlaps another booking of its practitioner, room or patient.
     let overlap: Bool?
+    /// Cancelled because a conflict resolution kept another booking (marked where the command looks: `schedule`).
+    let cancelled_by_resolution: Bool
 
     init(_ record: AppointmentRecord, times: SiteTimes, overlap: Bool? = nil) {
         id = record.id
@@ -35,6 +37,7 @@ struct AppointmentView: Encodable {
         late_cancel = record.appointment.lateCancel
         series = record.appointment.seriesID
         self.overlap = overlap
+        cancelled_by_resolution = record.cancelledByResolution
     }
 }
 
@@ -49,7 +52,7 @@ struct AppointmentList: Encodable {
 
 /// An appointment's status as tables show it: `booked`, `cancelled (late)`.
 func statusText(_ record: AppointmentRecord) -> String {
-    record.appointment.status.rawValue + (record.appointment.lateCancel ? " (late)" : "")
+    record.appointment.status.rawValue + (record.appointment.lateCancel ? " (late)" : "") + (record.cancelledByResolution ? " (conflict)" : "")
 }
 
 /// A plain table of appointments, each at its site's wall-clock time, labelled when the site is another one.

@@ -134,6 +134,7 @@ struct ScheduleGrid {
         if !cancelled.isEmpty {
             lines.append("Cancelled: " + cancelled.map {
                 "\(timeText($0.appointment.span.start)) \($0.patientChart) \($0.practitionerHandle)" + ($0.appointment.lateCancel ? " (late)" : "")
+                    + ($0.cancelledByResolution ? " (conflict)" : "")
             }.joined(separator: "; "))
         }
         let todaysIDs = Set(todays.map(\.id))
