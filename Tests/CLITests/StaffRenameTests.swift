@@ -94,11 +94,14 @@ struct StaffRenameTests {
         #expect(keep.status == 1 && keep.errorCode == "rename-required", "\(keep.stderr)")
         #expect((clash["resolve"] as? String ?? "").hasPrefix("clinic staff rename "))
         // An older release's "resolution" (a synced decision that changed nothing) leaves it listed for renaming.
-        do {
-            let database = try Database(path: mtl.clinic.database, create: false)
+        // (Written at both sites, as if each had received it, and not captured.)
+        for site in [mtl, qc] {
+            let database = try Database(path: site.clinic.database, create: false)
             try database.write { db in
+                try db.execute("UPDATE sync_state SET applying = 1")
                 try db.execute("INSERT INTO conflict_resolution (id, conflict_id, keep, resolved_by, resolved_at) VALUES (?, ?, 'A', 'admin', 0)",
                                ["01900000-0000-7000-8000-00000000beef", clash["id"] as? String ?? ""])
+                try db.execute("UPDATE sync_state SET applying = 0")
             }
         }
         #expect(try mtl.conflicts().contains { $0["id"] as? String == clash["id"] as? String })

@@ -13,18 +13,22 @@ func zonedSite(code: String, name: String, admin: String, zone: String) throws -
     return SyncSite(clinic: clinic, code: code, admin: admin)
 }
 
-/// MTL (Toronto, with `montrealSite()`'s data) and VAN (Vancouver, with a room of its own and jdoe's
-/// Thursday hours there), keys trusted, everything exchanged; every command at `now`.
+/// MTL (Toronto, with `montrealSite()`'s data) and VAN (Vancouver, with a room of its own, the service
+/// offered and jdoe's Thursday hours there), keys trusted, everything exchanged; every command at `now`.
 func montrealAndVancouver(now: String = ClinicBinary.now) throws -> (mtl: SyncSite, van: SyncSite) {
     var mtl = try montrealSite()
     var van = try zonedSite(code: "VAN", name: "Vancouver", admin: "vanadmin", zone: "America/Vancouver")
     mtl.clinic.now = now
     van.clinic.now = now
     try trustPairwise([mtl, van])
+    try mtl.clinic.ok(["staff", "hours", "jdoe", "--day", "thu", "--clear"])
     try exchangeAll([mtl, van])
     try van.clinic.ok(["room", "add", "Salle 1"])
-    // Hours at VAN: where hours are per site this gives jdoe Thursdays there; where they are network-wide jdoe has them already.
-    try van.clinic.run(["staff", "hours", "jdoe", "--day", "thu", "--from", "08:00", "--to", "16:00"])
+    try van.clinic.ok(["service", "offer", "physio-30", "--site", "VAN"])
+    // Offline, each site gives jdoe Thursday hours of its own, neither knowing the other's: overlapping
+    // hours that two sites set concurrently (a site that knows the other's refuses the overlap).
+    try mtl.clinic.ok(["staff", "hours", "jdoe", "--day", "thu", "--from", "08:00", "--until", "16:00"])
+    try van.clinic.ok(["staff", "hours", "jdoe", "--day", "thu", "--from", "08:00", "--until", "16:00"])
     try exchangeAll([mtl, van])
     return (mtl, van)
 }
