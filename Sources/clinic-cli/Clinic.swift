@@ -95,7 +95,7 @@ struct Clinic: ParsableCommand {
         if json, let text = try? JSONOutput.compact(ErrorDocument(error: .init(code: code, message: message))) {
             StandardError.write(text)
         } else {
-            StandardError.write("clinic: \(TerminalText.escaped(message)) [\(code)]")
+            StandardError.write("clinic: \(TerminalText.escaped(message, keepingLayout: true)) [\(code)]")
         }
         Foundation.exit(exitCode)
     }

@@ -19,7 +19,10 @@ struct InteropFHIRTests {
         for (time, action) in [("2026-11-30 09:00", "noshow"), ("2026-11-30 10:00", "cancel"), ("2026-11-30 11:00", "")] {
             let id = try #require(appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30",
                                                               "--at", time])).first?["id"] as? String)
-            if !action.isEmpty { try clinic.ok([action, id]) }
+            // A no-show is recorded on its day (before it: `too-early`).
+            var onTheDay = clinic
+            onTheDay.now = "2026-11-30T20:00:00Z"
+            if !action.isEmpty { try onTheDay.ok([action, id]) }
         }
         return clinic
     }

@@ -55,6 +55,8 @@ struct PermissionMatrixTests {
         Command(arguments: ["audit", "--limit", "5"], action: .auditRead),
         Command(arguments: ["staff", "reset-passphrase", "jdoe", "--passphrase-file", "{passfile}"], action: .staffResetPassphrase),
         Command(arguments: ["staff", "rotate-key", "mtremblay"], action: .staffRotateKey),
+        Command(arguments: ["site", "closed", "--date", "2026-12-25", "--reason", "Christmas"], action: .siteClose),
+        Command(arguments: ["site", "closed", "--date", "2026-12-26", "--remove"], action: .siteReopen, succeeds: false),
         // Proving who one is.
         Command(arguments: ["login", "--for", "1h"], action: .login),
         Command(arguments: ["logout"], action: .logout, succeeds: false),

@@ -11,7 +11,7 @@ public enum Action: String, CaseIterable, Sendable {
     case quarantineAccept = "quarantine-accept", plaintextExport = "sync-export-plaintext"
     case doctor, auditRead = "audit-read"
     case staffResetPassphrase = "staff-reset-passphrase", staffRotateKey = "staff-rotate-key"
-    case staffRename = "staff-rename"
+    case staffRename = "staff-rename", siteClose = "site-close", siteReopen = "site-reopen"
     // Proving who one is (every staff member).
     case login, logout, whoami, authenticate, passphraseChange = "passphrase-change"
     // The operating-system owner of the database file, who needs no role.
@@ -64,7 +64,7 @@ public enum Action: String, CaseIterable, Sendable {
         switch self {
         case .staffAdd, .staffEdit, .staffDeactivate, .credentialAdd, .serviceAdd, .serviceOffer, .roomAdd, .syncKey, .syncTrust,
              .conflictResolve, .quarantineAccept, .plaintextExport, .doctor, .auditRead, .staffResetPassphrase, .staffRotateKey,
-             .staffRename:
+             .staffRename, .siteClose, .siteReopen:
             return .administration
         case .login, .logout, .whoami, .authenticate, .passphraseChange:
             return .identity

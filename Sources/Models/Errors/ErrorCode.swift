@@ -9,12 +9,14 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case ambiguous
         case badPassphrase = "bad-passphrase"
         case badSignature = "bad-signature"
+        case closed
         case constraint
         case contraindication
         case duplicate
         case exists
         case forbidden
         case guardianRequired = "guardian-required"
+        case hasBookings = "has-bookings"
         case invalidTarget = "invalid-target"
         case invalidTransition = "invalid-transition"
         case lastAdmin = "last-admin"
@@ -124,7 +126,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
              .lockedOut, .loginRequired, .needleCountMismatch, .noConsent, .notAClinician, .notASeries, .notOffered,
              .notForThisSite, .notFound, .notLoggedIn, .notQualified, .noteNotSigned, .noteSigned, .outsideHours,
              .ownFile, .passphraseChangeRequired, .renameRequired, .samePassphrase, .slotTaken, .tooEarly, .untrustedSite,
-             .weakPassphraseHash:
+             .weakPassphraseHash, .hasBookings, .closed:
             return .refused
         case .actorRequired, .detailRequired, .disciplineRequired, .emptySearch, .invalidChart, .invalidCount,
              .invalidCredential, .invalidDate, .invalidDay, .invalidDuration, .invalidEmail, .invalidEstim, .invalidHandle, .invalidID,
@@ -176,7 +178,9 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .renameRequired: return "Two staff members share one handle: keeping a side cannot fix that; rename one (`clinic staff rename`)."
         case .samePassphrase: return "A new passphrase must differ from the current one."
         case .slotTaken: return "The practitioner, the room or the patient is already booked in an overlapping interval."
-        case .tooEarly: return "The session has not taken place yet."
+        case .hasBookings: return "The time off covers appointments still booked; they are listed, and `--force` records it anyway."
+        case .closed: return "The site is closed that day (`clinic site closed`)."
+        case .tooEarly: return "The session has not taken place yet (or, for check-in and no-show, its day has not come)."
         case .untrustedSite: return "The other site's key is unknown here or revoked (`clinic sync trust`)."
         case .weakPassphraseHash: return "A stored passphrase hash uses scrypt parameters below the minimum; an admin must reset it."
         case .actorRequired: return "No acting member is named and there is not exactly one open session."
@@ -269,6 +273,8 @@ extension ErrorCode {
     public static var renameRequired: ErrorCode { .init(.renameRequired) }
     public static var samePassphrase: ErrorCode { .init(.samePassphrase) }
     public static var slotTaken: ErrorCode { .init(.slotTaken) }
+    public static var hasBookings: ErrorCode { .init(.hasBookings) }
+    public static var closed: ErrorCode { .init(.closed) }
     public static var tooEarly: ErrorCode { .init(.tooEarly) }
     public static var untrustedSite: ErrorCode { .init(.untrustedSite) }
     public static var weakPassphraseHash: ErrorCode { .init(.weakPassphraseHash) }

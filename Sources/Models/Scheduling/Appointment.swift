@@ -25,6 +25,13 @@ public enum AppointmentStatus: String, Sendable, Codable, CaseIterable {
         }
         return next
     }
+
+    /// Refuses an arrival or a no-show recorded before the appointment's own day (`too-early`):
+    /// nobody can arrive, or fail to, for a visit days ahead. Both dates are in the site's zone.
+    public static func requireDayReached(for next: AppointmentStatus, appointmentDate: CivilDate, today: CivilDate) throws {
+        guard next == .checkedIn || next == .noShow, today < appointmentDate else { return }
+        throw ClinicError(.tooEarly, "this appointment is on \(appointmentDate.description), a later day; it cannot be marked \(next.rawValue) before its day")
+    }
 }
 
 /// A booked slot: who, with whom, where, what and when (UTC milliseconds).

@@ -84,6 +84,9 @@ public enum SyncSchema {
         // offering the same service at the same site make the same row.
         SyncedTable(name: "service_offer", merge: .lastWriterWins,
                     groups: [("details", ["service_id", "site_id"])], references: [("service_id", "service"), ("site_id", "site")]),
+        // One row per (site, day), its id derived from the pair (`SiteClosure.id`); reopening clears `closed`.
+        SyncedTable(name: "site_closure", merge: .lastWriterWins,
+                    groups: [("details", ["site_id", "date"]), ("state", ["closed", "reason"])], references: [("site_id", "site")]),
         SyncedTable(name: "patient", merge: .lastWriterWins,
                     groups: [("identity", ["site_id", "chart", "chart_seq", "created_at"]),
                              ("details", ["first", "last", "dob", "phone", "email", "search"])],

@@ -13,6 +13,16 @@ extension AuditedSession {
         }
     }
 
+    /// Books a series leaving out its clashing dates when `skippingClashes` (each listed with its refusal).
+    public func book(_ request: Scheduler.BookingRequest, skippingClashes: Bool) throws -> Scheduler.BookingOutcome {
+        try run(.book, entity: "appointment") { db, _, subject in
+            let outcome = try Scheduler(db).book(request, skippingClashes: skippingClashes, now: now)
+            subject.entityID = outcome.booked.first?.id
+            subject.patientID = outcome.booked.first?.appointment.patientID
+            return outcome
+        }
+    }
+
     /// Moves an appointment with the same checks as a booking.
     public func reschedule(_ appointment: String, start: Int64, practitionerHandle: String?, roomName: String?) throws -> AppointmentRecord {
         try run(.reschedule, entity: "appointment", locate: Subject.appointment(appointment)) { db, _, _ in
@@ -120,11 +130,13 @@ extension AuditedSession {
         }
     }
 
-    /// Records time off for a clinician.
-    public func addTimeOff(handle: String, interval: TimeSpan, reason: String?) throws {
+    /// Records time off for a clinician; over appointments still booked it is refused (`has-bookings`)
+    /// unless `force`. Returns those appointments (what the desk must move or cancel).
+    @discardableResult
+    public func addTimeOff(handle: String, interval: TimeSpan, reason: String?, force: Bool = false) throws -> [AppointmentRecord] {
         try run(.timeOffAdd, entity: "staff") { db, _, subject in
             subject.entityID = try StaffRepository(db).require(handle).id
-            try AvailabilityRepository(db).addTimeOff(handle: handle, interval: interval, reason: reason, now: now)
+            return try AvailabilityRepository(db).addTimeOff(handle: handle, interval: interval, reason: reason, force: force, now: now)
         }
     }
 }

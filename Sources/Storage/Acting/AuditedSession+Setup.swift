@@ -90,6 +90,22 @@ extension AuditedSession {
         }
     }
 
+    /// Closes a site (this database's own unless `siteCode`) on a day, or with `reopening` opens it
+    /// again; returns the site and, when closed, the closure.
+    public func setClosed(on date: CivilDate, reason: String?, siteCode: String? = nil, reopening: Bool) throws -> (site: Site, closure: SiteClosure?) {
+        try run(reopening ? .siteReopen : .siteClose, entity: "site") { db, _, subject in
+            let site = try SiteRepository(db).chosen(siteCode)
+            subject.entityID = SiteClosure.id(siteID: site.id, date: date)
+            let closures = ClosureRepository(db)
+            if reopening {
+                try closures.reopen(site: site, date: date)
+                return (site, nil)
+            }
+            try closures.close(site: site, date: date, reason: reason)
+            return (site, try closures.closure(siteID: site.id, on: date))
+        }
+    }
+
     /// Adds a room at a site: this database's own unless `siteCode` names another.
     public func addRoom(name: String, kind: RoomKind, siteCode: String? = nil) throws -> (room: Room, site: Site) {
         try run(.roomAdd, entity: "room") { db, _, subject in

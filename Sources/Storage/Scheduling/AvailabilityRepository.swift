@@ -53,15 +53,36 @@ public struct AvailabilityRepository {
             .map { ($0.optionalString(3), WorkingHours(weekday: Int($0.int(0)), startMinute: Int($0.int(1)), endMinute: Int($0.int(2)))) }
     }
 
-    /// Records time off between two instants.
-    package func addTimeOff(handle: String, interval: TimeSpan, reason: String?, now: Int64) throws {
+    /// Records time off between two instants and returns the appointments still booked inside it (at
+    /// every site). With any, nothing is recorded (`has-bookings`, each listed on its own line) unless `force`.
+    package func addTimeOff(handle: String, interval: TimeSpan, reason: String?, force: Bool, now: Int64) throws -> [AppointmentRecord] {
         try PlainText.require(reason, field: .reason)
         let staff = try StaffRepository(db).require(handle)
         guard interval.end > interval.start else {
             throw ClinicError(.invalidRange, "\(.endTime) must be after \(.startTime)")
         }
+        let covered = try bookings(staffID: staff.id, in: interval)
+        if !covered.isEmpty, !force {
+            let list = covered.map { record -> String in
+                let zone = (try? SiteTimeZone(record.siteTimeZone))
+                let when = zone.map { $0.format(record.appointment.span.start) } ?? Instant.iso(record.appointment.span.start)
+                return "\n  \(IDSuffix.short(record.id)) \(when) at \(record.siteCode) (\(record.appointment.status.rawValue))"
+            }.joined()
+            let what = covered.count == 1 ? "1 appointment is" : "\(covered.count) appointments are"
+            throw ClinicError(.hasBookings, "\(what) still booked in this time off; move or cancel them, or record it anyway with \(.force); nothing was recorded:"
+                              + ErrorMessage(verbatim: list))
+        }
         try db.execute("INSERT INTO time_off (id, staff_id, start_ms, end_ms, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        [UUIDv7.string(at: Instant.date(now)), staff.id, interval.start, interval.end, reason, now])
+        return covered
+    }
+
+    /// A clinician's appointments still to be seen (booked or checked in) overlapping `interval`, at every site.
+    func bookings(staffID: String, in interval: TimeSpan) throws -> [AppointmentRecord] {
+        try db.query(AppointmentRecord.select + """
+             WHERE a.staff_id = ? AND a.start_ms < ? AND a.end_ms > ? AND a.status IN ('booked', 'checked-in')
+             ORDER BY a.start_ms
+            """, [staffID, interval.end, interval.start]).map(AppointmentRecord.init)
     }
 
     /// Time off that overlaps `[from, to)`.

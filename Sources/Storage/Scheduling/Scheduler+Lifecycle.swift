@@ -76,6 +76,9 @@ extension Scheduler {
         try db.write { db in
             let current = try resolve(text)
             let status = try current.appointment.status.transition(to: next)
+            let zone = try SiteTimeZone(current.siteTimeZone)
+            try AppointmentStatus.requireDayReached(for: next, appointmentDate: zone.local(current.appointment.span.start).date,
+                                                    today: zone.local(now).date)
             try db.execute("UPDATE appointment SET status = ?, updated_at = ?, sequence = sequence + 1 WHERE id = ?", [status.rawValue, now, current.id])
             return try record(id: current.id)
         }

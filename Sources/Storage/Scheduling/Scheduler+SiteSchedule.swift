@@ -23,6 +23,8 @@ public struct SiteSchedule: Sendable {
     /// Live bookings at other sites on those days of the practitioners asked for (`--with`), or of
     /// those booked here; and any other site's booking in `doubleBookings`.
     public var elsewhere: [AppointmentRecord]
+    /// The days among `days` the site is closed.
+    public var closures: [SiteClosure] = []
 
     /// The ids of `appointments` that overlap another booking of the same practitioner, room or patient.
     public var overlapping: Set<String> {
@@ -70,7 +72,8 @@ extension Scheduler {
                         || (record.appointment.span.start >= from && practitioners.contains(record.appointment.practitionerID)))
             }
             return SiteSchedule(site: site, zone: zone, days: dayList, appointments: shown, doubleBookings: doubleBookings,
-                                elsewhere: elsewhere)
+                                elsewhere: elsewhere,
+                                closures: try ClosureRepository(db).closures(siteID: site.id, from: firstDay, through: lastDay))
         }
     }
 

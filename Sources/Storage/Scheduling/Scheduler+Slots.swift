@@ -13,7 +13,7 @@ extension Scheduler {
 
     /// The next free starts for a service at a site (this database's own unless `siteCode`) from a
     /// date, for one practitioner or every clinician of the service's discipline who holds its scope,
-    /// on a 15-minute grid in the site's zone, sorted by time: within their hours at that site, free
+    /// on a 15-minute grid in the site's zone, sorted by time, none on a day the site is closed: within their hours at that site, free
     /// of their bookings at every site, in a free room of that site.
     package func slots(serviceSlug: String, practitionerHandle: String?, from: CivilDate, days: Int, limit: Int,
                       siteCode: String? = nil, now: Int64, gridMinutes: Int = 15) throws -> [FreeSlot] {
@@ -30,7 +30,8 @@ extension Scheduler {
             } else {
                 practitioners = try staff.all().filter { $0.isClinician && $0.discipline == service.discipline }
             }
-            let dayList = (0..<days).map { from.adding(days: $0) }
+            let closed = Set(try ClosureRepository(db).closures(siteID: site.id, from: from, through: from.adding(days: max(0, days - 1))).map(\.date))
+            let dayList = (0..<days).map { from.adding(days: $0) }.filter { !closed.contains($0) }
             let windowStart = zone.startOfDay(from)
             let windowEnd = zone.startOfDay(from.adding(days: days)) + 86_400_000
             let maxDuration = try maxDurationMillis()

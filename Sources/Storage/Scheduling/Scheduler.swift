@@ -32,8 +32,27 @@ public struct Scheduler {
         }
     }
 
+    /// A series booked with its clashing dates left out: what was booked, and each date skipped with why.
+    public struct BookingOutcome: Sendable {
+        public var booked: [AppointmentRecord]
+        public var skipped: [SkippedDate]
+    }
+
+    /// One occurrence of a series that could not be booked: its start and the refusal.
+    public struct SkippedDate: Sendable {
+        public var start: Int64
+        public var refusal: ClinicError
+    }
+
     /// Books one appointment or a whole series, all or nothing.
     package func book(_ request: BookingRequest, now: Int64) throws -> [AppointmentRecord] {
+        try book(request, skippingClashes: false, now: now).booked
+    }
+
+    /// Books one appointment or a series. A series with a clashing date is refused whole, each clash on
+    /// its own line, unless `skippingClashes`: then the free dates are booked and the others listed
+    /// (still refused when no date is free).
+    package func book(_ request: BookingRequest, skippingClashes: Bool, now: Int64) throws -> BookingOutcome {
         try db.write { db in
             let sites = SiteRepository(db)
             let site = try sites.chosen(request.siteCode)
@@ -51,7 +70,7 @@ public struct Scheduler {
             let seriesID = starts.count > 1 ? UUIDv7.string(at: Instant.date(now)) : nil
 
             var planned: [(span: TimeSpan, room: Room)] = []
-            var failures: [(String, ClinicError)] = []
+            var failures: [SkippedDate] = []
             for start in starts {
                 let span = TimeSpan(start: start, end: start + duration)
                 do {
@@ -62,14 +81,14 @@ public struct Scheduler {
                     }
                     planned.append((span, room))
                 } catch let error as ClinicError where starts.count > 1 && error.category == .refused {
-                    failures.append((zone.format(start), error))
+                    failures.append(SkippedDate(start: start, refusal: error))
                 }
             }
-            if let first = failures.first {
-                let list = failures.enumerated().map { index, failure -> ErrorMessage in
-                    "\(index == 0 ? "" : "; ")\(failure.0) (\(failure.1.code): " + failure.1.text + ")"
+            if let first = failures.first, !skippingClashes || planned.isEmpty {
+                let list = failures.map { failure -> ErrorMessage in
+                    "\n  \(zone.format(failure.start)) (\(failure.refusal.code)): " + failure.refusal.text
                 }.reduce("", +)
-                throw ClinicError(first.1.code, "\(failures.count) of \(starts.count) occurrences cannot be booked: " + list + "; nothing was booked")
+                throw ClinicError(first.refusal.code, "\(failures.count) of \(starts.count) occurrences cannot be booked; nothing was booked:" + list)
             }
             var booked: [AppointmentRecord] = []
             for (offset, plan) in planned.enumerated() {
@@ -88,17 +107,18 @@ public struct Scheduler {
                                                 roomName: plan.room.name, serviceSlug: service.slug, site: site))
             }
             try db.execute("UPDATE schedule_bound SET value = ? WHERE key = 'max_duration_ms' AND value < ?", [duration, duration])
-            return booked
+            return BookingOutcome(booked: booked, skipped: failures)
         }
     }
 
-    /// Runs every rule for one interval at a site and returns the room to use (one of that site's);
+    /// Runs every rule for one interval at a site (open that day) and returns the room to use (one of that site's);
     /// throws the first refusal. The practitioner and the patient clash with their bookings at every
     /// site (nobody is in two places at once); a room only with its own.
     func checkSlot(_ span: TimeSpan, patient: Patient, practitioner: Practitioner, service: Service, room: Room?,
                    excluding: String?, site: Site, zone: SiteTimeZone) throws -> Room {
         let staff = StaffRepository(db)
         let date = zone.local(span.start).date
+        try SiteClosure.requireOpen(try ClosureRepository(db).closure(siteID: site.id, on: date))
         if let scope = service.requires {
             try BookingRules.requireScope(scope, handle: practitioner.handle, credentials: try staff.credentials(staffID: practitioner.id), on: date)
         }

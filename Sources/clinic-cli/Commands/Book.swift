@@ -17,6 +17,8 @@ struct Book: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Repeat daily, weekly or every-2-weeks (needs --count or --until).") var repeatRule: RepeatRule?
     @Option(help: "Number of occurrences in the series, first included.") var count: Int?
     @Option(help: "Last date of the series, YYYY-MM-DD (inclusive).") var until: String?
+    @Flag(help: "With --repeat: book the free dates and list each clashing date with its reason, instead of refusing the series.")
+    var skipClashes = false
     @Option(help: ArgumentHelp("Site to book at, by code (default: this database's site); --at and --room are that site's. Allowed offline: checked again when the logs meet.", valueName: "code")) var site: String?
 
     func validate() throws {
@@ -25,6 +27,9 @@ struct Book: ParsableCommand {
         }
         if repeatRule == nil, count != nil || until != nil {
             throw ValidationError("--count and --until need --repeat")
+        }
+        if repeatRule == nil, skipClashes {
+            throw ValidationError("--skip-clashes needs --repeat")
         }
     }
 
@@ -38,16 +43,45 @@ struct Book: ParsableCommand {
             let end: RepeatEnd = try until.map { .until(try CivilDate.parse($0, field: .until)) } ?? .count(count ?? 1)
             recurrence = Recurrence(rule: repeatRule, end: end)
         }
-        let records = try session.acting.book(
+        let outcome = try session.acting.book(
             .init(patientChart: patient, practitionerHandle: practitioner, serviceSlug: service, start: start,
-                  roomName: room, durationMinutes: minutes, recurrence: recurrence, siteCode: site))
+                  roomName: room, durationMinutes: minutes, recurrence: recurrence, siteCode: site), skippingClashes: skipClashes)
+        let records = outcome.booked
         let inPast = start < session.now
         let times = try session.times()
-        try session.emit(AppointmentList(records, times: times)) {
+        let skipped = outcome.skipped.map { SkippedView($0, zone: zone) }
+        try session.emit(BookedSeries(appointments: AppointmentList(records, times: times).appointments, skipped: skipClashes ? skipped : nil)) {
             let head = records.count == 1 ? "Booked:" : "Booked a series of \(records.count):"
-            return head + "\n" + appointmentTable(records, times: times) + (inPast ? "\nNote: this booking is in the past (back-entry)." : "")
+            var text = head + "\n" + appointmentTable(records, times: times) + (inPast ? "\nNote: this booking is in the past (back-entry)." : "")
+            if !skipped.isEmpty {
+                text += "\nSkipped \(skipped.count) clashing date\(skipped.count == 1 ? "" : "s"):"
+                text += skipped.map { "\n  \($0.date) \($0.time) [\($0.code)] \($0.message)" }.joined()
+            }
+            return text
         }
     }
 }
 
 extension RepeatRule: ExpressibleByArgument {}
+
+/// A booking's JSON: the appointments, and with `--skip-clashes` the dates left out.
+private struct BookedSeries: Encodable {
+    let appointments: [AppointmentView]
+    let skipped: [SkippedView]?
+}
+
+/// One date of a series left out by `--skip-clashes`: its local date and time, and the refusal.
+private struct SkippedView: Encodable {
+    let date: String
+    let time: String
+    let code: String
+    let message: String
+
+    init(_ skipped: Scheduler.SkippedDate, zone: SiteTimeZone) {
+        let local = zone.local(skipped.start)
+        date = local.date.description
+        time = TimeOfDay.format(local.minuteOfDay)
+        code = skipped.refusal.code.name
+        message = skipped.refusal.commandLineMessage
+    }
+}

@@ -26,6 +26,8 @@ struct Schedule: ParsableCommand {
         let site: String
         let appointments: [AppointmentView]
         let elsewhere: [AppointmentView]
+        /// The days shown on which the site is closed.
+        let closures: [ClosureView]
     }
 
     func run() throws {
@@ -52,13 +54,20 @@ struct Schedule: ParsableCommand {
         }
         let view = View(site: schedule.site.code,
                         appointments: schedule.appointments.map { AppointmentView($0, times: times, overlap: overlapping.contains($0.id)) },
-                        elsewhere: schedule.elsewhere.map { AppointmentView($0, times: times, overlap: overlapping.contains($0.id)) })
+                        elsewhere: schedule.elsewhere.map { AppointmentView($0, times: times, overlap: overlapping.contains($0.id)) },
+                        closures: schedule.closures.map(ClosureView.init))
+        let closedDays = Dictionary(schedule.closures.map { ($0.date, $0) }, uniquingKeysWith: { first, _ in first })
         try session.emit(view) {
             let width = TerminalWidth.current()
             var sections: [String] = []
             for day in schedule.days {
                 let grid = ScheduleGrid(date: day, schedule: schedule, times: times, byRoom: byRoom || room != nil, practitioner: practitioner,
                                         width: width)
+                if let closure = closedDays[day] {
+                    let line = "\(schedule.site.code) is closed on \(day)" + (closure.reason.map { " (\($0))" } ?? "") + "."
+                    sections.append(grid.hasAnything ? line + "\n" + grid.render() : line)
+                    continue
+                }
                 if schedule.days.count > 1, !grid.hasAnything { continue }
                 sections.append(grid.render())
             }
