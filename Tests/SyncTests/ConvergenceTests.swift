@@ -138,6 +138,15 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
         guard !appointments.isEmpty else { return }
         _ = try? scheduler.cancel(appointments[random.below(appointments.count)], reason: "random", series: false, now: now)
     case 50..<58:
+        // A site closed on a booking day, or opened again, by this site or another (one row per site and day).
+        if random.chance(30), let site = try? SiteRepository(db).require(code: bookingSite),
+           let day = CivilDate(year: 2026, month: 12, day: 1 + random.below(2)) {
+            let reopening = random.chance(40)
+            _ = try? db.write { db in
+                reopening ? try ClosureRepository(db).reopen(site: site, date: day)
+                          : try ClosureRepository(db).close(site: site, date: day, reason: "holiday \(random.below(3))")
+            }
+        }
         _ = try? PatientRepository(db).add(.init(first: "New\(random.below(1000))", last: "Person", dateOfBirth: CivilDate(year: 1990, month: 5, day: 5) ?? CivilDate(daysSinceEpoch: 0)),
                                            now: now, today: CivilDate(year: 2026, month: 11, day: 23) ?? CivilDate(daysSinceEpoch: 0))
     case 58..<70:
