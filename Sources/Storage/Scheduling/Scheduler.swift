@@ -39,6 +39,9 @@ public struct Scheduler {
             let site = try sites.chosen(request.siteCode)
             let zone = try sites.zone(of: site)
             let patient = try PatientRepository(db).require(chart: request.patientChart)
+            guard try !PatientRepository(db).isArchived(patient.id) else {
+                throw ClinicError(.archived, "\(patient.chart) is archived and takes no new bookings")
+            }
             let practitioner = try StaffRepository(db).require(request.practitionerHandle)
             guard practitioner.isClinician, practitioner.active else {
                 throw ClinicError(.notAClinician, "'\(practitioner.handle)' is not an active clinician and cannot be booked")
