@@ -108,3 +108,36 @@ struct PatientUpkeepTests {
         #expect(appointments(try b.clinic.ok(["appointments", "--patient", "MTL-000001", "--as", b.admin])).count == 2)
     }
 }
+
+@Suite("clinic patient merge: clinical reads follow the chart kept")
+struct PatientMergeClinicalTests {
+    @Test("notes and export fhir by either chart read the kept chart with the merged chart's signed note, unchanged, and the bundle validates")
+    func notesAndFHIR() throws {
+        let clinic = try InteropFHIRTests().signedSite()
+        try clinic.ok(["patient", "add", "--first", "Anna", "--last", "Silva", "--dob", "1980-04-03"])
+        func canonical(_ json: [String: Any]) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let before = try canonical(try clinic.ok(["notes", "--patient", "MTL-000001", "--as", "jdoe"]))
+        #expect(before.contains("\"status\":\"signed\""))
+        try clinic.ok(["patient", "merge", "MTL-000002", "MTL-000001"])
+        for chart in ["MTL-000001", "MTL-000002"] {
+            let after = try canonical(try clinic.ok(["notes", "--patient", chart, "--as", "jdoe"]))
+            #expect(after == before.replacingOccurrences(of: "MTL-000001", with: "MTL-000002"),
+                    "notes of \(chart) after the merge")
+        }
+        let file = scratchFile(clinic, "merged.json")
+        try clinic.ok(["export", "fhir", "--patient", "MTL-000001", "--to", file, "--as", "jdoe"])
+        let result = try runPython("validate_fhir.py", [file])
+        #expect(result.status == 0, "validate_fhir.py: \(result.stderr)")
+        let counts = pythonSummary(result.stdout)["counts"] as? [String: Int] ?? [:]
+        #expect(counts["Patient"] == 1 && counts["Appointment"] == 5 && counts["Provenance"] == 1 && counts["Consent"] == 1, "\(counts)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("MTL-000002") && !text.contains("MTL-000001"))
+        let all = scratchFile(clinic, "all.json")
+        try clinic.ok(["export", "fhir", "--all", "--to", all, "--as", "jdoe"])
+        let allResult = try runPython("validate_fhir.py", [all])
+        #expect(allResult.status == 0, "validate_fhir.py: \(allResult.stderr)")
+        #expect((pythonSummary(allResult.stdout)["counts"] as? [String: Int])?["Patient"] == 1)
+    }
+}
