@@ -141,3 +141,39 @@ struct PatientMergeClinicalTests {
         #expect((pythonSummary(allResult.stdout)["counts"] as? [String: Int])?["Patient"] == 1)
     }
 }
+
+extension PatientMergeClinicalTests {
+    @Test("a consent recorded on the chart kept counts for a session booked under the chart merged into it")
+    func consentAcrossMerge() throws {
+        let (clinic, physio, _) = try clinicalSite()
+        try clinic.ok(["patient", "add", "--first", "Anna", "--last", "Silva", "--dob", "1980-04-03"])
+        try clinic.ok(["patient", "merge", "MTL-000002", "MTL-000001"])
+        try clinic.ok(["consent", "record", "MTL-000002", "--intervention", "dry-needling", "--risks", "bruising, pneumothorax", "--as", "jdoe"])
+        let note = try #require(try clinic.ok(["note", "start", physio, "--as", "jdoe"])["id"] as? String)
+        try clinic.ok(["note", "needle", note, "--muscle", "upper trapezius", "--side", "left", "--count", "1", "--as", "jdoe"])
+        try clinic.ok(["note", "needles-removed", note, "--count", "1", "--as", "jdoe"])
+        let signed = try clinic.run(["note", "sign", note, "--as", "jdoe", "--json"])
+        #expect(signed.status == 0, "\(signed.stderr)")
+    }
+}
+
+extension PatientUpkeepTests {
+    @Test("after a merge the kept chart clashes with the merged chart's bookings, and every booking shows the kept chart")
+    func mergedBookings() throws {
+        let clinic = try montrealSite().clinic
+        try clinic.ok(["book", "--patient", "MTL-000002", "--with", "mroy", "--service", "physio-30", "--at", "2026-12-04 10:00"])
+        try clinic.ok(["patient", "merge", "MTL-000003", "MTL-000002"])
+        let clash = try clinic.run(["book", "--patient", "MTL-000003", "--with", "jdoe", "--service", "physio-30",
+                                    "--at", "2026-12-04 10:00", "--json"])
+        #expect(clash.status == 1 && clash.errorCode == "slot-taken", "\(clash.stderr)")
+        let listed = appointments(try clinic.ok(["appointments", "--patient", "MTL-000003"]))
+        #expect(listed.count == 3)
+        #expect(Set(listed.compactMap { $0["patient"] as? String }) == ["MTL-000003"])
+        // Merged again: the chart merged first follows to the chart kept last.
+        try clinic.ok(["patient", "merge", "MTL-000001", "MTL-000003"])
+        let all = appointments(try clinic.ok(["appointments", "--patient", "MTL-000002"]))
+        #expect(all.count == 4)
+        #expect(Set(all.compactMap { $0["patient"] as? String }) == ["MTL-000001"])
+        #expect(try clinic.ok(["patient", "show", "MTL-000002"])["chart"] as? String == "MTL-000001")
+    }
+}

@@ -124,6 +124,8 @@ extension PatientRepository {
                 throw ClinicError(.invalidTarget, "\(drop.chart) is already merged into another chart")
             }
             try db.execute("INSERT INTO patient_alias (id, patient_id, keep_id, merged_at) VALUES (?, ?, ?, ?)", [drop.id, drop.id, keep.id, now])
+            // Charts merged into the one dropped earlier now name the one kept: an alias is one step.
+            try db.execute("UPDATE patient_alias SET keep_id = ? WHERE keep_id = ?", [keep.id, drop.id])
             return (keep, drop)
         }
     }
