@@ -46,6 +46,9 @@ struct PermissionMatrixTests {
         Command(arguments: ["room", "add", "Bed 9"], action: .roomAdd),
         Command(arguments: ["sync", "key"], action: .syncKey),
         Command(arguments: ["sync", "trust", "--site", "VAN", "--key", "{vanKey}"], action: .syncTrust),
+        Command(arguments: ["patient", "merge", "MTL-000001", "MTL-000004"], action: .patientMerge),
+        // The front office.
+        Command(arguments: ["patient", "archive", "MTL-000004"], action: .patientArchive),
         Command(arguments: ["sync", "trust", "--list"], action: .syncTrust),
         Command(arguments: ["sync", "trust", "--revoke", "QC"], action: .syncTrust),
         Command(arguments: ["sync", "conflicts", "--resolve", "0123456789ab", "--keep", "A"], action: .conflictResolve, succeeds: false),
@@ -72,6 +75,7 @@ struct PermissionMatrixTests {
         Command(arguments: ["patient", "add", "--first", "Zoé", "--last", "Essai", "--dob", "1991-02-03"], action: .patientAdd),
         Command(arguments: ["patient", "find", "silva"], action: .patientFind),
         Command(arguments: ["patient", "show", "MTL-000001"], action: .patientShow),
+        Command(arguments: ["patient", "edit", "MTL-000001", "--phone", "514-555-0199", "--address", "1 rue Test"], action: .patientEdit),
         Command(arguments: ["appointments", "--patient", "MTL-000001"], action: .patientAppointments),
         Command(arguments: ["import", "patients", "--csv", "{csv}"], action: .patientImport),
         Command(arguments: ["book", "--patient", "MTL-000003", "--with", "mtremblay", "--service", "physio-30", "--at", "{slot}"], action: .book),

@@ -11,7 +11,7 @@ public enum Action: String, CaseIterable, Sendable {
     case quarantineAccept = "quarantine-accept", plaintextExport = "sync-export-plaintext"
     case doctor, auditRead = "audit-read"
     case staffResetPassphrase = "staff-reset-passphrase", staffRotateKey = "staff-rotate-key"
-    case staffRename = "staff-rename", siteClose = "site-close", siteReopen = "site-reopen"
+    case staffRename = "staff-rename", siteClose = "site-close", siteReopen = "site-reopen", patientMerge = "patient-merge"
     // Proving who one is (every staff member).
     case login, logout, whoami, authenticate, passphraseChange = "passphrase-change"
     // The operating-system owner of the database file, who needs no role.
@@ -20,7 +20,9 @@ public enum Action: String, CaseIterable, Sendable {
     case siteShow = "site-show", staffList = "staff-list", roomList = "room-list", serviceList = "service-list"
     case hoursSet = "hours-set", timeOffAdd = "timeoff-add"
     case patientAdd = "patient-add", patientFind = "patient-find", patientShow = "patient-show", patientImport = "patient-import"
-    case patientAppointments = "patient-appointments"
+    case patientAppointments = "patient-appointments", patientEdit = "patient-edit"
+    // The front office (front desk and admins).
+    case patientArchive = "patient-archive"
     case book, reschedule, cancel, checkIn = "checkin", noShow = "noshow", complete
     case slots, schedule, calendarExport = "ics-export"
     case reportUtilization = "report-utilization", reportNoShows = "report-noshows"
@@ -38,6 +40,7 @@ public enum Action: String, CaseIterable, Sendable {
         switch tier {
         case .administration: return [.admin]
         case .desk: return [.frontDesk, .admin, .clinician]
+        case .frontOffice: return [.frontDesk, .admin]
         case .clinical: return [.clinician]
         case .identity: return Set(StaffRole.allCases)
         case .fileOwner: return []
@@ -46,7 +49,7 @@ public enum Action: String, CaseIterable, Sendable {
 
     /// The groups of the permission table.
     public enum Tier: String, CaseIterable, Sendable {
-        case administration, desk, clinical, identity, fileOwner
+        case administration, frontOffice, desk, clinical, identity, fileOwner
 
         /// Who the tier is for, as docs/CLI.md's permission table says it.
         public var who: String {
@@ -54,6 +57,7 @@ public enum Action: String, CaseIterable, Sendable {
             case .identity: return "every staff member, for themselves"
             case .fileOwner: return "the operating-system owner of the database file (no role)"
             case .administration: return "admin"
+            case .frontOffice: return "front desk, admin"
             case .desk: return "front desk, admin, clinician"
             case .clinical: return "clinician"
             }
@@ -64,14 +68,16 @@ public enum Action: String, CaseIterable, Sendable {
         switch self {
         case .staffAdd, .staffEdit, .staffDeactivate, .credentialAdd, .serviceAdd, .serviceOffer, .roomAdd, .syncKey, .syncTrust,
              .conflictResolve, .quarantineAccept, .plaintextExport, .doctor, .auditRead, .staffResetPassphrase, .staffRotateKey,
-             .staffRename, .siteClose, .siteReopen:
+             .staffRename, .siteClose, .siteReopen, .patientMerge:
             return .administration
+        case .patientArchive:
+            return .frontOffice
         case .login, .logout, .whoami, .authenticate, .passphraseChange:
             return .identity
         case .recoverAdmin:
             return .fileOwner
         case .siteShow, .staffList, .roomList, .serviceList, .hoursSet, .timeOffAdd, .patientAdd, .patientFind, .patientShow,
-             .patientImport, .patientAppointments, .book, .reschedule, .cancel, .checkIn, .noShow, .complete, .slots, .schedule, .calendarExport,
+             .patientImport, .patientAppointments, .patientEdit, .book, .reschedule, .cancel, .checkIn, .noShow, .complete, .slots, .schedule, .calendarExport,
              .reportUtilization, .reportNoShows, .syncExport, .syncImport, .syncStatus, .syncConflicts, .syncQuarantine, .syncDigest:
             return .desk
         case .noteStart, .noteEdit, .noteNeedle, .noteNeedlesRemoved, .noteAdverse, .noteSign, .noteAmend, .noteRead, .notesRead,

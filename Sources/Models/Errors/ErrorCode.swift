@@ -7,6 +7,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         // Refused by a rule (exit 1).
         case alreadyInitialised = "already-initialised"
         case ambiguous
+        case archived
         case badPassphrase = "bad-passphrase"
         case badSignature = "bad-signature"
         case closed
@@ -121,7 +122,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// How the CLI reports this code: each category is one exit code.
     public var category: ErrorCategory {
         switch value {
-        case .alreadyInitialised, .ambiguous, .badPassphrase, .badSignature, .constraint, .contraindication,
+        case .alreadyInitialised, .ambiguous, .archived, .badPassphrase, .badSignature, .constraint, .contraindication,
              .duplicate, .exists, .forbidden, .guardianRequired, .invalidTarget, .invalidTransition, .lastAdmin,
              .lockedOut, .loginRequired, .needleCountMismatch, .noConsent, .notAClinician, .notASeries, .notOffered,
              .notForThisSite, .notFound, .notLoggedIn, .notQualified, .noteNotSigned, .noteSigned, .outsideHours,
@@ -147,6 +148,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
     public var meaning: String {
         switch value {
         case .alreadyInitialised: return "The database already holds a site; `init` changes nothing."
+        case .archived: return "The patient's chart is archived: its history is kept but it takes no new bookings."
         case .ambiguous: return "A shortened id or chart number matches more than one record (give more of it), or a handle sync brought to two staff members (give the id suffix)."
         case .badPassphrase: return "The passphrase given is not the member's (every wrong attempt counts towards a lock-out)."
         case .badSignature: return "A change log's site signature does not verify against the trusted key; nothing is imported."
@@ -156,7 +158,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .exists: return "The destination file exists (and is not replaced without `--force`), or is the database itself."
         case .forbidden: return "The actor's role may not do this, or the handle is unknown or deactivated."
         case .guardianRequired: return "The patient is a minor on that date: the consent needs a guardian."
-        case .invalidTarget: return "The command cannot act on this member (for example one's own passphrase through an admin command)."
+        case .invalidTarget: return "The command cannot act on this member or chart (for example one's own passphrase through an admin command, or merging a chart into itself or into a merged chart)."
         case .invalidTransition: return "The record's status does not allow this step (a cancelled appointment cannot be checked in)."
         case .lastAdmin: return "The change would leave the site without an active admin."
         case .lockedOut: return "Too many wrong passphrases: the handle is locked out for a while."
@@ -243,6 +245,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
 extension ErrorCode {
     public static var alreadyInitialised: ErrorCode { .init(.alreadyInitialised) }
     public static var ambiguous: ErrorCode { .init(.ambiguous) }
+    public static var archived: ErrorCode { .init(.archived) }
     public static var badPassphrase: ErrorCode { .init(.badPassphrase) }
     public static var badSignature: ErrorCode { .init(.badSignature) }
     public static var constraint: ErrorCode { .init(.constraint) }

@@ -66,8 +66,8 @@ public struct ErrorMessage: Sendable, Equatable, ExpressibleByStringInterpolatio
 /// An input a refusal can be about. Models and Storage name it by what it is (`thing`); each front
 /// end spells it its own way (the CLI as the option that supplies it), so no rule names a flag.
 public enum ClinicField: String, CaseIterable, Sendable {
-    case acknowledgement, actor, allowDuplicate, amendment, assessment, conflictSide, credentialNumber, date
-    case dateFormat, dateOfBirth, destination, detail, discipline, email, endTime, estim, expiry, firstName, force
+    case acknowledgement, actor, address, allowDuplicate, amendment, assessment, conflictSide, credentialNumber, date
+    case dateFormat, dateOfBirth, destination, detail, discipline, email, emergencyContact, endTime, estim, expiry, firstName, force
     case fromDate, gauge, guardian, lastName, muscle, name, ndi, needleCount, needleDepth, needleLength, objective
     case occurrenceCount, odi, painAfter, painBefore, phone, plan, point, psfs, reason, recipient, regulator
     case retention, risks, roles, roomName, sessionLength, side, siteKey, siteName, startTime, subjective, time, until
@@ -78,6 +78,7 @@ public enum ClinicField: String, CaseIterable, Sendable {
         switch self {
         case .acknowledgement: return "an acknowledgement"
         case .actor: return "the acting member"
+        case .address: return "the address"
         case .allowDuplicate: return "allowing a duplicate"
         case .amendment: return "the amendment"
         case .assessment: return "the assessment"
@@ -90,6 +91,7 @@ public enum ClinicField: String, CaseIterable, Sendable {
         case .detail: return "the detail"
         case .discipline: return "the discipline"
         case .email: return "the email address"
+        case .emergencyContact: return "the emergency contact"
         case .endTime: return "the end time"
         case .estim: return "the electro-stimulation"
         case .expiry: return "the expiry date"

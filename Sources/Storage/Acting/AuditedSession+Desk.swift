@@ -98,8 +98,43 @@ extension AuditedSession {
 
     /// Patients matching a name, chart number or phone (audited: a list of demographics; the words
     /// searched for are not recorded, they may be a name). At least one is listed: SQLite reads a negative limit as none.
-    public func findPatients(_ text: String, limit: Int) throws -> [Patient] {
-        try run(.patientFind, entity: "patient") { db, _, _ in try PatientRepository(db).find(text, limit: max(1, limit)) }
+    public func findPatients(_ text: String, limit: Int, includingArchived: Bool = false) throws -> [Patient] {
+        try run(.patientFind, entity: "patient") { db, _, _ in
+            try PatientRepository(db).find(text, limit: max(1, limit), includingArchived: includingArchived)
+        }
+    }
+
+    /// One patient's record with their address and emergency contact, whether archived (an audited read).
+    public func patientRecord(chart: String) throws -> (patient: Patient, contact: PatientRepository.Contact, archived: Bool) {
+        try run(.patientShow, entity: "patient", locate: Subject.patient(chart: chart)) { db, _, _ in
+            let patients = PatientRepository(db)
+            let patient = try patients.require(chart: chart)
+            return (patient, try patients.contact(patient.id), try patients.isArchived(patient.id))
+        }
+    }
+
+    /// Changes a patient's record (the entry names the patient, never the values).
+    public func editPatient(chart: String, _ changes: PatientRepository.Changes, today: CivilDate) throws -> Patient {
+        try run(.patientEdit, entity: "patient", locate: Subject.patient(chart: chart)) { db, _, _ in
+            try PatientRepository(db).edit(chart: chart, changes, today: today)
+        }
+    }
+
+    /// Archives a chart: hidden from `find` unless asked for, no new bookings, history kept.
+    public func archivePatient(chart: String) throws -> Patient {
+        try run(.patientArchive, entity: "patient", locate: Subject.patient(chart: chart)) { db, _, _ in
+            try PatientRepository(db).setArchived(chart: chart, true)
+        }
+    }
+
+    /// Merges chart `drop` into chart `keep` (the entry is against the chart dropped, its target the one kept).
+    public func mergePatients(keep: String, drop: String) throws -> (keep: Patient, drop: Patient) {
+        try run(.patientMerge, entity: "patient", locate: Subject.recordedPatient(chart: drop)) { db, _, subject in
+            let merged = try PatientRepository(db).merge(keep: keep, drop: drop, now: now)
+            subject.entityID = merged.keep.id
+            subject.patientID = merged.drop.id
+            return merged
+        }
     }
 
     /// Imports a CSV file of patients, all rows or none.

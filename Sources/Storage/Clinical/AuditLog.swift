@@ -240,6 +240,14 @@ extension AuditedSession.Subject {
         }
     }
 
+    /// The chart with this number as recorded, not following a merge.
+    static func recordedPatient(chart: String) -> (Database) throws -> Self {
+        { db in
+            let patient = try PatientRepository(db).recorded(chart: chart)
+            return Self(entityID: patient.id, patientID: patient.id)
+        }
+    }
+
     /// The patient with this chart number.
     static func patient(chart: String) -> (Database) throws -> Self {
         { db in

@@ -57,7 +57,7 @@ extension Notes {
             let patient = try PatientRepository(db).require(chart: chart)
             subject.patientID = patient.id
             subject.entityID = patient.id
-            return try db.query("SELECT id FROM note WHERE patient_id = ? ORDER BY session_date, created_at", [patient.id])
+            return try db.query("SELECT id FROM note WHERE patient_id IN (\(PatientRepository.samePerson)) ORDER BY session_date, created_at", [patient.id])
                 .map { try Self.load(db, id: $0.string(0)) }
         }
     }

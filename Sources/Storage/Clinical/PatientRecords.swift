@@ -21,7 +21,7 @@ public struct PatientRecords {
                 guard current.contains(precaution) else {
                     throw ClinicError.notFound("active precaution \(precaution.code)")
                 }
-                try db.execute("UPDATE precaution SET active = 0, updated_at = ? WHERE patient_id = ? AND code = ? AND active = 1",
+                try db.execute("UPDATE precaution SET active = 0, updated_at = ? WHERE patient_id IN (\(PatientRepository.samePerson)) AND code = ? AND active = 1",
                                [session.now, patient.id, precaution.code])
             }
             return try Self.precautions(db, patientID: patient.id)
@@ -29,7 +29,7 @@ public struct PatientRecords {
     }
 
     static func precautions(_ db: Database, patientID: String) throws -> [Precaution] {
-        try db.query("SELECT DISTINCT code FROM precaution WHERE patient_id = ? AND active = 1 ORDER BY code", [patientID])
+        try db.query("SELECT DISTINCT code FROM precaution WHERE patient_id IN (\(PatientRepository.samePerson)) AND active = 1 ORDER BY code", [patientID])
             .compactMap { try? Precaution.parse($0.string(0)) }
     }
 
@@ -69,7 +69,7 @@ public struct PatientRecords {
     }
 
     static func consents(_ db: Database, patientID: String) throws -> [ConsentEvent] {
-        try db.query("SELECT intervention, action, date, guardian FROM consent WHERE patient_id = ? ORDER BY date, created_at", [patientID])
+        try db.query("SELECT intervention, action, date, guardian FROM consent WHERE patient_id IN (\(PatientRepository.samePerson)) ORDER BY date, created_at", [patientID])
             .compactMap { row in
                 guard let intervention = Intervention(rawValue: row.string(0)), let action = ConsentEvent.Action(rawValue: row.string(1)),
                       let date = CivilDate.parse(row.string(2)) else { return nil }

@@ -17,7 +17,7 @@ public struct FHIRExport {
                 subject.entityID = patient.id
                 patients = [patient]
             } else {
-                patients = try db.query("SELECT \(PatientRepository.columns) FROM patient ORDER BY chart").map(PatientRepository.patient)
+                patients = try db.query("SELECT \(PatientRepository.columns) FROM patient WHERE id NOT IN (SELECT id FROM patient_alias) ORDER BY chart").map(PatientRepository.patient)
             }
             if chart == nil {
                 for patient in patients {
@@ -36,17 +36,22 @@ public struct FHIRExport {
         var sessions: [FHIRSource.Session] = []
         var consents: [FHIRSource.ConsentRecord] = []
         for patient in patients {
-            appointments += try db.query(AppointmentRecord.select + " WHERE a.patient_id = ? ORDER BY a.start_ms", [patient.id])
-                .map { AppointmentRecord($0).appointment }
+            appointments += try db.query(AppointmentRecord.select + " WHERE a.patient_id IN (\(PatientRepository.samePerson)) ORDER BY a.start_ms", [patient.id])
+                .map { row -> Appointment in
+                    // A merged chart's rows are the kept chart's (`patient merge`).
+                    var appointment = AppointmentRecord(row).appointment
+                    appointment.patientID = patient.id
+                    return appointment
+                }
             consents += try consentRecords(db, patientID: patient.id)
         }
         let spans = Dictionary(appointments.map { ($0.id, $0.span) }, uniquingKeysWith: { first, _ in first })
         for patient in patients {
-            for row in try db.query("SELECT id, signed_content FROM note WHERE patient_id = ? AND status = 'signed' ORDER BY session_date, created_at", [patient.id]) {
+            for row in try db.query("SELECT id, signed_content FROM note WHERE patient_id IN (\(PatientRepository.samePerson)) AND status = 'signed' ORDER BY session_date, created_at", [patient.id]) {
                 let note = try Notes.load(db, id: row.string(0))
                 guard let span = spans[note.appointmentID] else { continue }
                 var exported = FHIRSource.Session(
-                    noteID: note.id, appointmentID: note.appointmentID, patientID: note.patientID, authorID: note.authorID, span: span,
+                    noteID: note.id, appointmentID: note.appointmentID, patientID: patient.id, authorID: note.authorID, span: span,
                     painBefore: note.painBefore, painAfter: note.painAfter, needling: note.needling.map(\.entry),
                     needlesRemoved: note.needlesRemoved,
                     adverseEvents: note.adverseEvents.map { FHIRSource.StoredEvent(id: $0.id, kind: $0.kind, detail: $0.detail, at: $0.at) },
@@ -76,7 +81,7 @@ public struct FHIRExport {
     /// Each consent given, with the date of the first withdrawal on or after it.
     func consentRecords(_ db: Database, patientID: String) throws -> [FHIRSource.ConsentRecord] {
         let rows = try db.query("""
-            SELECT id, intervention, action, date, guardian, recorded_by FROM consent WHERE patient_id = ? ORDER BY date, created_at
+            SELECT id, intervention, action, date, guardian, recorded_by FROM consent WHERE patient_id IN (\(PatientRepository.samePerson)) ORDER BY date, created_at
             """, [patientID])
         return rows.compactMap { row in
             guard row.string(2) == "given", let intervention = Intervention(rawValue: row.string(1)),

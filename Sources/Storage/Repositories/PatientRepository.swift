@@ -70,31 +70,66 @@ public struct PatientRepository {
                 phone: row.optionalString(5), email: row.optionalString(6))
     }
 
-    /// A patient by chart number (`MTL-000042`, any case), or `not-found`.
+    /// A patient by chart number (`MTL-000042`, any case), or `not-found`; a chart merged into
+    /// another reads as the chart kept.
     public func require(chart text: String) throws -> Patient {
-        guard let chart = ChartNumber(text) else {
-            throw ClinicError(.invalidChart, "a chart number looks like MTL-000042")
-        }
-        guard let row = try db.first("SELECT \(Self.columns) FROM patient WHERE chart = ?", [chart.description]) else {
-            throw ClinicError.notFound("patient \(chart)")
-        }
-        return Self.patient(row)
+        let patient = try recorded(chart: text)
+        let kept = try kept(patient.id)
+        return kept == patient.id ? patient : try byID(kept) ?? patient
     }
 
-    public func byID(_ id: String) throws -> Patient? {
-        try db.first("SELECT \(Self.columns) FROM patient WHERE id = ?", [id]).map(Self.patient)
+    /// A patient by id; unless `followingMerges` is false, a merged chart reads as the chart kept.
+    public func byID(_ id: String, followingMerges: Bool = true) throws -> Patient? {
+        let id = followingMerges ? try kept(id) : id
+        return try db.first("SELECT \(Self.columns) FROM patient WHERE id = ?", [id]).map(Self.patient)
     }
 
-    /// Patients whose name, chart number or phone contains every word of `text`, ignoring case and accents.
-    public func find(_ text: String, limit: Int = 50) throws -> [Patient] {
-        let words = SearchFolding.fold(text).split(separator: " ").map(String.init).filter { !$0.isEmpty }
+    /// Patients whose name, chart number or phone contains every word of `text`, ignoring case, accents,
+    /// apostrophes and hyphens (`damours` finds D'Amours); a phone number is matched by its digits however
+    /// it is written, a short chart number (`MTL-1`) as the chart it names. Listed in French (Canada)
+    /// alphabetical order of last then first name (`PatientOrder`). A chart merged into another is
+    /// listed as the chart kept, once; archived charts only when `includingArchived`.
+    public func find(_ text: String, limit: Int = 50, includingArchived: Bool = false) throws -> [Patient] {
+        let words = Self.searchWords(text)
         guard !words.isEmpty else {
             throw ClinicError(.emptySearch, "give a name, chart number or phone to search for")
         }
-        let clauses = words.map { _ in "search LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
-        let arguments: [SQLBindable] = words.map { "%" + Self.escapeLike($0) + "%" } + [limit]
-        return try db.query("SELECT \(Self.columns) FROM patient WHERE \(clauses) ORDER BY last, first, chart LIMIT ?", arguments)
-            .map(Self.patient)
+        let clauses = words.map { _ in "\(Self.searchIgnoringMarks) LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
+        let arguments: [SQLBindable] = words.map { "%" + Self.escapeLike($0) + "%" }
+        var found: [Patient] = []
+        var seen: Set<String> = []
+        let rows = try db.query("""
+            SELECT patient.id, chart, first, last, dob, phone, email, alias.keep_id, archive.archived FROM patient
+            LEFT JOIN patient_alias alias ON alias.id = patient.id LEFT JOIN patient_archive archive ON archive.id = patient.id
+            WHERE \(clauses)
+            """, arguments)
+        for row in rows {
+            var patient = Self.patient(row), archived = row.optionalInt(8) == 1
+            if row.optionalString(7) != nil {
+                guard let kept = try byID(patient.id) else { continue }
+                patient = kept
+                archived = try isArchived(kept.id)
+            }
+            guard seen.insert(patient.id).inserted, includingArchived || !archived else { continue }
+            found.append(patient)
+        }
+        return Array(PatientOrder.sorted(found).prefix(max(0, limit)))
+    }
+
+    /// The `search` column without the marks a name or number may be typed with or without.
+    static let searchIgnoringMarks = "replace(replace(replace(patient.search, '''', ''), '\u{2019}', ''), '-', '')"
+
+    /// The words `find` looks for, folded as `searchIgnoringMarks` folds the column.
+    static func searchWords(_ text: String) -> [String] {
+        let digits = PhoneDigits.digits(text)
+        if digits.count >= 7, text.allSatisfy({ $0.isASCII && ($0.isNumber || " +().-".contains($0)) }) {
+            // A North American number with its country code is stored with or without it.
+            return [digits.count == 11 && digits.hasPrefix("1") ? String(digits.dropFirst()) : digits]
+        }
+        return SearchFolding.fold(text).split(separator: " ").map { word -> String in
+            let word = ChartNumber(String(word)).map { $0.description.lowercased() } ?? String(word)
+            return word.filter { !"'\u{2019}-".contains($0) }
+        }.filter { !$0.isEmpty }
     }
 
     /// Changes a patient's phone and e-mail (nil leaves a field as it is).

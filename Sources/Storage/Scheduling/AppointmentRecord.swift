@@ -21,7 +21,8 @@ public struct AppointmentRecord: Sendable, Equatable {
         SELECT a.id, a.patient_id, a.staff_id, a.room_id, a.service_id, a.start_ms, a.end_ms, a.status, a.late_cancel,
                a.cancel_reason, a.series_id, p.chart, s.handle, r.name, v.slug, t.id, t.code, t.timezone
         FROM appointment a
-        JOIN patient p ON p.id = a.patient_id
+        LEFT JOIN patient_alias pa ON pa.id = a.patient_id
+        JOIN patient p ON p.id = COALESCE(pa.keep_id, a.patient_id)
         JOIN staff s ON s.id = a.staff_id
         JOIN room r ON r.id = a.room_id
         JOIN site t ON t.id = r.site_id

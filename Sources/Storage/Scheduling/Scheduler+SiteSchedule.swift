@@ -79,7 +79,7 @@ extension Scheduler {
 
     /// One patient's appointments at every site, by start: all, those starting from `now` on, or those before.
     public func appointments(patientID: String, upcoming: Bool? = nil, now: Int64) throws -> [AppointmentRecord] {
-        var sql = AppointmentRecord.select + " WHERE a.patient_id = ?"
+        var sql = AppointmentRecord.select + " WHERE a.patient_id IN (\(PatientRepository.samePerson))"
         var arguments: [SQLBindable] = [patientID]
         if let upcoming {
             sql += upcoming ? " AND a.start_ms >= ?" : " AND a.start_ms < ?"

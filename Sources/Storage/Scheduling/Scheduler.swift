@@ -58,6 +58,9 @@ public struct Scheduler {
             let site = try sites.chosen(request.siteCode)
             let zone = try sites.zone(of: site)
             let patient = try PatientRepository(db).require(chart: request.patientChart)
+            guard try !PatientRepository(db).isArchived(patient.id) else {
+                throw ClinicError(.archived, "\(patient.chart) is archived and takes no new bookings")
+            }
             let practitioner = try StaffRepository(db).require(request.practitionerHandle)
             guard practitioner.isClinician, practitioner.active else {
                 throw ClinicError(.notAClinician, "'\(practitioner.handle)' is not an active clinician and cannot be booked")
@@ -158,9 +161,11 @@ public struct Scheduler {
     /// (resource, start) index within the bounded window `(start − maxDuration, end)`.
     func clash(column: String, id: String, span: TimeSpan, excluding: String?, maxDuration: Int64) throws -> TimeSpan? {
         let window = OverlapWindow(for: span, maxDurationMillis: maxDuration)
+        // A patient is every chart merged into theirs (`patient merge`).
+        let match = column == "patient_id" ? "patient_id IN (\(PatientRepository.samePerson))" : "\(column) = ?"
         return try db.first("""
             SELECT start_ms, end_ms FROM appointment
-            WHERE \(column) = ? AND start_ms > ? AND start_ms < ? AND end_ms > ? AND status != 'cancelled' AND id != ?
+            WHERE \(match) AND start_ms > ? AND start_ms < ? AND end_ms > ? AND status != 'cancelled' AND id != ?
             ORDER BY start_ms LIMIT 1
             """, [id, window.lowerExclusive, window.upperExclusive, span.start, excluding ?? ""])
             .map { TimeSpan(start: $0.int(0), end: $0.int(1)) }

@@ -7,6 +7,7 @@ extension ClinicField {
         switch self {
         case .acknowledgement: return "--acknowledge"
         case .actor: return "--as HANDLE (or $CLINIC_ACTOR)"
+        case .address: return "--address"
         case .allowDuplicate: return "--allow-duplicate"
         case .amendment: return "--text"
         case .assessment: return "--assessment"
@@ -19,6 +20,7 @@ extension ClinicField {
         case .detail: return "--detail"
         case .discipline: return "--discipline"
         case .email: return "--email"
+        case .emergencyContact: return "--emergency-contact"
         case .endTime: return "--to"
         case .estim: return "--estim"
         case .expiry: return "--expires"

@@ -8,10 +8,11 @@ extension PatientCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Text to look for, e.g. Helene or MTL-000042.") var text: String
         @Option(help: "Most patients to list.") var limit = 50
+        @Flag(help: "Include archived charts.") var archived = false
 
         func run() throws {
             let session = try global.open()
-            let patients = try session.acting.findPatients(text, limit: limit)
+            let patients = try session.acting.findPatients(text, limit: limit, includingArchived: archived)
             try session.emit(["patients": patients.map(PatientView.init)]) {
                 guard !patients.isEmpty else { return "No patient matches." }
                 var table = TextTable("CHART", "NAME", "BORN", "PHONE")

@@ -5,5 +5,5 @@ import Storage
 /// `clinic patient`: registration and look-up at the front desk.
 struct PatientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "patient", abstract: "Register, find and show patients.", subcommands: [Add.self, Find.self, Show.self, PrecautionCommand.self])
+        commandName: "patient", abstract: "Register, find and show patients.", subcommands: [Add.self, Find.self, Show.self, Edit.self, Archive.self, Merge.self, PrecautionCommand.self])
 }
