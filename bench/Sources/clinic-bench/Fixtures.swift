@@ -81,9 +81,9 @@ struct Clinic {
                 practitioners.append(try session.addStaff(handle: handle, name: "Clinician \(index)", discipline: .physiotherapy, roles: [.clinician],
                                                           passphrase: index < signers ? firstPassphrase(handle) : nil))
                 for weekday in 1...7 {
-                    try session.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute))
+                    _ = try session.addHours(handle: handle, hours: WorkingHours(weekday: weekday, startMinute: openMinute, endMinute: closeMinute))
                 }
-                let room = try session.addRoom(name: "Room \(index)", kind: .bed)
+                let room = try session.addRoom(name: "Room \(index)", kind: .bed).room
                 roomNames.append(room.name)
                 roomIDs.append(room.id)
             }
