@@ -72,7 +72,7 @@ enum ClinicBinary {
     /// Runs `clinic` to the end (at most `timeout` seconds) with its output in files of `folder`
     /// (and `folder` as its working directory when `inFolder`).
     static func run(_ arguments: [String], environment: [String: String], folder: URL, inFolder: Bool = false,
-                    timeout: Double = 120) throws -> Result {
+                    timeout: Double = 120, standardInput: URL? = nil) throws -> Result {
         let name = UUID().uuidString
         let outURL = folder.appendingPathComponent("\(name).out"), errURL = folder.appendingPathComponent("\(name).err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
@@ -90,7 +90,9 @@ enum ClinicBinary {
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
-        process.standardInput = FileHandle.nullDevice
+        let input = try standardInput.map { try FileHandle(forReadingFrom: $0) }
+        defer { try? input?.close() }
+        process.standardInput = input ?? FileHandle.nullDevice
         if inFolder { process.currentDirectoryURL = folder }
         process.standardOutput = outHandle
         process.standardError = errHandle

@@ -54,13 +54,13 @@ struct ClinicProcess {
 
     /// Runs `clinic` to the end and collects what it printed.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], environment extra: [String: String] = [:], standardInput: URL? = nil) throws -> Result {
         let target = TestIdentity.database(in: arguments, fallback: database)
         var environment = environment(arguments, extra)
         if sessions, ClinicBinary.namesNobody(arguments, extra: extra), extra["XDG_STATE_HOME"] == nil {
             environment["XDG_STATE_HOME"] = folder.appendingPathComponent("state-nobody").path
         }
-        let result = try ClinicBinary.run(commandLine(arguments), environment: environment, folder: folder)
+        let result = try ClinicBinary.run(commandLine(arguments), environment: environment, folder: folder, standardInput: standardInput)
         // A member synced from another site has no passphrase here yet (passphrases never leave their
         // site): this site's admin gives them one, which they replace with their own, and the command runs again.
         if result.errorCode == "login-required", result.stderr.contains("has no passphrase in this database yet") {
@@ -88,5 +88,24 @@ struct ClinicProcess {
         let result = try run(arguments + ["--json"])
         #expect(result.status == 0, "clinic \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
         return result.json
+    }
+
+    /// Runs `clinic` on a pseudo-terminal (util-linux `script`), as a person at a terminal would, and returns
+    /// what the terminal showed (stdout and stderr together, with carriage returns as they were written).
+    func inTerminal(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = "exec " + ([ClinicBinary.executable.path] + commandLine(arguments)).map(quoted).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.environment = environment(arguments, extra)
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let shown = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: shown, as: UTF8.self), stderr: "")
     }
 }

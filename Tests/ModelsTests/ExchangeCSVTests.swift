@@ -27,6 +27,31 @@ struct ExchangeCSVTests {
         #expect(records[2].line == 4, "a record after an embedded line break starts on the next physical line")
     }
 
+    @Test("read in chunks of any size, a stream gives the same records as the whole file, quotes split across chunks included",
+          arguments: [1, 2, 3, 5, 7, 16, 64])
+    func chunked(size: Int) throws {
+        let text = "\u{FEFF}first;last;notes\r\n\"Ana\";\"Silva; \"\"Nana\"\"\";\"two\nlines\"\r\n\r\nBo;Li;\"\"\"x\"\"\"\r\nZé;\"\";end"
+        let data = bytes(text)
+        var offset = 0
+        var stream = CSVStream(totalBytes: data.count, chunkSize: size) { target in
+            let length = min(target.count, data.count - offset)
+            data.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + length])) }
+            offset += length
+            return length
+        }
+        var records: [CSVRecord] = []
+        while let record = try stream.next() { records.append(record) }
+        #expect(records == (try CSVReader.records(data)))
+        #expect(records.map(\.fields) == [["first", "last", "notes"], ["Ana", "Silva; \"Nana\"", "two\nlines"], ["Bo", "Li", "\"x\""], ["Zé", "", "end"]])
+        #expect(records.map(\.line) == [1, 2, 5, 6])
+        #expect(stream.bytesRead == data.count)
+        #expect(problem {
+            var broken = CSVStream(totalBytes: nil, chunkSize: size, fill: { _ in 0 })
+            _ = try broken.next()
+            throw FileProblem(line: 0, message: "an empty stream has no records")
+        }?.line == 0)
+    }
+
     @Test("commas win when the header has more commas than semicolons")
     func delimiter() {
         #expect(CSVReader.detectDelimiter(bytes("first,last,dob\n")) == UInt8(ascii: ","))

@@ -91,6 +91,42 @@ struct CaptureTests {
         #expect(try count("room", in: db) == 2)
     }
 
+    @Test("a long write may seal early: its changes survive as they would at COMMIT, and a savepoint rolled back takes them all")
+    func earlySeal() throws {
+        let file = TemporaryDatabase()
+        let db = try file.openWithSite()
+        struct Abandon: Error {}
+        try db.write { db in
+            try addRoom(db, "First")
+            try db.sealCapturedChanges()
+            // Captured before this savepoint: sealing inside it would lose its change if the savepoint rolled back.
+            try addRoom(db, "Second")
+            #expect(throws: Abandon.self) {
+                try db.inSavepoint { db in
+                    try addRoom(db, "Tried")
+                    try db.sealCapturedChanges()
+                    throw Abandon()
+                }
+            }
+            try db.sealCapturedChanges()
+            // Begun with nothing captured: what it seals is inside it, and goes if it is rolled back.
+            try db.inSavepoint { db in
+                try addRoom(db, "Third")
+                try db.sealCapturedChanges()
+            }
+            #expect(throws: Abandon.self) {
+                try db.inSavepoint { db in
+                    try addRoom(db, "Fourth")
+                    try db.sealCapturedChanges()
+                    throw Abandon()
+                }
+            }
+        }
+        #expect(try roomChanges(db) == ["first", "second", "third"])
+        #expect(try count("room", in: db) == 3)
+        #expect(try db.first("SELECT count(DISTINCT hlc) FROM change WHERE tbl = 'room'")?.int(0) == 3)
+    }
+
     @Test("a write outside a write transaction is staged and sealed by the next write of any connection")
     func autocommitWriteIsStaged() throws {
         let file = TemporaryDatabase()

@@ -56,80 +56,9 @@ public enum CSVReader {
     /// Every record of the file; throws the first structural problem (bad UTF-8, an unclosed quote,
     /// text after a closing quote) as a `FileProblem`.
     public static func records(_ data: [UInt8]) throws -> [CSVRecord] {
-        var start = 0
-        if data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { start = 3 }
-        let delimiter = detectDelimiter(data, from: start)
+        var stream = CSVStream(bytes: data)
         var records: [CSVRecord] = []
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var index = start
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var quoteLine = 1
-
-        func finishField() throws {
-            guard let text = decode(field) else {
-                throw FileProblem(line: recordLine, column: fields.count + 1, message: "is not valid UTF-8 text")
-            }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
-            fieldWasQuoted = false
-        }
-        func finishRecord() throws {
-            try finishField()
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                records.append(CSVRecord(line: recordLine, fields: fields))
-            }
-            fields.removeAll(keepingCapacity: true)
-        }
-
-        while index < data.count {
-            let byte = data[index]
-            if inQuotes {
-                if byte == quote {
-                    if index + 1 < data.count, data[index + 1] == quote {
-                        field.append(quote)
-                        index += 2
-                        continue
-                    }
-                    inQuotes = false
-                } else {
-                    if byte == newline { line += 1 }
-                    field.append(byte)
-                }
-                index += 1
-                continue
-            }
-            switch byte {
-            case quote:
-                guard field.isEmpty, !fieldWasQuoted else {
-                    throw FileProblem(line: line, column: fields.count + 1, message: "a quote may only open a field; write \"\" inside quotes")
-                }
-                inQuotes = true
-                fieldWasQuoted = true
-                quoteLine = line
-            case delimiter:
-                try finishField()
-            case carriageReturn:
-                break
-            case newline:
-                try finishRecord()
-                line += 1
-                recordLine = line
-            default:
-                if fieldWasQuoted {
-                    throw FileProblem(line: line, column: fields.count + 1, message: "text after a closing quote; quote the whole field")
-                }
-                field.append(byte)
-            }
-            index += 1
-        }
-        if inQuotes {
-            throw FileProblem(line: quoteLine, column: fields.count + 1, message: "a quoted field is never closed")
-        }
-        if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { try finishRecord() }
+        while let record = try stream.next() { records.append(record) }
         return records
     }
 
@@ -147,3 +76,168 @@ public enum CSVReader {
 }
 
 extension FileProblem: Error {}
+
+/// The records of a CSV file one at a time, read in chunks: a file of any length is imported in the
+/// memory of one record (`CSVReader`'s format: BOM, `,` or `;`, quotes, CRLF or LF).
+public struct CSVStream {
+    /// Fills the buffer from its start and says how many bytes it wrote; 0 at the end of the input.
+    public typealias Fill = (UnsafeMutableRawBufferPointer) throws -> Int
+
+    private let fill: Fill
+    private var buffer: [UInt8]
+    private var count = 0
+    private var index = 0
+    private var finished = false
+    private var started = false
+    private var delimiter = CSVReader.comma
+    private var line = 1
+    private var field: [UInt8] = []
+    /// Bytes handed to the parser so far (for a progress bar).
+    public private(set) var bytesRead = 0
+    /// The input's size when known (a regular file), for a progress bar's share and time left.
+    public let totalBytes: Int?
+
+    public init(totalBytes: Int? = nil, chunkSize: Int = 1 << 16, fill: @escaping Fill) {
+        self.fill = fill
+        self.totalBytes = totalBytes
+        buffer = [UInt8](repeating: 0, count: max(chunkSize, 1))
+    }
+
+    /// A stream over bytes already in memory.
+    public init(bytes: [UInt8]) {
+        var offset = 0
+        self.init(totalBytes: bytes.count) { target in
+            let length = min(target.count, bytes.count - offset)
+            guard length > 0 else { return 0 }
+            bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + length])) }
+            offset += length
+            return length
+        }
+    }
+
+    /// A stream over an open file descriptor (a file, or standard input), read until its end.
+    public init(descriptor: Int32, totalBytes: Int?) {
+        self.init(totalBytes: totalBytes) { target in
+            while true {
+                let got = read(descriptor, target.baseAddress, target.count)
+                if got >= 0 { return got }
+                guard errno == EINTR else { throw ClinicError(.unreadable, "the CSV input cannot be read") }
+            }
+        }
+    }
+
+    /// The next record, or nil at the end; blank lines are skipped.
+    public mutating func next() throws -> CSVRecord? {
+        if !started { try start() }
+        var fields: [String] = []
+        var inQuotes = false, wasQuoted = false, quotePending = false
+        var quoteLine = line
+        var recordLine = line
+        var sawAnything = false
+
+        func finishField() throws {
+            guard let text = CSVReader.decode(field) else {
+                throw FileProblem(line: recordLine, column: fields.count + 1, message: "is not valid UTF-8 text")
+            }
+            fields.append(text)
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        while true {
+            guard let byte = try nextByte() else {
+                if quotePending { inQuotes = false }
+                if inQuotes {
+                    throw FileProblem(line: quoteLine, column: fields.count + 1, message: "a quoted field is never closed")
+                }
+                guard sawAnything else { return nil }
+                try finishField()
+                return fields.count == 1 && fields[0].isEmpty ? nil : CSVRecord(line: recordLine, fields: fields)
+            }
+            sawAnything = true
+            if quotePending {
+                quotePending = false
+                if byte == CSVReader.quote {
+                    field.append(CSVReader.quote)
+                    continue
+                }
+                inQuotes = false
+            } else if inQuotes {
+                if byte == CSVReader.quote {
+                    quotePending = true
+                } else {
+                    if byte == CSVReader.newline { line += 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case CSVReader.quote:
+                guard field.isEmpty, !wasQuoted else {
+                    throw FileProblem(line: line, column: fields.count + 1, message: "a quote may only open a field; write \"\" inside quotes")
+                }
+                inQuotes = true
+                wasQuoted = true
+                quoteLine = line
+            case delimiter:
+                try finishField()
+            case CSVReader.carriageReturn:
+                break
+            case CSVReader.newline:
+                try finishField()
+                line += 1
+                if fields.count == 1 && fields[0].isEmpty {
+                    fields.removeAll(keepingCapacity: true)
+                    recordLine = line
+                    sawAnything = false
+                    continue
+                }
+                return CSVRecord(line: recordLine, fields: fields)
+            default:
+                if wasQuoted {
+                    throw FileProblem(line: line, column: fields.count + 1, message: "text after a closing quote; quote the whole field")
+                }
+                field.append(byte)
+            }
+        }
+    }
+
+    /// Reads until the header line is whole (or the input ends), skips a BOM, and takes the delimiter from it.
+    private mutating func start() throws {
+        started = true
+        var head: [UInt8] = []
+        while !finished, !head.contains(CSVReader.newline) {
+            try refill()
+            head.append(contentsOf: buffer[0..<count])
+        }
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF {
+            head.removeFirst(3)
+            bytesRead += 3
+        }
+        delimiter = CSVReader.detectDelimiter(head)
+        // What was read ahead is parsed first.
+        buffer = head + [UInt8](repeating: 0, count: max(buffer.count - head.count, 0))
+        count = head.count
+        index = 0
+        finished = false
+    }
+
+    private mutating func refill() throws {
+        let got = try buffer.withUnsafeMutableBytes { try fill($0) }
+        count = got
+        index = 0
+        if got == 0 { finished = true }
+    }
+
+    @inline(__always)
+    private mutating func nextByte() throws -> UInt8? {
+        if index == count {
+            if finished && count == 0 { return nil }
+            try refill()
+            if count == 0 { return nil }
+        }
+        let byte = buffer[index]
+        index += 1
+        bytesRead += 1
+        return byte
+    }
+}

@@ -97,18 +97,46 @@ public enum PatientCSV {
     /// expected at a line and column, never the value found.
     public static func rows(_ records: [CSVRecord], dateFormat: CSVDateFormat, today: CivilDate)
         throws -> (patients: [ImportedPatient], problems: [FileProblem], ignoredColumns: [String]) {
-        guard let header = records.first else {
-            throw FileProblem(line: 1, message: "the file is empty; expected a header first,last,dob[,phone,email]")
-        }
-        let (map, ignored) = try columns(header: header.fields, line: header.line)
-        let width = header.fields.count
+        guard let header = records.first else { throw RowChecker.emptyFile }
+        let checker = try RowChecker(header: header, dateFormat: dateFormat, today: today)
         var patients: [ImportedPatient] = []
         patients.reserveCapacity(records.count)
         var problems: [FileProblem] = []
         for record in records.dropFirst() {
+            if let patient = checker.check(record, problems: &problems) { patients.append(patient) }
+        }
+        return (patients, problems, checker.ignoredColumns)
+    }
+
+    /// Checks rows one at a time against the header's columns, so a file is checked as it streams.
+    public struct RowChecker: Sendable {
+        let header: [String]
+        let map: [Field: Int]
+        public let ignoredColumns: [String]
+        let dateFormat: CSVDateFormat
+        let today: CivilDate
+
+        static let emptyFile = FileProblem(line: 1, message: "the file is empty; expected a header first,last,dob[,phone,email]")
+
+        public init(header: CSVRecord, dateFormat: CSVDateFormat, today: CivilDate) throws {
+            (map, ignoredColumns) = try PatientCSV.columns(header: header.fields, line: header.line)
+            self.header = header.fields
+            self.dateFormat = dateFormat
+            self.today = today
+        }
+
+        /// The header of a stream, then a checker for its rows; an empty stream is a problem at line 1.
+        public static func reading(_ stream: inout CSVStream, dateFormat: CSVDateFormat, today: CivilDate) throws -> RowChecker {
+            guard let header = try stream.next() else { throw emptyFile }
+            return try RowChecker(header: header, dateFormat: dateFormat, today: today)
+        }
+
+        /// The checked row, or nil with its problems appended to `problems`.
+        public func check(_ record: CSVRecord, problems: inout [FileProblem]) -> ImportedPatient? {
+            let width = header.count
             if record.fields.count > width, record.fields[width...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                 problems.append(FileProblem(line: record.line, column: width + 1, message: "more fields than the header's \(width) columns"))
-                continue
+                return nil
             }
             func value(_ field: Field) -> String? {
                 guard let index = map[field] else { return nil }
@@ -118,7 +146,7 @@ public enum PatientCSV {
             }
             func problem(_ field: Field, _ message: ErrorMessage) {
                 let index = map[field] ?? 0
-                problems.append(FileProblem(line: record.line, column: index + 1, columnName: header.fields[index], message: message))
+                problems.append(FileProblem(line: record.line, column: index + 1, columnName: header[index], message: message))
             }
             let before = problems.count
             let first = value(.first), last = value(.last), dobText = value(.dob)
@@ -154,10 +182,9 @@ public enum PatientCSV {
             if let email, !controlled.contains(.email), !isEmailShaped(email) {
                 problem(.email, "an e-mail address must look like name@example.org")
             }
-            guard problems.count == before, let first, let last, let birth else { continue }
-            patients.append(ImportedPatient(line: record.line, first: first, last: last, dateOfBirth: birth, phone: phone, email: email))
+            guard problems.count == before, let first, let last, let birth else { return nil }
+            return ImportedPatient(line: record.line, first: first, last: last, dateOfBirth: birth, phone: phone, email: email)
         }
-        return (patients, problems, ignored)
     }
 
     /// The field without surrounding white space; cheap when there is none (nearly always).
@@ -194,18 +221,26 @@ public enum PatientCSV {
     /// Rows whose folded name and date of birth match an existing patient (`existing`: key → chart)
     /// or an earlier row of the same file.
     public static func duplicates(_ patients: [ImportedPatient], existing: [String: String]) -> [Duplicate] {
-        var seen: [String: Int] = [:]
-        var found: [Duplicate] = []
-        for patient in patients {
-            let key = patient.duplicateKey
-            if let chart = existing[key] {
-                found.append(Duplicate(line: patient.line, existingChart: chart, earlierLine: nil))
-            } else if let earlier = seen[key] {
-                found.append(Duplicate(line: patient.line, existingChart: nil, earlierLine: earlier))
-            } else {
-                seen[key] = patient.line
-            }
+        var finder = DuplicateFinder(existing: Dictionary(existing.map { ($0.key.hashValue, $0.value) }, uniquingKeysWith: { first, _ in first }))
+        return patients.compactMap { finder.check($0) }
+    }
+
+    /// Finds rows like a registered patient or an earlier row as a file streams, holding a hash of each
+    /// key (not the names) so that a file of any length fits in memory.
+    public struct DuplicateFinder {
+        let existing: [Int: String]
+        var seen: [Int: Int] = [:]
+
+        /// `existing`: the hash of each registered patient's `duplicateKey`, and its chart.
+        public init(existing: [Int: String]) { self.existing = existing }
+
+        /// The row's match, or nil when it is the first of its kind (then remembered).
+        public mutating func check(_ patient: ImportedPatient) -> Duplicate? {
+            let key = patient.duplicateKey.hashValue
+            if let chart = existing[key] { return Duplicate(line: patient.line, existingChart: chart, earlierLine: nil) }
+            if let earlier = seen[key] { return Duplicate(line: patient.line, existingChart: nil, earlierLine: earlier) }
+            seen[key] = patient.line
+            return nil
         }
-        return found
     }
 }

@@ -140,8 +140,14 @@ extension AuditedSession {
     /// Imports a CSV file of patients, all rows or none.
     public func importPatients(_ data: [UInt8], dateFormat: CSVDateFormat, policy: PatientImport.DuplicatePolicy,
                                today: CivilDate) throws -> PatientImport.Outcome {
+        try importPatients(CSVStream(bytes: data), dateFormat: dateFormat, policy: policy, today: today)
+    }
+
+    /// Registers the patients of a CSV stream (a file or standard input), read once: all or none.
+    public func importPatients(_ stream: CSVStream, dateFormat: CSVDateFormat, policy: PatientImport.DuplicatePolicy,
+                               today: CivilDate, progress: ProgressReport? = nil) throws -> PatientImport.Outcome {
         try run(.patientImport, entity: "patient") { db, _, _ in
-            try PatientImport(db).run(data, dateFormat: dateFormat, policy: policy, now: now, today: today)
+            try PatientImport(db).run(stream, dateFormat: dateFormat, policy: policy, now: now, today: today, progress: progress)
         }
     }
 

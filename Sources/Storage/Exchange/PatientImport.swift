@@ -1,7 +1,9 @@
 import Models
 
-/// `clinic import patients`: every row is checked first, then all are written in one transaction
-/// or none are. Likely duplicates are never created silently.
+/// `clinic import patients`: the file streams through once inside one transaction; every row is
+/// checked, and the rows are written only if all are good, so all are imported or none. Memory stays
+/// that of one row plus a hash per patient, whatever the file's length. Likely duplicates are never
+/// created silently.
 public struct PatientImport {
     let db: Database
 
@@ -19,48 +21,77 @@ public struct PatientImport {
 
     /// What an import did.
     public struct Outcome: Sendable {
-        public var imported: [Patient]
-        public var duplicates: [PatientCSV.Duplicate]
-        public var ignoredColumns: [String]
+        public var imported = 0
+        public var firstChart: String?
+        public var lastChart: String?
+        public var duplicates: [PatientCSV.Duplicate] = []
+        public var ignoredColumns: [String] = []
     }
 
     /// How many problems a refusal lists before summarising the rest.
     static let listedProblems = 20
+    /// Rows between two seals of the captured changes and two progress reports.
+    static let batch = 2_048
 
-    /// Imports a file's bytes. Bad content refuses the file with exit 65 (`bad-file`), each problem
-    /// named by line and column; duplicates follow `policy`.
-    package func run(_ data: [UInt8], dateFormat: CSVDateFormat, policy: DuplicatePolicy, now: Int64, today: CivilDate) throws -> Outcome {
-        let parsed: (patients: [ImportedPatient], problems: [FileProblem], ignoredColumns: [String])
+    /// Imports a stream of CSV. Bad content refuses the file with exit 65 (`bad-file`), each problem
+    /// named by line and column; duplicates follow `policy`. `progress` hears of bytes read.
+    package func run(_ stream: CSVStream, dateFormat: CSVDateFormat, policy: DuplicatePolicy, now: Int64, today: CivilDate,
+                     progress: ProgressReport? = nil) throws -> Outcome {
+        var stream = stream
+        // Enough cache for the indexes' working set, not the whole file: spilt pages go to the WAL.
+        try db.execute("PRAGMA cache_size = -16384")
         do {
-            parsed = try PatientCSV.rows(try CSVReader.records(data), dateFormat: dateFormat, today: today)
+            return try db.write { db in
+                let repository = PatientRepository(db)
+                let checker = try PatientCSV.RowChecker.reading(&stream, dateFormat: dateFormat, today: today)
+                var duplicates = PatientCSV.DuplicateFinder(existing: try repository.duplicateKeyHashes())
+                var inserter = try PatientRepository.BulkInserter(db, now: now)
+                var outcome = Outcome(ignoredColumns: checker.ignoredColumns)
+                var listed: [FileProblem] = []
+                var problemCount = 0
+                var rowProblems: [FileProblem] = []
+                var rows = 0
+                while let record = try stream.next() {
+                    rows += 1
+                    if rows % Self.batch == 0 {
+                        // The captured changes of a batch become change rows now, not all at COMMIT: memory stays that of a batch.
+                        try db.sealCapturedChanges()
+                        progress?(stream.bytesRead, stream.totalBytes)
+                    }
+                    rowProblems.removeAll(keepingCapacity: true)
+                    guard let row = checker.check(record, problems: &rowProblems) else {
+                        problemCount += rowProblems.count
+                        listed += rowProblems.prefix(max(0, Self.listedProblems - listed.count))
+                        continue
+                    }
+                    if let duplicate = duplicates.check(row) {
+                        outcome.duplicates.append(duplicate)
+                        if policy != .allow { continue }
+                    }
+                    // Once the file is refused, the rest is only checked, so every problem is named.
+                    guard problemCount == 0, policy != .refuse || outcome.duplicates.isEmpty else { continue }
+                    let patient = try inserter.add(row)
+                    if outcome.firstChart == nil { outcome.firstChart = patient.chart }
+                    outcome.lastChart = patient.chart
+                    outcome.imported += 1
+                }
+                progress?(stream.bytesRead, stream.totalBytes)
+                if problemCount > 0 {
+                    let text = listed.enumerated().map { index, problem in (index == 0 ? "" : "; ") + problem.text }.reduce("", +)
+                    let more = problemCount > listed.count ? "; and \(problemCount - listed.count) more" : ""
+                    throw ClinicError(.badFile, "\(problemCount) problem\(problemCount == 1 ? "" : "s") in the file, nothing was imported: "
+                                      + text + ErrorMessage(verbatim: more))
+                }
+                if policy == .refuse, !outcome.duplicates.isEmpty {
+                    let duplicates = outcome.duplicates
+                    let text = duplicates.prefix(Self.listedProblems).map(\.description).joined(separator: "; ")
+                    let more = duplicates.count > Self.listedProblems ? "; and \(duplicates.count - Self.listedProblems) more" : ""
+                    throw ClinicError(.duplicate, "\(duplicates.count) row\(duplicates.count == 1 ? "" : "s") look like patients already registered or repeated in the file (same name and date of birth), nothing was imported: \(text)\(more); use --skip-duplicates or --allow-duplicates")
+                }
+                return outcome
+            }
         } catch let problem as FileProblem {
             throw ClinicError(.badFile, problem.text + "; nothing was imported")
-        }
-        if !parsed.problems.isEmpty {
-            let listed = parsed.problems.prefix(Self.listedProblems).enumerated()
-                .map { index, problem in (index == 0 ? "" : "; ") + problem.text }.reduce("", +)
-            let more = parsed.problems.count > Self.listedProblems ? "; and \(parsed.problems.count - Self.listedProblems) more" : ""
-            throw ClinicError(.badFile,
-                              "\(parsed.problems.count) problem\(parsed.problems.count == 1 ? "" : "s") in the file, nothing was imported: " + listed + ErrorMessage(verbatim: more))
-        }
-        // A large file touches more pages than the default cache holds; spilling them costs more than the import.
-        try db.execute("PRAGMA cache_size = -65536")
-        return try db.write { db in
-            let repository = PatientRepository(db)
-            let duplicates = PatientCSV.duplicates(parsed.patients, existing: try repository.duplicateKeys())
-            var rows = parsed.patients
-            switch policy {
-            case .refuse where !duplicates.isEmpty:
-                let listed = duplicates.prefix(Self.listedProblems).map(\.description).joined(separator: "; ")
-                let more = duplicates.count > Self.listedProblems ? "; and \(duplicates.count - Self.listedProblems) more" : ""
-                throw ClinicError(.duplicate, "\(duplicates.count) row\(duplicates.count == 1 ? "" : "s") look like patients already registered or repeated in the file (same name and date of birth), nothing was imported: \(listed)\(more); use --skip-duplicates or --allow-duplicates")
-            case .skip:
-                let lines = Set(duplicates.map(\.line))
-                rows = rows.filter { !lines.contains($0.line) }
-            default:
-                break
-            }
-            return Outcome(imported: try repository.addMany(rows, now: now), duplicates: duplicates, ignoredColumns: parsed.ignoredColumns)
         }
     }
 }

@@ -52,6 +52,18 @@ final class CaptureBuffer: TransactionObserver {
         return compiled
     }
 
+    /// Seals what a long bulk write has captured so far, so that its memory stays that of a batch, not
+    /// of the whole write (`PatientImport`): those changes take an earlier stamp of the same transaction.
+    /// Only between statements, and only when every open savepoint began with nothing captured: then
+    /// all that is sealed was written inside each of them, and a savepoint rolled back takes the sealed
+    /// rows with the rest (a change captured before a savepoint and sealed inside it would not survive
+    /// the savepoint's rollback, so then nothing is sealed early). Meant for writes that touch each row's
+    /// field group once (a second write of a group after a seal would be a change of its own).
+    func sealSoFar(_ db: Database) throws {
+        guard collecting, savepointMarks.allSatisfy({ $0 == 0 }), !entries.isEmpty else { return }
+        try ChangeCapture.seal(db, from: self)
+    }
+
     private func end() {
         entries.removeAll(keepingCapacity: true)
         savepointMarks.removeAll()
@@ -125,5 +137,12 @@ final class CaptureBuffer: TransactionObserver {
         guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: db.handle) }
         db.add(transactionObserver: buffer)
         return buffer
+    }
+}
+
+extension Database {
+    /// Seals the changes captured so far in this `write` (see `CaptureBuffer.sealSoFar`).
+    package func sealCapturedChanges() throws {
+        for case let buffer as CaptureBuffer in observers { try buffer.sealSoFar(self) }
     }
 }

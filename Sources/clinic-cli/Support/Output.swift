@@ -63,6 +63,11 @@ enum StandardError {
     static func write(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
+
+    /// Text as it is, without a line break (a progress bar redrawing its line).
+    static func writeRaw(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
 }
 
 /// Any `JSONValue` as Encodable output.

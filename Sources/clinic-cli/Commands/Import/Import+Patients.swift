@@ -17,7 +17,7 @@ extension ImportCommand {
             unless --skip-duplicates or --allow-duplicates says what to do with them.
             """)
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("The CSV file to import.", valueName: "file")) var csv: String
+        @Option(help: ArgumentHelp("The CSV file to import, or - for standard input.", valueName: "file")) var csv: String
         @Option(help: "How dates of birth are written: iso (YYYY-MM-DD), dmy (DD/MM/YYYY) or mdy (MM/DD/YYYY).") var dateFormat: CSVDateFormat = .iso
         @Flag(help: "Leave out rows that look like a registered patient or an earlier row, and list them.") var skipDuplicates = false
         @Flag(help: "Register rows that look like duplicates anyway (still listed).") var allowDuplicates = false
@@ -27,19 +27,25 @@ extension ImportCommand {
         }
 
         func run() throws {
-            let data = try Self.read(csv)
+            let input = try CSVInput(csv)
             let session = try global.open()
             let policy: PatientImport.DuplicatePolicy = skipDuplicates ? .skip : allowDuplicates ? .allow : .refuse
-            let outcome = try session.acting.importPatients(data, dateFormat: dateFormat, policy: policy, today: try session.today())
+            let bar = ProgressBar.start("Importing patients", unit: .bytes, json: global.json)
+            let outcome: PatientImport.Outcome
+            do {
+                defer { bar?.finish() }
+                outcome = try session.acting.importPatients(input.stream, dateFormat: dateFormat, policy: policy, today: try session.today(),
+                                                            progress: bar?.report)
+            }
             struct Duplicate: Encodable { let line: Int, existing: String?, repeats_line: Int? }
             struct View: Encodable {
                 let imported: Int, first_chart: String?, last_chart: String?, duplicates: [Duplicate], duplicates_policy: String, ignored_columns: [String]
             }
-            let view = View(imported: outcome.imported.count, first_chart: outcome.imported.first?.chart, last_chart: outcome.imported.last?.chart,
+            let view = View(imported: outcome.imported, first_chart: outcome.firstChart, last_chart: outcome.lastChart,
                             duplicates: outcome.duplicates.map { Duplicate(line: $0.line, existing: $0.existingChart, repeats_line: $0.earlierLine) },
                             duplicates_policy: policy.rawValue, ignored_columns: outcome.ignoredColumns)
             try session.emit(view) {
-                var lines = ["Imported \(outcome.imported.count) patients" + (outcome.imported.isEmpty ? "." : " (\(view.first_chart ?? "")–\(view.last_chart ?? ""))")]
+                var lines = ["Imported \(outcome.imported) patient\(outcome.imported == 1 ? "" : "s")" + (outcome.imported == 0 ? "." : " (\(view.first_chart ?? "")–\(view.last_chart ?? ""))")]
                 if !outcome.duplicates.isEmpty {
                     let listed = outcome.duplicates.prefix(20).map(\.description).joined(separator: "; ")
                     let more = outcome.duplicates.count > 20 ? "; and \(outcome.duplicates.count - 20) more (see --json)" : ""
@@ -48,17 +54,6 @@ extension ImportCommand {
                 if !outcome.ignoredColumns.isEmpty { lines.append("Ignored columns: " + outcome.ignoredColumns.joined(separator: ", ")) }
                 return lines.joined(separator: "\n")
             }
-        }
-
-        /// The file's bytes; a missing file is a command-line mistake, an unreadable one an I/O error.
-        static func read(_ path: String) throws -> [UInt8] {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw ClinicError(.noSuchFile, "no file at \(path)")
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ClinicError(.unreadable, "cannot read \(path)")
-            }
-            return [UInt8](data)
         }
     }
 }
