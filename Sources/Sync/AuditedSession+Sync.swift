@@ -5,15 +5,22 @@ import Storage
 /// keys, trust, plaintext logs, quarantine and resolutions for admins), and each act is audited.
 extension AuditedSession {
     /// Writes a change log: encrypted for a peer (desk), or plaintext for debugging (admin only).
-    public func exportLog(to target: ExportTarget, recipient: String?, full: Bool, plaintext: Bool) throws -> Exporter.Summary {
+    public func exportLog(to target: ExportTarget, recipient: String?, full: Bool, plaintext: Bool,
+                          progress: ProgressReport? = nil) throws -> Exporter.Summary {
         try perform(plaintext ? .plaintextExport : .syncExport, entity: "site", target: recipient) { _ in
-            try Exporter(db).export(to: target, recipient: recipient, full: full, plaintext: plaintext)
+            var exporter = Exporter(db)
+            exporter.progress = progress
+            return try exporter.export(to: target, recipient: recipient, full: full, plaintext: plaintext)
         }
     }
 
     /// Applies a peer's change log, all or nothing.
-    public func importLog(_ path: String) throws -> Importer.Summary {
-        try perform(.syncImport, entity: "site") { _ in try Importer(db).importFile(path) }
+    public func importLog(_ path: String, progress: ProgressReport? = nil) throws -> Importer.Summary {
+        try perform(.syncImport, entity: "site") { _ in
+            var importer = Importer(db)
+            importer.progress = progress
+            return try importer.importFile(path)
+        }
     }
 
     /// Applies quarantined changes now: one by id, or all.

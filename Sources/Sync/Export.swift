@@ -5,6 +5,10 @@ import Storage
 /// Writes change logs: everything the recipient is not known to have, or everything with `full`.
 public struct Exporter {
     let db: Database
+    /// Hears how many changes have been written of how many, now and then (a progress bar).
+    public var progress: ProgressReport?
+    /// Changes between two progress reports.
+    static let progressEvery = 4_096
 
     public init(_ db: Database) { self.db = db }
 
@@ -52,6 +56,10 @@ public struct Exporter {
             var count = 0
             var line: [UInt8] = []
             line.reserveCapacity(1_024)
+            // Counted only when someone watches: a second pass over the index the export reads anyway.
+            let total = try progress.map { _ in
+                try vector.keys.reduce(0) { sum, origin in sum + (try ChangeLogStore(db).count(from: origin, after: acked[origin] ?? 0, upTo: .max)) }
+            }
             for origin in vector.keys.sorted() {
                 try ChangeLogStore(db).eachChange(from: origin, after: acked[origin] ?? 0) { row in
                     line.removeAll(keepingCapacity: true)
@@ -64,8 +72,10 @@ public struct Exporter {
                         try file.write(line)
                     }
                     count += 1
+                    if count % Self.progressEvery == 0 { progress?(count, total) }
                 }
             }
+            progress?(count, total)
             if let last = try sealer?.finish() { try file.write(last) }
             let bodyHash = hash.finalizeHex()
             let chunks = sealer?.chunks ?? 0

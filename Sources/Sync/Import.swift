@@ -16,6 +16,8 @@ public struct Importer {
     public static let defaultSetAsideMinimum = 1_000
     /// SQLite page cache while importing, in KiB (peak memory stays well under 200 MB).
     static let cacheKiB = 65_536
+    /// Hears how many of the file's changes have been read, now and then (a progress bar).
+    public var progress: ProgressReport?
 
     public init(_ db: Database) { self.db = db }
 
@@ -125,6 +127,7 @@ public struct Importer {
                     }
                 }
                 body.recycle(items)
+                progress?(batch.received, file.trailer.count)
             }
             guard file.trailer.count == batch.received, file.trailer.bodySHA256 == bodySHA256 else {
                 throw SyncError.badFile("the body does not match its checksum")

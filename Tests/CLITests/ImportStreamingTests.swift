@@ -68,3 +68,35 @@ struct ImportStreamingTests {
         #expect(json.status == 0 && !json.stdout.contains("Importing patients"))
     }
 }
+
+@Suite("Progress bars of sync and FHIR exports on a terminal")
+struct LongWorkProgressTests {
+    @Test("sync export and import, and export fhir --all, draw a bar on a terminal and none when piped")
+    func syncAndFHIR() throws {
+        let mtl = try montrealSite()
+        let qc = try syncSite(code: "QC", name: "Québec", admin: "qcadmin")
+        try trustPairwise([mtl, qc])
+        let csv = scratchFile(mtl.clinic, "many.csv")
+        try Data(patientsCSV(rows: 5_000).utf8).write(to: URL(fileURLWithPath: csv))
+        try mtl.clinic.ok(["import", "patients", "--csv", csv])
+
+        let log = scratchFile(mtl.clinic, "for-qc.log")
+        let exported = try mtl.clinic.inTerminal(["sync", "export", "--for", "QC", "--to", log])
+        #expect(exported.status == 0, "\(exported.stdout)")
+        #expect(exported.stdout.contains("Exporting changes [") && exported.stdout.contains("100%"), "\(exported.stdout.prefix(300))")
+
+        let imported = try qc.clinic.inTerminal(["sync", "import", log])
+        #expect(imported.status == 0, "\(imported.stdout)")
+        #expect(imported.stdout.contains("Importing changes [") && imported.stdout.contains("100%"), "\(imported.stdout.prefix(300))")
+        #expect(try qc.clinic.ok(["site", "show"])["patients"] as? Int == 5_003)
+
+        let bundle = scratchFile(mtl.clinic, "all.json")
+        let fhir = try mtl.clinic.inTerminal(["export", "fhir", "--all", "--to", bundle, "--as", "jdoe"])
+        #expect(fhir.status == 0, "\(fhir.stdout)")
+        #expect(fhir.stdout.contains("Reading patients [") && fhir.stdout.contains("100%"), "\(fhir.stdout.prefix(300))")
+
+        let again = scratchFile(mtl.clinic, "again.log")
+        let piped = try mtl.clinic.run(["sync", "export", "--for", "QC", "--full", "--to", again])
+        #expect(piped.status == 0 && !piped.stderr.contains("Exporting changes"))
+    }
+}

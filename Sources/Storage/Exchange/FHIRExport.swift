@@ -8,7 +8,8 @@ public struct FHIRExport {
     public init(_ session: AuditedSession) { self.session = session }
 
     /// One patient's bundle source (by chart number), or every patient's when `chart` is nil.
-    public func source(chart: String?) throws -> FHIRSource {
+    /// `progress` hears how many patients have been read.
+    public func source(chart: String?, progress: ProgressReport? = nil) throws -> FHIRSource {
         try session.run(.fhirExport, entity: chart == nil ? "site" : "patient", locate: chart.map(AuditedSession.Subject.patient(chart:))) { db, actor, subject in
             let patients: [Patient]
             if let chart {
@@ -25,28 +26,29 @@ public struct FHIRExport {
                                             entityID: patient.id, patientID: patient.id, outcome: AuditedSession.done)
                 }
             }
-            return try load(db, patients: patients, all: chart == nil)
+            return try load(db, patients: patients, all: chart == nil, progress: progress)
         }
     }
 
-    func load(_ db: Database, patients: [Patient], all: Bool) throws -> FHIRSource {
+    func load(_ db: Database, patients: [Patient], all: Bool, progress: ProgressReport? = nil) throws -> FHIRSource {
         let patientIDs = Set(patients.map(\.id))
         let site = try SiteRepository(db).local()
         var appointments: [Appointment] = []
         var sessions: [FHIRSource.Session] = []
         var consents: [FHIRSource.ConsentRecord] = []
-        for patient in patients {
-            appointments += try db.query(AppointmentRecord.select + " WHERE a.patient_id IN (\(PatientRepository.samePerson)) ORDER BY a.start_ms", [patient.id])
+        var spans: [String: TimeSpan] = [:]
+        for (index, patient) in patients.enumerated() {
+            let own = try db.query(AppointmentRecord.select + " WHERE a.patient_id IN (\(PatientRepository.samePerson)) ORDER BY a.start_ms", [patient.id])
                 .map { row -> Appointment in
                     // A merged chart's rows are the kept chart's (`patient merge`).
                     var appointment = AppointmentRecord(row).appointment
                     appointment.patientID = patient.id
                     return appointment
                 }
+            appointments += own
+            for appointment in own where spans[appointment.id] == nil { spans[appointment.id] = appointment.span }
             consents += try consentRecords(db, patientID: patient.id)
-        }
-        let spans = Dictionary(appointments.map { ($0.id, $0.span) }, uniquingKeysWith: { first, _ in first })
-        for patient in patients {
+            // A note is written from one of its patient's own appointments, so its span is among them.
             for row in try db.query("SELECT id, signed_content FROM note WHERE patient_id IN (\(PatientRepository.samePerson)) AND status = 'signed' ORDER BY session_date, created_at", [patient.id]) {
                 let note = try Notes.load(db, id: row.string(0))
                 guard let span = spans[note.appointmentID] else { continue }
@@ -59,6 +61,7 @@ public struct FHIRExport {
                 exported.signature = try Self.signature(db, row.optionalString(1), signer: note.signedBy)
                 sessions.append(exported)
             }
+            progress?(index + 1, patients.count)
         }
         let staffRepository = StaffRepository(db)
         let referencedStaff = Set(appointments.map(\.practitionerID) + sessions.map(\.authorID))

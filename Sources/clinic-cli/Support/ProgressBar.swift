@@ -59,33 +59,41 @@ final class ProgressBar {
         lastLength = text.count
     }
 
-    /// `Importing patients [=====>      ]  45%  12.3 MB of 27.1 MB  2.1 MB/s  0:07 left`, fitted to the terminal.
+    /// `Importing patients [=====>      ]  45%  12.3 MB of 27.1 MB  2.1 MB/s  0:07 left`, fitted to the
+    /// terminal: the amounts go first when it is narrow, then the rate; the bar keeps at least 10 columns.
     func line(now: UInt64) -> String {
         let (done, total) = latest
         let seconds = max(Double(now - started) / 1e9, 0.001)
         let rate = Double(done) / seconds
-        var parts: [String] = []
-        var share: Double?
-        if let total, total > 0 {
-            share = min(1, Double(done) / Double(total))
-            parts.append(String(format: "%3d%%", Int((share ?? 0) * 100)))
-            parts.append("\(amount(done)) of \(amount(total))")
-        } else {
-            parts.append(amount(done))
-        }
-        parts.append(rateText(rate))
-        var left = ""
-        if let total, rate > 0, done < total, seconds >= 1 { left = Self.clock(Double(total - done) / rate) + " left" }
-        // The time left keeps its place from the start, so the bar does not change length when it appears.
-        if total != nil { parts.append(left.padding(toLength: max(left.count, 9), withPad: " ", startingAt: 0)) }
-        let tail = parts.joined(separator: "  ")
         let width = Self.terminalWidth() - 1
-        let room = width - label.count - tail.count - 4
-        guard let share, room >= 10 else { return String((label + "  " + tail).prefix(max(width, 1))) }
-        let barWidth = min(room, 40)
-        let filled = Int(share * Double(barWidth))
-        let bar = String(repeating: "=", count: filled) + (filled < barWidth ? ">" + String(repeating: " ", count: barWidth - filled - 1) : "")
-        return "\(label) [\(bar)] \(tail)"
+        guard let total, total > 0 else {
+            return String((label + "  " + [amount(done), rateText(rate)].joined(separator: "  ")).prefix(max(width, 1)))
+        }
+        let share = min(1, Double(done) / Double(total))
+        let percent = String(format: "%3d%%", Int(share * 100))
+        var left = ""
+        if rate > 0, done < total, seconds >= 1 { left = Self.clock(Double(total - done) / rate) + " left" }
+        // The time left keeps its place from the start, so the bar does not change length when it appears.
+        left = left.padding(toLength: max(left.count, 9), withPad: " ", startingAt: 0)
+        let tails = [[percent, amount(done, of: total), rateText(rate), left], [percent, rateText(rate), left], [percent, left], [percent]]
+        for parts in tails {
+            let tail = parts.joined(separator: "  ")
+            let room = width - label.count - tail.count - 4
+            guard room >= 10 else { continue }
+            let barWidth = min(room, 40)
+            let filled = Int(share * Double(barWidth))
+            let bar = String(repeating: "=", count: filled) + (filled < barWidth ? ">" + String(repeating: " ", count: barWidth - filled - 1) : "")
+            return "\(label) [\(bar)] \(tail)"
+        }
+        return String((label + "  " + percent).prefix(max(width, 1)))
+    }
+
+    /// `12.3 MB of 27.1 MB`, `4,096 of 10,003 changes`.
+    private func amount(_ value: Int, of total: Int) -> String {
+        switch unit {
+        case .bytes: return "\(Self.bytes(Double(value))) of \(Self.bytes(Double(total)))"
+        case .items(let name): return "\(value.formatted()) of \(total.formatted()) \(name)"
+        }
     }
 
     private func amount(_ value: Int) -> String {

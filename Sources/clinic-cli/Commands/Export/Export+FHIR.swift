@@ -22,7 +22,12 @@ extension ExportCommand {
         func run() throws {
             let session = try global.open()
             let file = try ExportFile(destination.target, protecting: session.db)
-            let source = try FHIRExport(session.acting).source(chart: all ? nil : patient)
+            let bar = all ? ProgressBar.start("Reading patients", unit: .items("patients"), json: global.json) : nil
+            let source: FHIRSource
+            do {
+                defer { bar?.finish() }
+                source = try FHIRExport(session.acting).source(chart: all ? nil : patient, progress: bar?.report)
+            }
             let bundle = FHIRBundle(source).build(now: session.now)
             try file.write(bundle.canonical + "\n")
             try file.commit()

@@ -18,7 +18,12 @@ struct SyncExport: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let summary = try session.acting.exportLog(to: destination.target, recipient: recipient, full: full, plaintext: plaintext)
+        let bar = ProgressBar.start("Exporting changes", unit: .items("changes"), json: global.json)
+        let summary: Exporter.Summary
+        do {
+            defer { bar?.finish() }
+            summary = try session.acting.exportLog(to: destination.target, recipient: recipient, full: full, plaintext: plaintext, progress: bar?.report)
+        }
         struct View: Encodable { let file: String, changes: Int, recipient: String?, body_sha256: String, vector: [String: Int64] }
         try session.emit(View(file: destination.to, changes: summary.changes, recipient: summary.recipient, body_sha256: summary.bodySHA256,
                               vector: summary.vector), onStandardError: destination.isStandardOutput) {

@@ -11,7 +11,12 @@ struct SyncImport: ParsableCommand {
 
     func run() throws {
         let session = try global.open()
-        let summary = try session.acting.importLog(file)
+        let bar = ProgressBar.start("Importing changes", unit: .items("changes"), json: global.json)
+        let summary: Importer.Summary
+        do {
+            defer { bar?.finish() }
+            summary = try session.acting.importLog(file, progress: bar?.report)
+        }
         struct View: Encodable { let from: String, applied: Int, already_seen: Int, conflicts: Int, quarantined: Int, pending: Int, audit_rewound: Bool }
         try session.emit(View(from: summary.from, applied: summary.applied, already_seen: summary.alreadySeen, conflicts: summary.conflicts,
                               quarantined: summary.quarantined, pending: summary.pending, audit_rewound: summary.auditRewound)) {
