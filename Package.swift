@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Models"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"], exclude: ["python"]),
+        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"], exclude: ["python", "Golden"]),
     ]
 )

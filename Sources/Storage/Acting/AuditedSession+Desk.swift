@@ -51,11 +51,18 @@ extension AuditedSession {
 
     /// One site's schedule (`siteCode`, else this database's own) on some days of its zone, for one
     /// practitioner or room or all, with the double bookings among them (quiet read); a booking
-    /// cancelled by a conflict resolution is marked so.
+    /// cancelled by a conflict resolution is marked so. Patients' names come only to a role that may see a patient's record.
     public func schedule(_ days: ScheduleDays, siteCode: String? = nil, practitionerHandle: String?, roomName: String?) throws -> SiteSchedule {
-        try read(.schedule, entity: "appointment") { db, _ in
+        try read(.schedule, entity: "appointment") { db, actor in
             var schedule = try Scheduler(db).siteSchedule(days, siteCode: siteCode, practitionerHandle: practitionerHandle, roomName: roomName, now: now)
             schedule.appointments = try ResolutionMarks(db).marking(schedule.appointments)
+            if actor.may(.patientShow) {
+                let patients = PatientRepository(db)
+                for chart in Set(schedule.appointments.map(\.patientChart)) {
+                    let patient = try patients.require(chart: chart)
+                    schedule.patientNames[chart] = "\(patient.first) \(patient.last)"
+                }
+            }
             return schedule
         }
     }

@@ -25,6 +25,8 @@ public struct SiteSchedule: Sendable {
     public var elsewhere: [AppointmentRecord]
     /// The days among `days` the site is closed.
     public var closures: [SiteClosure] = []
+    /// Patients' names ("Ana Silva") by chart number, only for an actor whose role may see them.
+    public var patientNames: [String: String] = [:]
 
     /// The ids of `appointments` that overlap another booking of the same practitioner, room or patient.
     public var overlapping: Set<String> {

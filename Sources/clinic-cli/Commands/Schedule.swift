@@ -57,7 +57,7 @@ struct Schedule: ParsableCommand {
                         elsewhere: schedule.elsewhere.map { AppointmentView($0, times: times, overlap: overlapping.contains($0.id)) },
                         closures: schedule.closures.map(ClosureView.init))
         let closedDays = Dictionary(schedule.closures.map { ($0.date, $0) }, uniquingKeysWith: { first, _ in first })
-        try session.emit(view) {
+        try session.emit(view, paging: week == nil ? .tallerThanTerminal : .always) {
             let width = TerminalWidth.current()
             var sections: [String] = []
             for day in schedule.days {

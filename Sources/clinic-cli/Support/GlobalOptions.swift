@@ -92,15 +92,17 @@ struct Session {
         return try sites.zone(of: try sites.chosen(code))
     }
 
-    /// Prints `value` as JSON with `--json`, else the human text; on stderr when stdout carries
-    /// something else (an export written with `--to -`).
-    func emit<T: Encodable>(_ value: T, onStandardError: Bool = false, human: () throws -> String) throws {
-        // JSON escapes control characters itself; human text is made safe for a terminal here, once for every command.
-        let text = options.json ? try JSONOutput.string(value) : TerminalText.escaped(try human(), keepingLayout: true)
+    /// Prints `value` as JSON with `--json`, else the human text (through `$PAGER` on a terminal
+    /// when `paging` says it is long); on stderr when stdout carries something else (an export written with `--to -`).
+    func emit<T: Encodable>(_ value: T, onStandardError: Bool = false, paging: Pager.When = .never, human: () throws -> String) throws {
+        // JSON escapes control characters itself; human text is made safe for a terminal here, once for every
+        // command, and drawn in ASCII where the locale or terminal cannot show box-drawing characters.
+        let text = options.json ? try JSONOutput.string(value)
+            : TerminalStyle.current().drawn(TerminalText.escaped(try human(), keepingLayout: true))
         guard !text.isEmpty else { return }
         if onStandardError {
             StandardError.write(text)
-        } else {
+        } else if options.json || !Pager.page(text, when: paging) {
             print(text)
         }
     }

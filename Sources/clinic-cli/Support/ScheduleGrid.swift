@@ -2,7 +2,9 @@ import Models
 import Storage
 
 /// The printed day a front desk pins up: one column per practitioner (or room), one row per
-/// 15 minutes, each appointment's chart number and service at its start and a bar while it runs.
+/// 15 minutes, each appointment at its start as a few lines (chart and service; the patient's name
+/// to a role that may see it; the short id `checkin` and `cancel` take and the status; the room when
+/// columns are practitioners), a row growing when a short booking needs more lines, and a bar while it runs.
 /// Bookings that would share a cell get a column each, side by side, so none is hidden; one that
 /// overlaps another booking of its practitioner, room or patient (a double booking two sites made
 /// offline) is marked `!`. Rows are the wall clock of the schedule's site, marked when that is
@@ -17,6 +19,8 @@ struct ScheduleGrid {
     /// The widest a line may be; nil for no limit (output piped, no `COLUMNS`).
     let width: Int?
     var stepMinutes = 15
+    /// Unicode marks, or ASCII ones where the locale or terminal cannot show them.
+    var style = TerminalStyle.current()
 
     static let overlapMark = "!"
 
@@ -52,15 +56,27 @@ struct ScheduleGrid {
             let lastRow = lanes.flatMap(\.bookings).map(\.endRow).max() ?? firstRow
             var rows: [[String]] = []
             for row in firstRow..<lastRow {
-                var cells = [timeText(dayStart + Int64(row * stepMinutes) * 60_000)]
-                for lane in lanes {
-                    guard let placed = lane.bookings.first(where: { $0.firstRow <= row && row < $0.endRow }) else {
-                        cells.append("·")
-                        continue
+                // Each lane's booking at this row and the lines of it this row shows: one a row, the rest on its last row.
+                let shown: [(placed: Placed, lines: [String])?] = lanes.map { lane in
+                    lane.bookings.first { $0.firstRow <= row && row < $0.endRow }.map { placed in
+                        let lines = cellLines(placed.record, overlapping: overlapping.contains(placed.record.id))
+                        let index = row - placed.firstRow
+                        let mine = row == placed.endRow - 1 ? Array(lines.dropFirst(index)) : index < lines.count ? [lines[index]] : []
+                        return (placed, mine)
                     }
-                    cells.append(placed.firstRow == row ? cell(placed.record, overlapping: overlapping.contains(placed.record.id)) : "│")
                 }
-                rows.append(cells)
+                let height = max(1, shown.map { $0?.lines.count ?? 0 }.max() ?? 1)
+                for line in 0..<height {
+                    var cells = [line == 0 ? timeText(dayStart + Int64(row * stepMinutes) * 60_000) : ""]
+                    for lane in shown {
+                        guard let (placed, lines) = lane else {
+                            cells.append(line == 0 ? style.emptySlot : "")
+                            continue
+                        }
+                        cells.append(line < lines.count ? lines[line] : (row < placed.endRow - 1 || line == 0) ? style.runningOn : "")
+                    }
+                    rows.append(cells)
+                }
             }
             var groups: [Range<Int>] = []
             var index = 1
@@ -69,10 +85,10 @@ struct ScheduleGrid {
                 groups.append(index..<index + count)
                 index += count
             }
-            sections.append(GridFitting(headers: [title] + lanes.map(\.name), rows: rows, groups: groups, width: width).render())
+            sections.append(GridFitting(headers: [title] + lanes.map(\.name), rows: rows, groups: groups, width: width, style: style).render())
         }
         let footer = footerLines(todays, overlapping: overlapping)
-        if !footer.isEmpty { sections.append(footer.map { GridFitting.wrap($0, width: width) }.joined(separator: "\n")) }
+        if !footer.isEmpty { sections.append(footer.map { GridFitting.wrap($0, width: width, style: style) }.joined(separator: "\n")) }
         return sections.joined(separator: "\n")
     }
 
@@ -89,10 +105,44 @@ struct ScheduleGrid {
             + zone.siteMark(millis, site: schedule.site.code, isLocal: isHere, here: times.hereZone)
     }
 
-    private func cell(_ record: AppointmentRecord, overlapping: Bool) -> String {
-        let status = record.appointment.status
-        let mark = status == .noShow ? " ✗" : status == .completed ? " ✓" : ""
-        return (overlapping ? Self.overlapMark + " " : "") + "\(record.patientChart) \(record.serviceSlug)\(mark)"
+    /// A booking's lines in its cell: chart and service (marked `!` when it overlaps), the name when
+    /// the actor may see it, the short id and status, and the room when columns are practitioners.
+    private func cellLines(_ record: AppointmentRecord, overlapping: Bool) -> [String] {
+        var lines = [(overlapping ? Self.overlapMark + " " : "") + "\(record.patientChart) \(record.serviceSlug)"]
+        if let name = schedule.patientNames[record.patientChart] { lines.append(Self.abbreviated(name, to: Self.nameWidth, style: style)) }
+        lines.append("\(IDSuffix.short(record.id)) \(Self.statusWord(record.appointment.status))")
+        if !byRoom { lines.append(record.roomName) }
+        return lines
+    }
+
+    /// The widest a name stands in a cell, so one long name does not push the other columns off the page.
+    static let nameWidth = 24
+
+    /// `name` in at most `width` characters: whole when it fits, else with the first names as initials
+    /// (`M.-É. Vandenberghe`), else shortened with the style's mark; never cut without one.
+    static func abbreviated(_ name: String, to width: Int, style: TerminalStyle) -> String {
+        guard name.count > width else { return name }
+        var words = name.split(separator: " ").map(String.init)
+        if words.count > 1 {
+            for index in words.indices.dropLast() {
+                words[index] = words[index].split(separator: "-").compactMap { $0.first.map { "\($0)." } }.joined(separator: "-")
+            }
+            let initialled = words.joined(separator: " ")
+            if initialled.count <= width { return initialled }
+            return GridFitting.cut(initialled, to: width, style: style)
+        }
+        return GridFitting.cut(name, to: width, style: style)
+    }
+
+    /// The status as the desk says it.
+    static func statusWord(_ status: AppointmentStatus) -> String {
+        switch status {
+        case .booked: return "booked"
+        case .checkedIn: return "arrived"
+        case .completed: return "done"
+        case .noShow: return "no-show"
+        case .cancelled: return "cancelled"
+        }
     }
 
     /// Each column's bookings in lanes: a booking goes to the first lane of its column that is free
@@ -133,7 +183,8 @@ struct ScheduleGrid {
         let cancelled = todays.filter { $0.appointment.status == .cancelled }
         if !cancelled.isEmpty {
             lines.append("Cancelled: " + cancelled.map {
-                "\(timeText($0.appointment.span.start)) \($0.patientChart) \($0.practitionerHandle)" + ($0.appointment.lateCancel ? " (late)" : "")
+                "\(timeText($0.appointment.span.start)) \($0.patientChart) \($0.practitionerHandle) \(IDSuffix.short($0.id))"
+                    + ($0.appointment.lateCancel ? " (late)" : "")
                     + ($0.cancelledByResolution ? " (conflict)" : "")
             }.joined(separator: "; "))
         }
@@ -173,6 +224,7 @@ struct GridFitting {
     /// The columns after the first that belong together (one practitioner's lanes).
     let groups: [Range<Int>]
     let width: Int?
+    var style = TerminalStyle.current()
 
     func render() -> String {
         let natural = table(columns: Array(headers.indices), limit: nil)
@@ -203,27 +255,34 @@ struct GridFitting {
         if !current.isEmpty { blocks.append(current) }
         let limit = max(1, width - timeWidth - 2)
         return blocks.map { table(columns: [0] + $0, limit: limit) }.joined(separator: "\n\n")
-            .split(separator: "\n", omittingEmptySubsequences: false).map { Self.cut(String($0), to: width) }.joined(separator: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false).map { Self.cut(String($0), to: width, style: style) }.joined(separator: "\n")
     }
 
     private func table(columns: [Int], limit: Int?) -> String {
         func fitted(_ text: String, _ column: Int) -> String {
             guard column != 0, let limit else { return text }
-            return Self.cut(text, to: limit)
+            return Self.cut(text, to: limit, style: style)
         }
         var table = TextTable(headers: columns.map { fitted(headers[$0], $0) })
-        for row in rows { table.add(row: columns.map { fitted(row[$0], $0) }) }
+        // A row's extra lines that hold nothing in these columns (another block's long booking) are left out.
+        for row in rows where !row[0].isEmpty || columns.dropFirst().contains(where: { !row[$0].isEmpty }) {
+            table.add(row: columns.map { fitted(row[$0], $0) })
+        }
         return table.render()
     }
 
-    /// `text` in at most `width` characters, ending in `…` when shortened.
-    static func cut(_ text: String, to width: Int) -> String {
+    /// `text` in at most `width` characters, ending in `…` (`...` in ASCII) when shortened; trailing
+    /// padding goes first, so only text is ever cut.
+    static func cut(_ text: String, to width: Int, style: TerminalStyle) -> String {
         guard text.count > width else { return text }
-        return width <= 1 ? String(text.prefix(width)) : String(text.prefix(width - 1)) + "…"
+        let trimmed = String(text.reversed().drop { $0 == " " }.reversed())
+        guard trimmed.count > width else { return trimmed }
+        let mark = style.ellipsis
+        return width <= mark.count ? String(trimmed.prefix(width)) : String(trimmed.prefix(width - mark.count)) + mark
     }
 
     /// `text` broken at spaces into lines of at most `width` characters (a longer word is cut).
-    static func wrap(_ text: String, width: Int?) -> String {
+    static func wrap(_ text: String, width: Int?, style: TerminalStyle) -> String {
         guard let width, text.count > width else { return text }
         var lines: [String] = []
         var line = ""
@@ -238,7 +297,7 @@ struct GridFitting {
             }
         }
         if !line.isEmpty { lines.append(line) }
-        return lines.map { cut($0, to: width) }.joined(separator: "\n")
+        return lines.map { cut($0, to: width, style: style) }.joined(separator: "\n")
     }
 }
 
