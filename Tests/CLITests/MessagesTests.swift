@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// Issue 27, "messages that help" and "conventions": what a user reads when they typed something wrong,
+/// `--version`, the top-level help, the chart given either way, completion from the database.
+@Suite("Messages and conventions")
+struct MessagesTests {
+    @Test("an invalid choice shows the value typed and the values allowed, with exit 64")
+    func invalidChoice() throws {
+        let clinic = try schedulingSite()
+        let result = try clinic.run(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30",
+                                     "--at", "2026-12-01 09:00", "--repeat", "monthly", "--count", "2"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("'monthly' is not a valid --repeat; use daily, weekly or every-2-weeks"), "\(result.stderr)")
+        let discipline = try clinic.run(["staff", "add", "kim", "--name", "Kim", "--discipline", "physiotherapie", "--json"])
+        #expect(discipline.status == 64)
+        #expect(jsonError(discipline.stderr)?.message.contains("'physiotherapie' is not a valid --discipline; use physiotherapy, acupuncture, osteopathy, kinesiology or occupational-therapy (did you mean 'physiotherapy'?)") == true,
+                "\(discipline.stderr)")
+    }
+
+    @Test("malformed dates, times and durations are shown back; a date of birth never is")
+    func malformedValues() throws {
+        let clinic = try schedulingSite()
+        let date = try clinic.run(["schedule", "--date", "2026-13-01", "--json"])
+        #expect(date.status == 64)
+        #expect(jsonError(date.stderr)?.message.contains("(got '2026-13-01')") == true, "\(date.stderr)")
+        let time = try clinic.run(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30", "--at", "tomorrow 9", "--json"])
+        #expect(time.status == 64)
+        #expect(jsonError(time.stderr)?.message.contains("(got 'tomorrow 9')") == true, "\(time.stderr)")
+        let duration = try clinic.run(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30",
+                                       "--at", "2026-12-01 09:00", "--duration", "3x", "--json"])
+        #expect(duration.status == 64)
+        #expect(jsonError(duration.stderr)?.message.contains("(got '3x')") == true, "\(duration.stderr)")
+        for arguments in [["patient", "add", "--first", "Ana", "--last", "Lima", "--dob", "1980-13-02"],
+                          ["patient", "edit", "MTL-000001", "--dob", "1980-13-02"]] {
+            let birth = try clinic.run(arguments + ["--as", "desk"])
+            #expect(birth.status == 64)
+            #expect(!birth.stderr.contains("1980-13-02"), "\(birth.stderr)")
+        }
+    }
+
+    @Test("an unknown command gets the nearest command, at the top and below it")
+    func unknownCommand() throws {
+        let clinic = try schedulingSite()
+        let top = try clinic.run(["bok"])
+        #expect(top.status == 64)
+        #expect(top.stderr.contains("unknown command 'clinic bok'; did you mean 'book'?"), "\(top.stderr)")
+        let below = try clinic.run(["patient", "shw", "MTL-000001"])
+        #expect(below.status == 64)
+        #expect(below.stderr.contains("did you mean 'show'?"), "\(below.stderr)")
+        // A word that reads like a name is not repeated.
+        let name = try clinic.run(["Maria Silva"])
+        #expect(name.status == 64)
+        #expect(!name.stderr.contains("Maria"), "\(name.stderr)")
+    }
+
+    @Test("services, handles and rooms not found get a did you mean", arguments: [
+        (["--service", "dn30", "--with", "jdoe", "--room", "Bed 1"], "service 'dn30' not found; did you mean 'dn-30'?"),
+        (["--service", "dn-30", "--with", "jdo", "--room", "Bed 1"], "staff member 'jdo' not found; did you mean 'jdoe'?"),
+        (["--service", "dn-30", "--with", "jdoe", "--room", "Bedd 1"], "room 'Bedd 1' not found; did you mean 'Bed 1'?"),
+    ])
+    func didYouMean(arguments: [String], message: String) throws {
+        let clinic = try schedulingSite()
+        let result = try clinic.run(["book", "--patient", "MTL-000001", "--at", "2026-12-01 09:00", "--json"] + arguments)
+        #expect(result.status == 1)
+        #expect(result.errorCode == "not-found")
+        #expect(jsonError(result.stderr)?.message == message, "\(result.stderr)")
+    }
+
+    @Test("a missing database is named by its path")
+    func missingDatabaseNamed() throws {
+        let sandbox = CLISandbox()
+        let path = sandbox.directory.appendingPathComponent("nowhere.sqlite").path
+        let result = sandbox.runClinic(["whoami", "--db", path], database: false)
+        #expect(result.status == 74, "\(result.stderr)")
+        #expect(result.stderr.contains("no clinic database at \(path)"), "\(result.stderr)")
+    }
+
+    @Test("clinic --version prints the release and the newest schema")
+    func version() throws {
+        let sandbox = CLISandbox()
+        let result = sandbox.runClinic(["--version"], database: false)
+        #expect(result.status == 0)
+        #expect(result.stdout.range(of: #"^clinic \d+\.\d+\.\d+ \(schema \d+\)\n?$"#, options: .regularExpression) != nil, "\(result.stdout)")
+    }
+
+    @Test("clinic --help lists the global options, the environment, the exit codes and examples")
+    func topLevelHelp() throws {
+        let sandbox = CLISandbox()
+        let help = sandbox.runClinic(["--help"], database: false).stdout
+        for text in ["--db <path>", "--as <handle>", "--json", "--version", "CLINIC_DB", "CLINIC_ACTOR", "CLINIC_PASSPHRASE",
+                     "CLINIC_NOW", "COLUMNS", "PAGER", "NO_COLOR", "EXIT CODES", "64  wrong on the command line", "74  database",
+                     "EXAMPLES", "clinic schedule --date"] {
+            #expect(help.contains(text), "missing \(text)")
+        }
+        #expect(help.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(help)")
+    }
+
+    @Test("a chart is accepted positional or as --patient wherever a command takes one")
+    func chartEitherWay() throws {
+        let clinic = try schedulingSite()
+        #expect(try clinic.ok(["patient", "show", "--patient", "MTL-000001"])["chart"] as? String == "MTL-000001")
+        #expect(try clinic.ok(["patient", "show", "MTL-000001"])["chart"] as? String == "MTL-000001")
+        try clinic.ok(["appointments", "MTL-000001"])
+        try clinic.ok(["appointments", "--patient", "MTL-000001"])
+        let neither = try clinic.run(["patient", "show"])
+        #expect(neither.status == 64)
+        let twoCharts = try clinic.run(["patient", "show", "MTL-000001", "--patient", "MTL-000002"])
+        #expect(twoCharts.status == 64)
+    }
+
+    @Test("audit takes --with for the member, --actor still works")
+    func auditWith() throws {
+        let clinic = try schedulingSite()
+        let with = try clinic.ok(["audit", "--with", "admin"])["entries"] as? [[String: Any]] ?? []
+        let actor = try clinic.ok(["audit", "--actor", "admin"])["entries"] as? [[String: Any]] ?? []
+        #expect(!with.isEmpty)
+        #expect(with.allSatisfy { $0["actor"] as? String == "admin" })
+        #expect(with.count <= actor.count)
+    }
+}
