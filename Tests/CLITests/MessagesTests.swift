@@ -118,4 +118,34 @@ struct MessagesTests {
         #expect(with.allSatisfy { $0["actor"] as? String == "admin" })
         #expect(with.count <= actor.count)
     }
+
+    @Test("completion offers handles, services and rooms with an open session, nothing without, and is not audited")
+    func completion() throws {
+        let sandbox = CLISandbox()
+        try sandbox.initialise()
+        #expect(sandbox.runClinic(["room", "add", "Bed 1", "--as", "admin"]).status == 0)
+        #expect(sandbox.runClinic(["service", "add", "dn-30", "--name", "Dry needling", "--duration", "30m", "--discipline", "physiotherapy",
+                                   "--as", "admin"]).status == 0)
+        let noSession = ["XDG_STATE_HOME": sandbox.directory.appendingPathComponent("no-sessions").path]
+        let without = sandbox.runClinic(["---completion", "book", "--", "--with", "0", "0"], env: noSession)
+        #expect(without.status == 0)
+        #expect(without.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(without.stdout)")
+        #expect(sandbox.runClinic(["login", "--as", "admin"]).status == 0)
+        let entries = { (text: String) in (jsonObject(text)?["entries"] as? [[String: Any]] ?? []).count }
+        let first = entries(sandbox.runClinic(["audit", "--as", "admin", "--json"]).stdout)
+        let audited = entries(sandbox.runClinic(["audit", "--as", "admin", "--json"]).stdout)
+        let handles = sandbox.runClinic(["---completion", "book", "--", "--with", "0", "0"])
+        #expect(handles.stdout.split(separator: "\n") == ["admin"], "\(handles.stdout) \(handles.stderr)")
+        // The word being completed comes last, as a shell passes it.
+        let services = sandbox.runClinic(["---completion", "slots", "--", "--service", "2", "1", "--db", sandbox.databasePath, "d"], database: false)
+        #expect(services.stdout.split(separator: "\n") == ["dn-30"], "\(services.stdout)")
+        let rooms = sandbox.runClinic(["---completion", "schedule", "--", "--room", "0", "0"])
+        #expect(rooms.stdout.split(separator: "\n") == ["Bed 1"], "\(rooms.stdout)")
+        // Nothing was audited by completing: the log grew by what one read of it adds, as between the two reads before.
+        let after = entries(sandbox.runClinic(["audit", "--as", "admin", "--json"]).stdout)
+        #expect(after - audited == audited - first, "completion wrote to the audit log")
+        let script = sandbox.runClinic(["--generate-completion-script", "bash"], database: false)
+        #expect(script.status == 0)
+        #expect(script.stdout.contains("---completion book -- --with"))
+    }
 }
