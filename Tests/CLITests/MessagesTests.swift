@@ -148,4 +148,19 @@ struct MessagesTests {
         #expect(script.status == 0)
         #expect(script.stdout.contains("---completion book -- --with"))
     }
+
+    /// `swift package plugin generate-manual` reads the binary's own description of its commands; this is
+    /// that description, so the man page it makes lists every command and the top-level help.
+    @Test("the command description the man page is generated from lists every command and the top-level help")
+    func manualSource() throws {
+        let sandbox = CLISandbox()
+        let dump = sandbox.runClinic(["--experimental-dump-help"], database: false)
+        #expect(dump.status == 0)
+        let command = try #require(jsonObject(dump.stdout)?["command"] as? [String: Any])
+        #expect(command["commandName"] as? String == "clinic")
+        #expect((command["discussion"] as? String)?.contains("EXIT CODES") == true)
+        let names = (command["subcommands"] as? [[String: Any]] ?? []).compactMap { $0["commandName"] as? String }
+        for name in ["book", "schedule", "patient", "note", "sync", "appointments"] { #expect(names.contains(name), "\(name)") }
+    }
 }
+
