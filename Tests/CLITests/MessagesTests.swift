@@ -162,5 +162,16 @@ struct MessagesTests {
         let names = (command["subcommands"] as? [[String: Any]] ?? []).compactMap { $0["commandName"] as? String }
         for name in ["book", "schedule", "patient", "note", "sync", "appointments"] { #expect(names.contains(name), "\(name)") }
     }
+
+    @Test("a malformed or unknown appointment id is named, with its article right")
+    func appointmentIDs() throws {
+        let clinic = try schedulingSite()
+        let malformed = try clinic.run(["checkin", "xyz", "--json"])
+        #expect(malformed.status == 64)
+        #expect(jsonError(malformed.stderr)?.message.hasPrefix("an appointment is named by its id") == true, "\(malformed.stderr)")
+        let unknown = try clinic.run(["checkin", "deadbeef", "--json"])
+        #expect(unknown.status == 1)
+        #expect(jsonError(unknown.stderr)?.message == "appointment deadbeef not found", "\(unknown.stderr)")
+    }
 }
 
