@@ -39,7 +39,7 @@ public final class Database {
         if !exists {
             guard create else {
                 throw StorageError(.notInitialised, resultCode: 0,
-                                   message: "no clinic database at this path; run 'clinic init' or 'clinic demo' first")
+                                   message: "no clinic database at \(path); run 'clinic init' or 'clinic demo' first")
             }
             try Database.createPrivateFile(at: path)
         }

@@ -9,6 +9,8 @@ struct Clinic: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clinic",
         abstract: "Scheduling, needling records and signed notes for interdisciplinary clinics, offline and multi-site.",
+        discussion: TopLevelHelp.discussion,
+        version: ClinicVersion.line,
         subcommands: [
             Initialise.self, Login.self, Logout.self, Whoami.self, ChangePassphrase.self, RecoverAdmin.self, SiteCommand.self, RoomCommand.self, StaffCommand.self, ServiceCommand.self,
             PatientCommand.self, Book.self, Slots.self, Reschedule.self, Cancel.self, CheckIn.self, NoShow.self,
@@ -41,19 +43,11 @@ struct Clinic: ParsableCommand {
         } catch {
             let status = exitCode(for: error)
             guard status != .success else { exit(withError: error) }
-            let text = redactingValues(redactingArguments(message(for: error), arguments))
+            let text = ParserMessage(arguments: arguments).rendered(message(for: error))
             if wantsJSON { fail(code: ErrorCode.usage.name, message: text, exitCode: status.rawValue, json: true) }
             StandardError.write("Error: \(text)\n" + helpHint(for: arguments))
             Foundation.exit(status.rawValue)
         }
-    }
-
-    /// Every value typed on the command line (anything not starting with '-') is blanked out of a parser
-    /// message before the quotes are read: a value holding an apostrophe (O'Brien) would otherwise
-    /// pair with the wrong quote and leave part of itself in the message.
-    static func redactingArguments(_ text: String, _ arguments: [String]) -> String {
-        let values = Set(arguments.filter { !$0.hasPrefix("-") && $0.count >= 2 }).subtracting(commandNames).sorted { $0.count > $1.count }
-        return values.reduce(text) { $0.replacingOccurrences(of: $1, with: "…") }
     }
 
     /// Every subcommand's name, which usage lines repeat and which is never a value to hide.
@@ -65,25 +59,6 @@ struct Clinic: ParsableCommand {
         }
         return names
     }()
-
-    /// Parser messages quote what was typed ("Unexpected argument 'Maria'"), which may be a patient's
-    /// name: values are replaced by '…', option names (starting with '-') are kept.
-    static func redactingValues(_ text: String) -> String {
-        var output = ""
-        var remainder = Substring(text)
-        while let open = remainder.firstIndex(of: "'") {
-            output += remainder[..<open]
-            let afterOpen = remainder.index(after: open)
-            guard let close = remainder[afterOpen...].firstIndex(of: "'") else {
-                output += remainder[open...]
-                return output
-            }
-            let quoted = remainder[afterOpen..<close]
-            output += quoted.hasPrefix("-") || quoted.hasPrefix("<") ? "'\(quoted)'" : "'…'"
-            remainder = remainder[remainder.index(after: close)...]
-        }
-        return output + remainder
-    }
 
     /// Names the command typed (its first two command names), wherever the global options stand.
     static func helpHint(for arguments: [String]) -> String {

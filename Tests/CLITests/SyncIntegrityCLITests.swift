@@ -160,7 +160,7 @@ struct SyncIntegrityCLITests {
         }
         let cases: [(label: String, change: (Database) throws -> Void, finding: String, says: String)] = [
             ("capture trigger dropped", { try $0.execute("DROP TRIGGER capture_appointment_status") }, "schema",
-             "missing trigger(s): capture_appointment_status"),
+             "missing trigger: capture_appointment_status"),
             ("guard trigger altered", { db in
                 try db.execute("DROP TRIGGER audit_no_delete")
                 try db.execute("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit WHEN 0 BEGIN SELECT RAISE(ABORT, 'no'); END")

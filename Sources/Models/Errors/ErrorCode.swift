@@ -232,7 +232,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .badNoteSignature: return "A change log carries a clinician signature or key row that does not verify; nothing is imported."
         case .corrupt: return "The database file, or a stored hash or key in it, is damaged."
         case .locked: return "Another clinic process kept the database locked past the busy wait; try again."
-        case .notInitialised: return "There is no clinic database at this path, or it holds no site yet: run `clinic init` or `clinic demo`."
+        case .notInitialised: return "There is no clinic database at the path given, or it holds no site yet: run `clinic init` or `clinic demo`."
         case .schemaTooNew: return "The database was made by a newer `clinic`; this binary does not change it."
         case .sqlite: return "SQLite failed in a way not listed here (the result code is named in the message)."
         case .unreadable: return "A file or the database cannot be opened or read."

@@ -135,4 +135,26 @@ public enum ClinicField: String, CaseIterable, Sendable {
         case .weekday: return "the weekday"
         }
     }
+
+    /// Whether a value typed for this field is about a patient (names, birth date, contact details,
+    /// clinical text): such a value is never repeated in a message, where other values are shown back.
+    public var carriesPatientData: Bool {
+        switch self {
+        case .address, .amendment, .assessment, .dateOfBirth, .detail, .email, .emergencyContact, .firstName,
+             .guardian, .lastName, .objective, .phone, .plan, .reason, .risks, .subjective:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension ErrorMessage {
+    /// " (got 'VALUE')" after a message about a malformed value, or nothing when the field carries
+    /// patient data: the user sees what they typed unless it could be about a patient.
+    public static func given(_ value: String, for field: ClinicField?) -> String {
+        if let field, field.carriesPatientData { return "" }
+        let shown = value.count > 60 ? String(value.prefix(60)) + "…" : value
+        return " (got '\(shown)')"
+    }
 }

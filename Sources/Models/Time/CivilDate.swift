@@ -41,7 +41,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `YYYY-MM-DD` or throws a usage error naming the option.
     public static func parse(_ text: String, field: ClinicField) throws -> CivilDate {
         guard let date = parse(text) else {
-            throw ClinicError(.invalidDate, "\(field) must be a real date written YYYY-MM-DD")
+            throw ClinicError(.invalidDate, "\(field) must be a real date written YYYY-MM-DD" + ErrorMessage(verbatim: ErrorMessage.given(text, for: field)))
         }
         return date
     }

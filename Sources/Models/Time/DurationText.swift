@@ -12,16 +12,16 @@ public enum DurationText {
                 digits.append(character)
             } else if character == "h" || character == "m" {
                 guard !digits.isEmpty, digits.count <= 5, let value = Int(digits),
-                      lastUnit == nil || (lastUnit == "h" && character == "m") else { throw invalid }
+                      lastUnit == nil || (lastUnit == "h" && character == "m") else { throw invalid(text) }
                 total += character == "h" ? value * 60 : value
                 digits = ""
                 sawUnit = true
                 lastUnit = character
             } else {
-                throw invalid
+                throw invalid(text)
             }
         }
-        guard sawUnit, digits.isEmpty, total > 0, total <= 24 * 60 else { throw invalid }
+        guard sawUnit, digits.isEmpty, total > 0, total <= 24 * 60 else { throw invalid(text) }
         return total
     }
 
@@ -35,7 +35,9 @@ public enum DurationText {
         }
     }
 
-    private static let invalid = ClinicError(.invalidDuration, "duration must look like 30m, 1h or 1h30m (at most 24h)")
+    private static func invalid(_ text: String) -> ClinicError {
+        ClinicError(.invalidDuration, ErrorMessage(verbatim: "duration must look like 30m, 1h or 1h30m (at most 24h)" + ErrorMessage.given(text, for: nil)))
+    }
 }
 
 import Foundation

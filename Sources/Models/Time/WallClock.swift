@@ -121,7 +121,8 @@ public struct SiteTimeZone: Sendable, Hashable {
     public func parseTime(_ text: String, field: ClinicField = .time) throws -> Int64 {
         if let local = LocalDateTime.parse(text) { return try requireInstant(local) }
         if let date = ISOInstant.parse(text) { return Instant.millis(date) }
-        throw ClinicError(.invalidTime, "\(field) must look like \"2026-12-01 09:00\" or an ISO-8601 time with offset")
+        throw ClinicError(.invalidTime, "\(field) must look like \"2026-12-01 09:00\" or an ISO-8601 time with offset"
+                         + ErrorMessage(verbatim: ErrorMessage.given(text, for: field)))
     }
 
     /// The first instant of a local day (midnight, or the first minute after a gap).

@@ -18,10 +18,10 @@ public struct Doctor {
         findings += try permissions()
         let integrity = try db.makeStatement(sql: "PRAGMA integrity_check").query().map { $0.string(0) }
         findings.append(Finding(code: "integrity", ok: integrity == ["ok"],
-                                message: integrity == ["ok"] ? "integrity check passed" : "integrity check reports \(integrity.count) problem(s)"))
+                                message: integrity == ["ok"] ? "integrity check passed" : "integrity check reports \(Counted.phrase(integrity.count, "problem"))"))
         let dangling = try db.makeStatement(sql: "PRAGMA foreign_key_check").query().count
         findings.append(Finding(code: "foreign-keys", ok: dangling == 0,
-                                message: dangling == 0 ? "every reference resolves" : "\(dangling) row(s) reference missing rows"))
+                                message: dangling == 0 ? "every reference resolves" : "\(Counted.phrase(dangling, "row")) \(dangling == 1 ? "references a missing row" : "reference missing rows")"))
         let version = try db.schemaVersion()
         let differences = version == Migrations.latest ? try schemaDifferences() : []
         findings.append(Finding(code: "schema", ok: version == Migrations.latest && differences.isEmpty,
@@ -40,13 +40,13 @@ public struct Doctor {
             amendmentSignatures += note.amendments.filter { $0.signature?.verified != true }.count
         }
         findings.append(Finding(code: "note-hash", ok: tampered == 0,
-                                message: tampered == 0 ? "\(signed) signed note(s) match their hashes" : "\(tampered) signed note(s) changed after signing"))
+                                message: tampered == 0 ? "\(Counted.phrase(signed, "signed note")) \(signed == 1 ? "matches its hash" : "match their hashes")" : "\(Counted.phrase(tampered, "signed note")) changed after signing"))
         findings.append(Finding(code: "note-signature", ok: badSignatures == 0 && amendmentSignatures == 0,
                                 message: badSignatures == 0 && amendmentSignatures == 0
                                     ? "every signature verifies (\(signed - hashOnly) with the clinician's own key, \(hashOnly) hash-only from before clinician keys)"
-                                    : "\(badSignatures) note signature(s) and \(amendmentSignatures) amendment signature(s) do not verify (bad signature)"))
+                                    : "\(Counted.phrase(badSignatures, "note signature")) and \(Counted.phrase(amendmentSignatures, "amendment signature")) do not verify (bad signature)"))
         findings.append(Finding(code: "amendment-hash", ok: amendments == 0,
-                                message: amendments == 0 ? "every amendment matches its hash" : "\(amendments) amendment(s) do not match their hashes"))
+                                message: amendments == 0 ? "every amendment matches its hash" : "\(Counted.phrase(amendments, "amendment")) \(amendments == 1 ? "does not match its hash" : "do not match their hashes")"))
         let broken = try AuditLog(db).brokenLinks()
         findings.append(Finding(code: "audit-chain", ok: broken.isEmpty,
                                 message: broken.isEmpty ? "the audit log's hash chain is unbroken"
@@ -71,13 +71,15 @@ public struct Doctor {
         }
         let present = try read(db)
         let expected = try read(Database(path: ":memory:"))
-        func list(_ label: String, _ names: [String]) -> [String] { names.isEmpty ? [] : ["\(label): \(names.sorted().joined(separator: ", "))"] }
+        func list(_ label: String, _ names: [String], plural: String? = nil) -> [String] {
+            names.isEmpty ? [] : ["\(names.count == 1 ? label : plural ?? label + "s"): \(names.sorted().joined(separator: ", "))"]
+        }
         let missing = expected.filter { present[$0.key] == nil }
-        return list("missing table(s)", missing.filter { $0.value.type == "table" || $0.value.type == "view" }.map(\.key))
-            + list("missing trigger(s)", missing.filter { $0.value.type == "trigger" }.map(\.key))
-            + list("altered", expected.filter { name, object in present[name].map { $0 != object } ?? false }.map(\.key))
-            + list("unexpected", present.filter { expected[$0.key] == nil }.map(\.key))
-            + list("missing index(es)", missing.filter { $0.value.type == "index" }.map(\.key))
+        return list("missing table", missing.filter { $0.value.type == "table" || $0.value.type == "view" }.map(\.key))
+            + list("missing trigger", missing.filter { $0.value.type == "trigger" }.map(\.key))
+            + list("altered", expected.filter { name, object in present[name].map { $0 != object } ?? false }.map(\.key), plural: "altered")
+            + list("unexpected", present.filter { expected[$0.key] == nil }.map(\.key), plural: "unexpected")
+            + list("missing index", missing.filter { $0.value.type == "index" }.map(\.key), plural: "missing indexes")
     }
 
     /// Change capture must be on outside an import: an import switches it off inside its own
@@ -117,8 +119,8 @@ public struct Doctor {
         }
         return Finding(code: "audit-length", ok: problems.isEmpty,
                        message: problems.isEmpty
-                           ? "the audit log holds \(head.count) entries; nothing shows entries cut from its end (checked against SQLite's sequence, "
-                               + "the entry numbers and the heads sent to \(peers) peer(s); a cut that also rewound those is found by a peer's next import)"
+                           ? "the audit log holds \(Counted.phrase(Int(head.count), "entry", plural: "entries")); nothing shows entries cut from its end (checked against SQLite's sequence, "
+                               + "the entry numbers and the heads sent to \(Counted.phrase(peers, "peer")); a cut that also rewound those is found by a peer's next import)"
                            : problems.joined(separator: "; "))
     }
 

@@ -36,3 +36,8 @@ enum Migrations {
                      message: "the database has schema version \(version) but this clinic binary knows only up to \(latest); install a newer clinic")
     }
 }
+
+/// The newest schema this binary knows, for `clinic --version`.
+public enum SchemaVersion {
+    public static var newest: Int { Migrations.latest }
+}

@@ -5,7 +5,7 @@ extension Database {
     /// `table` is always a constant of ours, never user text.
     func resolveID(table: String, _ text: String, what: String) throws -> String {
         guard let suffix = IDSuffix.normalise(text) else {
-            throw ClinicError(.invalidID, "a \(what) is named by its id or the last 8 or more hex digits of it")
+            throw ClinicError(.invalidID, "\(Counted.withArticle(what)) is named by its id or the last 8 or more hex digits of it")
         }
         let rows = try query("SELECT id FROM \(table) WHERE substr(replace(id, '-', ''), ?) = ? LIMIT 2", [-suffix.count, suffix])
         guard let first = rows.first else { throw ClinicError.notFound("\(what) \(text)") }

@@ -38,7 +38,10 @@ public struct RoomRepository {
 
     /// A room of a site (this database's own by default) by name, or `not-found`.
     public func require(_ name: String, siteID: String? = nil) throws -> Room {
-        guard let room = try find(name, siteID: siteID) else { throw ClinicError.notFound("room '\(name)'") }
+        guard let room = try find(name, siteID: siteID) else {
+            let names = try at(siteID: try siteID ?? SiteRepository(db).local().id).map(\.name)
+            throw ClinicError(.notFound, "room '\(name)' not found\(Suggestion.phrase(for: name, among: names))")
+        }
         return room
     }
 

@@ -65,7 +65,10 @@ public struct ServiceRepository {
     }
 
     public func require(_ slug: String) throws -> Service {
-        guard let service = try find(slug) else { throw ClinicError.notFound("service '\(slug)'") }
+        guard let service = try find(slug) else {
+            let hint = Suggestion.phrase(for: slug, among: try all().map(\.slug))
+            throw ClinicError(.notFound, "service '\(slug)' not found\(hint)")
+        }
         return service
     }
 

@@ -100,7 +100,7 @@ public struct StaffRepository {
             throw ClinicError(.ambiguous, "\(holders.count) staff members have the handle '\(text)' (\(choices.joined(separator: ", "))); "
                                           + "name one by its id suffix")
         }
-        guard IDSuffix.normalise(text) != nil else { throw ClinicError.notFound("staff member '\(text)'") }
+        guard IDSuffix.normalise(text) != nil else { throw try unknownHandle(text) }
         let id = try db.resolveID(table: "staff", text, what: "staff member")
         guard let staff = try byID(id) else { throw ClinicError.notFound("staff member '\(text)'") }
         return staff
@@ -125,8 +125,14 @@ public struct StaffRepository {
 
     /// The staff member with this handle, or `not-found`.
     public func require(_ handle: String) throws -> Practitioner {
-        guard let staff = try find(handle) else { throw ClinicError.notFound("staff member '\(handle)'") }
+        guard let staff = try find(handle) else { throw try unknownHandle(handle) }
         return staff
+    }
+
+    /// `not-found` for a handle nobody holds, with the nearest handle when it looks like a typo.
+    func unknownHandle(_ handle: String) throws -> ClinicError {
+        let hint = Suggestion.phrase(for: handle, among: try all().map(\.handle))
+        return ClinicError(.notFound, "staff member '\(handle)' not found\(hint)")
     }
 
     public func byID(_ id: String) throws -> Practitioner? {

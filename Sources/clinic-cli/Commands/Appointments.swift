@@ -7,7 +7,8 @@ struct Appointments: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "appointments",
         abstract: "List a patient's appointments at every site, each at its site's wall-clock time (another site's labelled, e.g. 10:00 EST (MTL)).")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Patient chart number, e.g. MTL-000042.") var patient: String
+    @OptionGroup var chartInput: ChartArgument
+    var patient: String { chartInput.value }
     @Flag(help: "Only those starting from now on.") var upcoming = false
     @Flag(help: "Only those that started before now.") var past = false
     @Flag(help: "Print CSV (a header row, then one appointment a line) instead of a table.") var csv = false

@@ -7,7 +7,9 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "List the audit log (newest last), for a patient or an actor.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only entries about this chart number.") var patient: String?
-    @Option(help: "Only entries by this staff handle.") var actor: String?
+    @Option(name: .customLong("with"), help: ArgumentHelp("Only entries by this staff handle.", valueName: "handle"), completion: Completions.handles) var with: String?
+    @Option(name: .customLong("actor"), help: .hidden) var actorAlias: String?
+    var actor: String? { with ?? actorAlias }
     @Option(help: "Most entries to list.") var limit = 200
 
     func run() throws {

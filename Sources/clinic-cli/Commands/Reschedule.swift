@@ -8,8 +8,8 @@ struct Reschedule: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
     @Option(help: "New start: \"2026-12-02 10:00\" in the site's zone.") var at: String
-    @Option(name: .customLong("with"), help: "New practitioner handle (default: unchanged).") var practitioner: String?
-    @Option(help: "New room (default: the same one if free, else the first free).") var room: String?
+    @Option(name: .customLong("with"), help: "New practitioner handle (default: unchanged).", completion: Completions.handles) var practitioner: String?
+    @Option(help: "New room (default: the same one if free, else the first free).", completion: Completions.rooms) var room: String?
 
     func run() throws {
         let session = try global.open()

@@ -6,7 +6,8 @@ extension ConsentCommand {
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "record", abstract: "Record consent given, with the risks explained (a guardian for a patient under 16).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
+        @OptionGroup var chartInput: ChartArgument
+        var chart: String { chartInput.value }
         @Option(help: "Intervention: dry-needling, acupuncture or electro-stim.") var intervention: Intervention
         @Option(help: "The risks explained, e.g. \"bruising, soreness, fainting, pneumothorax\".") var risks: String
         @Option(help: "Name of the parent or guardian who consented (required under 16).") var guardian: String?

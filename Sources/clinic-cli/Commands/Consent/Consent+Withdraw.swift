@@ -6,7 +6,8 @@ extension ConsentCommand {
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Record that consent was withdrawn (the original stays on file).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
+        @OptionGroup var chartInput: ChartArgument
+        var chart: String { chartInput.value }
         @Option(help: "Intervention: dry-needling, acupuncture or electro-stim.") var intervention: Intervention
         @Option(help: "Date of withdrawal, YYYY-MM-DD (default: today).") var date: String?
 

@@ -7,7 +7,8 @@ extension PatientCommand {
         static let configuration = CommandConfiguration(
             commandName: "archive", abstract: "Archive a chart: hidden from 'patient find', no new bookings, history kept.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
+        @OptionGroup var chartInput: ChartArgument
+        var chart: String { chartInput.value }
 
         func run() throws {
             let session = try global.open()

@@ -7,7 +7,8 @@ extension PatientCommand {
         static let configuration = CommandConfiguration(
             commandName: "edit", abstract: "Correct a patient's record; fields not given stay as they are.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
+        @OptionGroup var chartInput: ChartArgument
+        var chart: String { chartInput.value }
         @Option(help: "New first name(s).") var first: String?
         @Option(help: "New last name(s).") var last: String?
         @Option(help: "New date of birth, YYYY-MM-DD.") var dob: String?

@@ -7,7 +7,8 @@ struct PrecautionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "precaution", abstract: "Add or remove a precaution (pregnancy, pacemaker, lymphoedema:left-arm, …).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
+    @OptionGroup var chartInput: ChartArgument
+    var chart: String { chartInput.value }
     @Option(help: ArgumentHelp("Precaution to add: pregnancy, pacemaker, anticoagulants, lymphoedema:left-arm|right-arm|left-leg|right-leg, needle-phobia, immunosuppression, diabetes, epilepsy, bleeding-disorder, metal-allergy, implanted-device.", valueName: "precaution"))
     var add: String?
     @Option(help: ArgumentHelp("Precaution to remove.", valueName: "precaution")) var remove: String?

@@ -6,7 +6,8 @@ extension PatientCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one patient's record.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Chart number, e.g. MTL-000042.") var chart: String
+        @OptionGroup var chartInput: ChartArgument
+        var chart: String { chartInput.value }
 
         func run() throws {
             let session = try global.open()

@@ -15,7 +15,7 @@ extension StaffCommand {
             let session = try global.open()
             let rotated = try session.acting.rotateKey(handle: handle)
             try session.emit(RotatedKeyView(handle: handle, retired: rotated.retired, new_key: rotated.newKey)) {
-                "Retired \(rotated.retired) signing key(s) of '\(handle)' here"
+                "Retired \(Counted.phrase(rotated.retired, "signing key")) of '\(handle)' here"
                     + (rotated.newKey.map { "; new key \($0)" } ?? "; a new key pair is made at their next signature")
             }
         }

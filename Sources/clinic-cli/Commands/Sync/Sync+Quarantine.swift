@@ -15,7 +15,7 @@ struct SyncQuarantine: ParsableCommand {
         if accept != nil || all {
             let summary = try session.acting.acceptQuarantined(id: all ? nil : accept)
             struct View: Encodable { let applied: Int, conflicts: Int }
-            try session.emit(View(applied: summary.applied, conflicts: summary.conflicts)) { "Applied \(summary.applied) quarantined change(s)." }
+            try session.emit(View(applied: summary.applied, conflicts: summary.conflicts)) { "Applied \(Counted.phrase(summary.applied, "quarantined change"))." }
             return
         }
         let quarantine = try session.acting.quarantined()
