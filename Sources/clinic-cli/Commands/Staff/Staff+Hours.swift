@@ -10,7 +10,10 @@ extension StaffCommand {
         @Argument(help: "Staff handle.") var handle: String
         @Option(help: "Weekday: mon, tue, wed, thu, fri, sat or sun.") var day: String
         @Option(help: "Start of the working range, HH:MM.") var from: String?
-        @Option(name: [.customLong("until"), .customLong("to")], help: "End of the working range, HH:MM (--to is the same).") var until: String?
+        @Option(name: .customLong("until"), help: "End of the working range, HH:MM.") var endsAt: String?
+        /// The spelling of earlier releases, kept for scripts.
+        @Option(name: .customLong("to"), help: .hidden) var to: String?
+        var until: String? { endsAt ?? to }
         @Option(help: ArgumentHelp("Site these hours are at, by code (default: this database's site).", valueName: "code")) var site: String?
         @Flag(help: "Remove every working range on that day at that site instead.") var clear = false
 

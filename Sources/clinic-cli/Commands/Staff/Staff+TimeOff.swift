@@ -9,13 +9,20 @@ extension StaffCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Staff handle.") var handle: String
         @Option(help: "Start, e.g. \"2026-12-24 00:00\".") var from: String
-        @Option(name: [.customLong("until"), .customLong("to")], help: "End (exclusive), e.g. \"2026-12-27 00:00\" (--to is the same).") var until: String
+        @Option(name: .customLong("until"), help: "End (exclusive), e.g. \"2026-12-27 00:00\".") var endsAt: String?
+        /// The spelling of earlier releases, kept for scripts.
+        @Option(name: .customLong("to"), help: .hidden) var to: String?
         @Option(help: "Reason shown on the schedule, e.g. holiday.") var reason: String?
         @Flag(help: "Record it even over appointments still booked (they are listed, to move or cancel).") var force = false
+
+        func validate() throws {
+            guard endsAt != nil || to != nil else { throw ValidationError("--until is required: the end of the time off, e.g. \"2026-12-27 00:00\"") }
+        }
 
         func run() throws {
             let session = try global.open()
             let zone = try session.zone()
+            let until = endsAt ?? to ?? ""
             let span = TimeSpan(start: try zone.parseTime(from, field: .startTime), end: try zone.parseTime(until, field: .endTime))
             let covered = try session.acting.addTimeOff(handle: handle, interval: span, reason: reason, force: force)
             let times = try session.times()
