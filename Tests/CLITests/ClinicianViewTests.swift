@@ -240,4 +240,38 @@ struct ClinicianViewTests {
         #expect(text.stdout.contains("−8"), "\(text.stdout)")
         #expect(text.stdout.contains("+3.5"), "\(text.stdout)")
     }
+
+    @Test("a schema 16 database upgrades: its recorded points become searchable and removals are captured for sync")
+    func upgradeFromSchema16() throws {
+        let (clinic, physio, acupuncture) = try clinicalSite()
+        let acu = try #require(try clinic.ok(["note", "start", acupuncture, "--as", "lchen"])["id"] as? String)
+        try clinic.ok(["note", "needle", acu, "--point", "LI4", "--side", "left", "--as", "lchen"])
+        let dn = try #require(try clinic.ok(["note", "start", physio, "--as", "jdoe"])["id"] as? String)
+        try clinic.ok(["note", "needle", dn, "--muscle", "upper trapezius", "--side", "right", "--as", "jdoe"])
+        // Back to schema 16 as the previous release left it: no removals table, no points or muscles in the index.
+        do {
+            let db = try Database(path: clinic.database)
+            try db.executeScript("""
+                DROP TRIGGER needling_text_insert;
+                DROP TRIGGER needling_text_delete;
+                DROP TRIGGER needling_removal_text;
+                DROP TRIGGER needling_removal_locked;
+                DROP TRIGGER capture_needling_removal_insert;
+                DROP TABLE needling_removal;
+                DELETE FROM note_text WHERE source = 'needling';
+                PRAGMA user_version = 16;
+                """)
+            #expect(try db.first("SELECT COUNT(*) FROM note_text WHERE note_text MATCH 'li4'")?.int(0) == 0)
+        }
+        let found = try clinic.ok(["search", "LI4", "--as", "jdoe"])["results"] as? [[String: Any]] ?? []
+        #expect(found.compactMap { $0["note"] as? String } == [acu])
+        let prefixed = try clinic.ok(["search", "trap*", "--as", "jdoe"])["results"] as? [[String: Any]] ?? []
+        #expect(prefixed.compactMap { $0["note"] as? String } == [dn])
+        try clinic.ok(["note", "needle", dn, "--remove", "1", "--as", "jdoe"])
+        let db = try Database(path: clinic.database)
+        #expect(try db.schemaVersion() == 17)
+        #expect(try db.first("SELECT COUNT(*) FROM change WHERE tbl = 'needling_removal'")?.int(0) == 1)
+        let after = try clinic.ok(["search", "trap*", "--as", "jdoe"])["results"] as? [[String: Any]] ?? []
+        #expect(after.isEmpty, "a removed muscle is no longer found: \(after)")
+    }
 }
