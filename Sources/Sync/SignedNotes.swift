@@ -59,10 +59,12 @@ enum SignedNotes {
             late.append(LateChange(changeID: change.changeID, table: noteTable, rowID: noteID, seq: change.seq))
         }
         let covered = signature.covered
+        let removed = try SyncedRowStore.removedNeedling(db, noteID: noteID)
         for table in SyncSchema.signatureCoveredTables {
             for change in try log.coveredRowChanges(table: table.name, noteID: noteID)
             where SignedNoteMerge.isEditAfterSign(coveredRowListed: covered[table.name]?.contains(change.rowID) ?? false,
-                                                  stampedAfterSignature: signature.precedes(hlc: change.hlc, origin: change.origin)) {
+                                                  stampedAfterSignature: signature.precedes(hlc: change.hlc, origin: change.origin),
+                                                  removedFromDraft: removed.contains(change.rowID)) {
                 late.append(LateChange(changeID: change.changeID, table: table.name, rowID: change.rowID, seq: change.seq))
             }
         }

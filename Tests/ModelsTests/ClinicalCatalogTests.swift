@@ -5,12 +5,45 @@ import Testing
 struct ClinicalAcupointCatalogTests {
     @Test("holds the 361 WHO points, each code once, in channel order")
     func count() {
-        let codes = AcupointCatalog.all.map(\.code)
+        let codes = AcupointCatalog.all.filter { !$0.meridian.isExtra }.map(\.code)
         #expect(codes.count == 361)
         #expect(Set(codes).count == 361)
-        #expect(Meridian.allCases.reduce(0) { $0 + $1.pointCount } == 361)
+        #expect(Meridian.channels.reduce(0) { $0 + $1.pointCount } == 361)
         #expect(codes.first == "LU1")
         #expect(codes.last == "CV24")
+    }
+
+    @Test("adds the 48 WHO extra points and the five NADA ear points after the channels")
+    func extras() {
+        let extras = AcupointCatalog.all.filter(\.meridian.isExtra).map(\.code)
+        #expect(extras.count == 48 + 5)
+        #expect(Set(AcupointCatalog.all.map(\.code)).count == 361 + 48 + 5)
+        #expect(extras.first == "EX-HN1")
+        #expect(extras.last == "NADA5")
+    }
+
+    @Test("extra and ear points carry their names and parse in any spelling", arguments: [
+        ("EX-HN3", "ex-hn3", "Yintang"), ("EX-HN5", "EXHN5", "Taiyang"), ("EX-HN15", "ex hn 15", "Jingbailao"),
+        ("EX-CA1", "EX-CA1", "Zigong"), ("EX-B2", "ex-b-2", "Jiaji"), ("EX-B9", "EXB9", "Yaoqi"),
+        ("EX-UE9", "ex-ue9", "Baxie"), ("EX-UE11", "EX-UE11", "Shixuan"), ("EX-LE4", "ex-le4", "Neixiyan"),
+        ("EX-LE12", "EX-LE12", "Qiduan"), ("NADA1", "nada1", "Sympathetic"), ("NADA2", "NADA 2", "Shen Men"),
+        ("NADA3", "NADA3", "Kidney"), ("NADA4", "nada-4", "Liver"), ("NADA5", "NADA5", "Lung"),
+    ])
+    func extraNames(code: String, typed: String, name: String) throws {
+        let point = try AcupointCatalog.point(typed)
+        #expect(point.code == code)
+        #expect(point.name == name)
+    }
+
+    @Test("extra groups refuse numbers past their end, naming the range", arguments: ["EX-HN16", "EX-CA2", "EX-B10", "EX-UE12", "EX-LE13", "NADA6"])
+    func extraRanges(typed: String) {
+        #expect(throws: ClinicError.self) { try AcupointCatalog.point(typed) }
+    }
+
+    @Test("Yintang is on the midline and needs no side; Taiyang needs one")
+    func extraMidline() throws {
+        #expect(try NeedleSide.resolved(nil, point: AcupointCatalog.point("EX-HN3")) == .midline)
+        #expect(throws: ClinicError.self) { try NeedleSide.resolved(nil, point: AcupointCatalog.point("EX-HN5")) }
     }
 
     @Test("each channel runs from 1 to its point count with nothing extra", arguments: Meridian.allCases)

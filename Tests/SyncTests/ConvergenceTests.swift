@@ -45,6 +45,8 @@ final class Network {
             let staff = StaffRepository(db), hours = AvailabilityRepository(db)
             for handle in ["jdoe", "mroy", "lchen"] {
                 try staff.add(handle: handle, name: "Clinician \(handle)", discipline: .physiotherapy, roles: [.clinician], now: now)
+                // Dry needling, so drafts record needle sites and remove them.
+                try staff.addCredential(handle: handle, credential: Credential(scope: .dryNeedling, regulator: "OPPQ", number: handle, expires: nil), now: now)
             }
             // lchen works every day at the first site; jdoe there every day but Wednesday, mroy every day
             // but Tuesday (the other sites have them on those days).
@@ -164,6 +166,12 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
         edit.sections[[SOAPSection.subjective, .objective, .assessment, .plan][random.below(4)]] = "text \(random.below(100))"
         edit.painBefore = random.below(11)
         _ = try? notes.edit(noteID, edit)
+        // A needle site recorded on a draft and removed again (the note stays signable, with no consent on file),
+        // chosen from the pain score so earlier seeds draw as before.
+        if (edit.painBefore ?? 0) % 3 == 0 {
+            _ = try? notes.needle(noteID, NeedlingEntry(point: nil, muscle: try? MuscleCatalog.muscle("infraspinatus"), side: .left, count: 1))
+            _ = try? notes.removeNeedle(noteID, entry: "1")
+        }
         if random.chance(35) { _ = try? notes.sign(noteID, acknowledge: [], passphrase: { TestSigning.passphrase }) }
     default:
         guard let actor = try? StaffRepository(db).find("admin\(network.codes[site].lowercased())"),

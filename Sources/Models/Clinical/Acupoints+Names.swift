@@ -61,6 +61,23 @@ enum AcupointNames {
             ["Huiyin", "Qugu", "Zhongji", "Guanyuan", "Shimen", "Qihai", "Yinjiao", "Shenque", "Shuifen", "Xiawan",
              "Jianli", "Zhongwan", "Shangwan", "Juque", "Jiuwei", "Zhongting", "Danzhong", "Yutang", "Zigong", "Huagai",
              "Xuanji", "Tiantu", "Lianquan", "Chengjiang"]
+        // WHO Standard Acupuncture Point Locations in the Western Pacific Region (2008), extra points.
+        case .EXHN:
+            ["Sishencong", "Dangyang", "Yintang", "Yuyao", "Taiyang", "Erjian", "Qiuhou", "Shangyingxiang",
+             "Neiyingxiang", "Juquan", "Haiquan", "Jinjin", "Yuye", "Yiming", "Jingbailao"]
+        case .EXCA:
+            ["Zigong"]
+        case .EXB:
+            ["Dingchuan", "Jiaji", "Weiwanxiashu", "Pigen", "Xiajishu", "Yaoyi", "Yaoyan", "Shiqizhui", "Yaoqi"]
+        case .EXUE:
+            ["Zhoujian", "Erbai", "Zhongquan", "Zhongkui", "Dagukong", "Xiaogukong", "Yaotongdian", "Wailaogong",
+             "Baxie", "Sifeng", "Shixuan"]
+        case .EXLE:
+            ["Kuangu", "Heding", "Baichongwo", "Neixiyan", "Xiyan", "Dannang", "Lanwei", "Neihuaijian", "Waihuaijian",
+             "Bafeng", "Duyin", "Qiduan"]
+        // The NADA protocol's five ear points, in the order the protocol places them.
+        case .NADA:
+            ["Sympathetic", "Shen Men", "Kidney", "Liver", "Lung"]
         }
     }
 }

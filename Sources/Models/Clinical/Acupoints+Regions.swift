@@ -63,6 +63,21 @@ enum AcupointRegions {
         // CV1 perineum; CV2–15 abdomen (pubis to below the xiphoid); CV16–21 sternum;
         // CV22–23 throat; CV24 chin.
         case .CV: [Span(1, .pelvis), Span(15, .abdomen), Span(21, .thorax), Span(23, .neck), Span(24, .face)]
+        // EX-HN1–2 scalp; EX-HN3–5 forehead, eyebrow, temple; EX-HN6 ear apex; EX-HN7 lower orbit;
+        // EX-HN8–13 nose, mouth and tongue; EX-HN14 behind the ear; EX-HN15 nape.
+        case .EXHN:
+            [Span(2, .head), Span(5, .face), Span(6, .head), Span(7, .eye), Span(13, .face), Span(14, .head), Span(15, .neck)]
+        // EX-CA1 (Zigong) lower abdomen.
+        case .EXCA: [Span(1, .abdomen)]
+        // EX-B1 beside C7; EX-B2 (Jiaji) T1–L5, counted with the thoracic part; EX-B3 at T8;
+        // EX-B4–8 lumbar; EX-B9 sacrum.
+        case .EXB: [Span(3, .upperBack), Span(8, .lowBack), Span(9, .pelvis)]
+        // EX-UE1–2 elbow and forearm; EX-UE3–11 wrist, hand and fingers.
+        case .EXUE: [Span(2, .arm), Span(11, .hand)]
+        // EX-LE1–9 thigh, knee, leg and malleoli; EX-LE10–12 foot and toes.
+        case .EXLE: [Span(9, .leg), Span(12, .foot)]
+        // The ear, counted with the head.
+        case .NADA: [Span(5, .head)]
         }
     }
 }

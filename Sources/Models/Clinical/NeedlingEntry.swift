@@ -36,7 +36,7 @@ extension NeedleSide {
     /// point or a muscle needs one (64 `side-required`).
     public static func resolved(_ given: NeedleSide?, point: Acupoint?) throws -> NeedleSide {
         if let given { return given }
-        guard let point, point.meridian.isMidline else {
+        guard let point, point.isMidline else {
             throw ClinicError(.sideRequired, "\(.side) is required: left, right, bilateral or midline")
         }
         return .midline

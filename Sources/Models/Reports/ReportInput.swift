@@ -38,9 +38,15 @@ public struct ReportSession: Sendable, Equatable {
     public var needlesInserted: Int
     public var painBefore: Int?
     public var painAfter: Int?
+    /// The chart number, for the per-patient lines of the outcomes report.
+    public var chart: String
+    /// The other outcome measures the signed note recorded (NDI 0–50, ODI 0–100, PSFS 0–10).
+    public var measures: [OutcomeMeasure: Double]
 
     public init(patientID: String, start: Int64, acupoints: Int = 0, muscles: Int = 0, needlesInserted: Int = 0,
-                painBefore: Int? = nil, painAfter: Int? = nil) {
+                painBefore: Int? = nil, painAfter: Int? = nil, chart: String = "", measures: [OutcomeMeasure: Double] = [:]) {
+        self.chart = chart
+        self.measures = measures
         self.patientID = patientID
         self.start = start
         self.acupoints = acupoints

@@ -36,9 +36,11 @@ public enum SignedNoteMerge {
     }
 
     /// True when a change to a row the signature covers by id is an edit after sign: its row is not
-    /// in the snapshot, or it was stamped after the signature.
-    public static func isEditAfterSign(coveredRowListed listed: Bool, stampedAfterSignature after: Bool) -> Bool {
-        !listed || after
+    /// in the snapshot (unless it was removed from the draft: `note needle --remove`, which the signature
+    /// rightly left out), or it was stamped after the signature.
+    public static func isEditAfterSign(coveredRowListed listed: Bool, stampedAfterSignature after: Bool,
+                                       removedFromDraft removed: Bool = false) -> Bool {
+        (!listed && !removed) || after
     }
 
     /// The ids of the rows a signature's snapshot covers, by table (`SyncSchema.signatureCoveredTables`):

@@ -131,6 +131,11 @@ public enum SyncSchema {
                     groups: [("details", ["note_id", "point", "muscle", "side", "gauge_mm", "length_mm", "depth_mm", "technique",
                                           "retention_min", "estim_hz", "estim_min", "count", "created_at"])],
                     references: [("note_id", "note")], signing: .coveredBySignature(snapshotField: "needling")),
+        // A site removed from a draft (`note needle --remove`); not a reference to the needling row, which a
+        // signature that does not cover it deletes.
+        SyncedTable(name: "needling_removal", merge: .insertOnly,
+                    groups: [("details", ["needling_id", "note_id", "removed_by", "created_at"])],
+                    references: [("note_id", "note"), ("removed_by", "staff")]),
         SyncedTable(name: "adverse_event", merge: .insertOnly,
                     groups: [("details", ["note_id", "kind", "detail", "created_at"])], references: [("note_id", "note")],
                     signing: .coveredBySignature(snapshotField: "adverse_events")),
@@ -153,7 +158,7 @@ public enum SyncSchema {
     public static func rank(_ name: String) -> Int { byName[name]?.rank ?? tables.count }
 
     /// Tables holding clinical content, which only clinicians may read (in conflicts too).
-    public static let clinicalTables: Set<String> = ["note", "needling", "adverse_event", "amendment", "amendment_signature", "consent", "precaution"]
+    public static let clinicalTables: Set<String> = ["note", "needling", "needling_removal", "adverse_event", "amendment", "amendment_signature", "consent", "precaution"]
 
     /// Note groups that a signature freezes: once signed, these come only from the signature's snapshot.
     public static let noteContentGroups = ["subjective", "objective", "assessment", "plan", "measures", "needles"]

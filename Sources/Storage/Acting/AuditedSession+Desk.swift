@@ -111,12 +111,15 @@ extension AuditedSession {
         }
     }
 
-    /// One patient's record with their address and emergency contact, whether archived (an audited read).
-    public func patientRecord(chart: String) throws -> (patient: Patient, contact: PatientRepository.Contact, archived: Bool) {
-        try run(.patientShow, entity: "patient", locate: Subject.patient(chart: chart)) { db, _, _ in
+    /// One patient's record with their address and emergency contact, whether archived (an audited read),
+    /// and for those who may read clinical content, the active precautions and consents (else nil).
+    public func patientRecord(chart: String) throws
+        -> (patient: Patient, contact: PatientRepository.Contact, archived: Bool, clinical: ClinicalSummary?) {
+        try run(.patientShow, entity: "patient", locate: Subject.patient(chart: chart)) { db, actor, _ in
             let patients = PatientRepository(db)
             let patient = try patients.require(chart: chart)
-            return (patient, try patients.contact(patient.id), try patients.isArchived(patient.id))
+            let clinical = actor.may(.clinicalRead) ? try PatientRecords.summary(db, patientID: patient.id) : nil
+            return (patient, try patients.contact(patient.id), try patients.isArchived(patient.id), clinical)
         }
     }
 

@@ -8,10 +8,13 @@ extension Notes {
                    signed_content
             FROM note WHERE id = ?
             """, [id]) else { throw ClinicError.notFound("note") }
+        // A draft hides the sites removed from it; a signed note shows what its signature covers, whatever arrives later.
         let needling = try db.query("""
             SELECT id, point, muscle, side, gauge_mm, length_mm, depth_mm, technique, retention_min, estim_hz, estim_min, count
-            FROM needling WHERE note_id = ? ORDER BY created_at, id
-            """, [id]).map { r in
+            FROM needling g WHERE note_id = ?
+              AND NOT (? = 'draft' AND EXISTS (SELECT 1 FROM needling_removal r WHERE r.needling_id = g.id))
+            ORDER BY created_at, id
+            """, [id, row.string(15)]).map { r in
             StoredNeedling(id: r.string(0), entry: NeedlingEntry(
                 point: r.optionalString(1).flatMap { try? AcupointCatalog.point($0) },
                 muscle: r.optionalString(2).flatMap { try? MuscleCatalog.muscle($0) },
@@ -62,6 +65,26 @@ extension Notes {
         }
     }
 
+    /// The actor's own drafts across every patient, oldest session first: the notes still to finish and sign (audited).
+    public func unsigned() throws -> [NoteRecord] {
+        try session.run(.notesRead, entity: "note") { db, actor, _ in
+            try db.query("SELECT id FROM note WHERE author_id = ? AND status = 'draft' ORDER BY session_date, created_at", [actor.id])
+                .map { try Self.load(db, id: $0.string(0)) }
+        }
+    }
+
+    /// The FTS5 query for what a user typed: every word must match, each quoted (so no word is read as an
+    /// operator); a term ending in `*` (`trap*`) matches its last word as a prefix.
+    static func matchQuery(_ text: String) throws -> String {
+        let terms = text.split(whereSeparator: \.isWhitespace).flatMap { term -> [String] in
+            let words = term.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { "\"\($0)\"" }
+            guard term.hasSuffix("*"), let last = words.last else { return words }
+            return words.dropLast() + [last + "*"]
+        }
+        guard !terms.isEmpty else { throw ClinicError(.emptySearch, "give words to search for") }
+        return terms.joined(separator: " ")
+    }
+
     /// One search hit: the note, where the text matched, and a snippet.
     public struct SearchHit: Sendable {
         public var noteID: String
@@ -73,9 +96,7 @@ extension Notes {
 
     /// Full-text search over note text and amendments, accents folded, best matches first (audited); 1 to 500 hits.
     public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
-        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        guard !words.isEmpty else { throw ClinicError(.emptySearch, "give words to search for") }
-        let query = words.map { "\"\($0)\"" }.joined(separator: " ")
+        let query = try Self.matchQuery(text)
         let limit = max(1, min(limit, 500))
         return try session.run(.search, entity: "note") { db, _, _ in
             // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
@@ -91,7 +112,7 @@ extension Notes {
                     FROM note_text t JOIN note n ON n.id = t.note_id JOIN patient p ON p.id = n.patient_id
                     WHERE note_text MATCH ? AND t.rowid = ?
                     """, [query, hit.int(0)]).map {
-                    SearchHit(noteID: $0.string(0), source: $0.string(1) == "note" ? "note" : "amendment", snippet: $0.string(2),
+                    SearchHit(noteID: $0.string(0), source: ["note", "needling"].contains($0.string(1)) ? $0.string(1) : "amendment", snippet: $0.string(2),
                               patientChart: $0.string(3), sessionDate: $0.string(4))
                 }
             }

@@ -9,6 +9,12 @@ public struct Notes {
 
     /// Starts the draft note of one of the actor's own appointments that is not cancelled.
     public func start(appointment text: String) throws -> NoteRecord {
+        try started(appointment: text).note
+    }
+
+    /// Starts the draft note as `start` does, with the patient's active precautions and consents,
+    /// which a clinician should have in mind before needling.
+    public func started(appointment text: String) throws -> (note: NoteRecord, clinical: ClinicalSummary) {
         try session.run(.noteStart, entity: "note", locate: AuditedSession.Subject.appointment(text)) { db, actor, subject in
             let appointment = try Scheduler(db).resolve(text)
             subject.patientID = appointment.appointment.patientID
@@ -26,7 +32,7 @@ public struct Notes {
                 INSERT INTO note (id, appointment_id, patient_id, author_id, session_date, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, [id, appointment.id, appointment.appointment.patientID, actor.id, noteSession.date.description, session.now, session.now])
-            return try Self.load(db, id: id)
+            return (try Self.load(db, id: id), try PatientRecords.summary(db, patientID: appointment.appointment.patientID))
         }
     }
 
@@ -96,6 +102,28 @@ public struct Notes {
         }
     }
 
+    /// Removes a mis-entered needle site from a draft (`ENTRY`: the site's id, its last 8+ hex digits, or its
+    /// 1-based position as `note show` lists it); a signed note is refused (`note-signed`). The site stays on
+    /// file with a synced removal, so every site hides it; signing then leaves it out.
+    public func removeNeedle(_ text: String, entry: String) throws -> NoteRecord {
+        try writeDraft(text, action: .noteNeedle) { db, actor, note, _ in
+            let sites = note.needling
+            let typed = entry.trimmingCharacters(in: .whitespaces).lowercased()
+            let chosen: StoredNeedling?
+            if typed.count <= 3, let position = Int(typed) {
+                chosen = sites.indices.contains(position - 1) ? sites[position - 1] : nil
+            } else {
+                let matches = IDSuffix.normalise(typed).map { hex in sites.filter { $0.id.lowercased().filter { $0 != "-" }.hasSuffix(hex) } } ?? []
+                chosen = matches.count == 1 ? matches.first : nil
+            }
+            guard let chosen else {
+                throw ClinicError(.notFound, "this note has no needle site \(entry): give its position (1–\(sites.count)) as 'note show' lists it, or its id")
+            }
+            try db.execute("INSERT INTO needling_removal (id, needling_id, note_id, removed_by, created_at) VALUES (?, ?, ?, ?, ?)",
+                           [UUIDv7.string(at: Instant.date(session.now)), chosen.id, note.id, actor.id, session.now])
+        }
+    }
+
     /// Sets the total of needles removed (not an increment).
     public func needlesRemoved(_ text: String, count: Int) throws -> NoteRecord {
         guard (0...1000).contains(count) else { throw ClinicError(.outOfRange, "\(.needleCount) must be 0–1000") }
@@ -143,6 +171,9 @@ public struct Notes {
             let hash = signed.computedHash
             let key = try SigningKeys(db).current(staffID: actor.id, secrets: secrets, now: session.now)
             let content = try ClinicalSignatures.signedContent(of: signed, signer: actor.handle, key: key)
+            // Sites removed from the draft go now, so the rows of a signed note are the ones its signature covers.
+            try db.execute("DELETE FROM needling WHERE note_id = ? AND id IN (SELECT needling_id FROM needling_removal WHERE note_id = ?)",
+                           [note.id, note.id])
             try db.execute("""
                 UPDATE note SET author_id = ?, session_date = ?, status = 'signed', signed_by = ?, signed_at = ?, content_hash = ?,
                                 acknowledged = ?, signed_content = ?, updated_at = ?

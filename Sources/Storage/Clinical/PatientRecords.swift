@@ -68,6 +68,12 @@ public struct PatientRecords {
         }
     }
 
+    /// The active precautions and the consents on file, for a clinician's view of the chart.
+    static func summary(_ db: Database, patientID: String) throws -> ClinicalSummary {
+        ClinicalSummary(precautions: try precautions(db, patientID: patientID),
+                        consents: ConsentStanding.standing(of: try consents(db, patientID: patientID)))
+    }
+
     static func consents(_ db: Database, patientID: String) throws -> [ConsentEvent] {
         try db.query("SELECT intervention, action, date, guardian FROM consent WHERE patient_id IN (\(PatientRepository.samePerson)) ORDER BY date, created_at", [patientID])
             .compactMap { row in

@@ -75,20 +75,26 @@ public struct ReportData {
 
     func sessions(at place: Place) throws -> [ReportSession] {
         var seen = Set<String>()
+        let patients = PatientRepository(db)
         return try db.query("""
             SELECT a.id, a.patient_id, a.start_ms, n.pain_before, n.pain_after,
                    (SELECT COUNT(*) FROM needling g WHERE g.note_id = n.id AND g.point IS NOT NULL),
                    (SELECT COUNT(*) FROM needling g WHERE g.note_id = n.id AND g.muscle IS NOT NULL),
-                   (SELECT COALESCE(SUM(g.count), 0) FROM needling g WHERE g.note_id = n.id)
+                   (SELECT COALESCE(SUM(g.count), 0) FROM needling g WHERE g.note_id = n.id),
+                   n.ndi, n.odi, n.psfs
             FROM appointment a JOIN room r ON r.id = a.room_id
             LEFT JOIN note n ON n.appointment_id = a.id AND n.status = 'signed'
             WHERE r.site_id = ? AND a.start_ms >= ? AND a.start_ms < ? AND (a.status IN ('completed', 'checked-in') OR n.id IS NOT NULL)
             ORDER BY a.start_ms, a.id
             """, [place.site.id, place.range.start, place.range.end]).compactMap { row in
             guard seen.insert(row.string(0)).inserted else { return nil }
-            return ReportSession(patientID: row.string(1), start: row.int(2), acupoints: Int(row.int(5)), muscles: Int(row.int(6)),
+            // A merged chart's sessions count as the kept chart's, so a course is one person's.
+            let patientID = try patients.kept(row.string(1))
+            return ReportSession(patientID: patientID, start: row.int(2), acupoints: Int(row.int(5)), muscles: Int(row.int(6)),
                                  needlesInserted: Int(row.int(7)), painBefore: row.optionalInt(3).map(Int.init),
-                                 painAfter: row.optionalInt(4).map(Int.init))
+                                 painAfter: row.optionalInt(4).map(Int.init), chart: try patients.byID(patientID)?.chart ?? "",
+                                 measures: [.ndi: row.optionalDouble(8), .odi: row.optionalDouble(9), .psfs: row.optionalDouble(10)]
+                                    .compactMapValues { $0 })
         }
     }
 }

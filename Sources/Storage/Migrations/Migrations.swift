@@ -6,7 +6,7 @@ enum Migrations {
     static let all: [String] = [Schema.v1Foundation, Schema.v2Scheduling, Schema.v3Clinical, Schema.v4Sync, Schema.v5Interop, Schema.v6Keys, Schema.v7ChangeKey, Schema.v8CaptureFunction,
                                   Schema.v9ChangesByRow, Schema.v10ChangesByRowID, Schema.v11StaffAccess, Schema.v12PeerAudit,
                                   Schema.v13LocalSettings, Schema.v14Identity, Schema.v15Sites,
-                                  Schema.v16Closures + Schema.v16PatientRecords]
+                                  Schema.v16Closures + Schema.v16PatientRecords, Schema.v17Search]
 
     /// Columns a migration adds before its script runs, by the version it brings. Added only where
     /// missing: SQLite has no `ADD COLUMN IF NOT EXISTS`, and a database can be at an older version

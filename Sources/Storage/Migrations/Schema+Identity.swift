@@ -4,7 +4,7 @@ extension Schema {
     /// Synced tables made after version 8, whose capture triggers their own migration creates (the
     /// scripts of versions 4 and 8 make triggers for every synced table that existed then).
     static let tablesMadeLater: Set<String> = ["staff_key", "amendment_signature", "service_offer", "site_closure",
-                                                "patient_contact", "patient_archive", "patient_alias"]
+                                                "patient_contact", "patient_archive", "patient_alias", "needling_removal"]
 
     /// Version 14: proven identity.
     ///

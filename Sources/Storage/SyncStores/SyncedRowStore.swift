@@ -65,6 +65,11 @@ public struct SyncedRowStore {
         Set(try db.query("SELECT id FROM \(table.name) WHERE note_id = ?", [noteID]).map { $0.string(0) })
     }
 
+    /// The needle sites removed from a note while it was a draft (`needling_removal`), by needling id.
+    public static func removedNeedling(_ db: Database, noteID: String) throws -> Set<String> {
+        Set(try db.query("SELECT needling_id FROM needling_removal WHERE note_id = ?", [noteID]).map { $0.string(0) })
+    }
+
     /// Every row of a synced table in id order, as its id then its synced columns (a digest reads them all).
     public static func eachRow(_ db: Database, of table: SyncedTable, _ body: (Row) throws -> Void) throws {
         try db.forEach("SELECT id, \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY id", [], body)

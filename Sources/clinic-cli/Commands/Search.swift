@@ -4,9 +4,9 @@ import Storage
 
 /// `clinic search`: full text over the notes the actor may read.
 struct Search: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "search", abstract: "Search note text and amendments (accents and case ignored), best matches first.")
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "Search note text, amendments and recorded points and muscles (accents and case ignored), best matches first.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Words to look for, e.g. \"lateral epicondyle\".") var text: String
+    @Argument(help: "Words to look for, e.g. \"lateral epicondyle\", LI4; a word ending in * matches as a prefix (trap*).") var text: String
     @Option(help: "Most hits to list.") var limit = 20
 
     func run() throws {

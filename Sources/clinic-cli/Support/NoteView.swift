@@ -30,6 +30,8 @@ struct NoteView: Encodable {
     }
 
     let id: String, appointment: String, patient: String, author: String, session_date: String, status: String
+    /// The appointment's service code (`dn-30`): nil when the appointment is not here yet.
+    let service: String?
     /// The session's start (UTC), the same in its site's zone, and that site: nil when the appointment is not here yet.
     let session_start: String?, local_start: String?, site: String?
     let subjective: String, objective: String, assessment: String, plan: String
@@ -45,7 +47,7 @@ struct NoteView: Encodable {
     private let signedShown: String?
 
     private enum CodingKeys: String, CodingKey {
-        case id, appointment, patient, author, session_date, session_start, local_start, site, status, subjective, objective, assessment, plan, pain_before, pain_after, psfs
+        case id, appointment, patient, author, service, session_date, session_start, local_start, site, status, subjective, objective, assessment, plan, pain_before, pain_after, psfs
         case ndi, odi, needling, needles_inserted, needles_removed, adverse_events, signed_by, signed_at, hash, hash_verified, acknowledged
         case signature, amendments
     }
@@ -71,6 +73,7 @@ struct NoteView: Encodable {
         session_start = record.map { Instant.iso($0.appointment.span.start) }
         local_start = record.map { times.wallClock($0.appointment.span.start, of: $0) }
         site = record?.siteCode
+        service = try record.flatMap { try ServiceRepository(db).byID($0.appointment.serviceID)?.slug }
         sessionShown = record.map { shown($0.appointment.span.start) } ?? session_date
         status = note.status.rawValue
         subjective = note.sections[.subjective] ?? ""
@@ -118,9 +121,9 @@ struct NoteView: Encodable {
             .compactMap { name, value in value.map { "\(name) \($0)" } }
         if !measures.isEmpty { lines.append("Outcome measures: " + measures.joined(separator: ", ")) }
         if !needling.isEmpty {
-            var table = TextTable("SITE", "SIDE", "GAUGE", "LENGTH", "DEPTH", "TECHNIQUE", "RETENTION", "E-STIM", "NEEDLES")
-            for n in needling {
-                table.add(n.point ?? n.muscle ?? "?", n.side, n.gauge_mm.map { JSONValue.format($0) } ?? "", n.length_mm.map { JSONValue.format($0) + "mm" } ?? "",
+            var table = TextTable("#", "SITE", "SIDE", "GAUGE", "LENGTH", "DEPTH", "TECHNIQUE", "RETENTION", "E-STIM", "NEEDLES")
+            for (position, n) in needling.enumerated() {
+                table.add(String(position + 1), n.point ?? n.muscle ?? "?", n.side, n.gauge_mm.map { JSONValue.format($0) } ?? "", n.length_mm.map { JSONValue.format($0) + "mm" } ?? "",
                           n.depth_mm.map { JSONValue.format($0) + "mm" } ?? "", n.technique ?? "", n.retention_min.map { "\($0)m" } ?? "",
                           n.estim ?? "", String(n.count))
             }
