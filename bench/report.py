@@ -71,7 +71,7 @@ for line in open(raw):
     d = json.loads(line)
     if d["name"] == "conflict":
         conflict[d["present"]] = d
-    elif d["name"] in ("booking", "c-insert-commits", "sync-import", "c-upserts-schema"):
+    elif d["name"] in ("booking", "c-insert-commits", "sync-import", "c-upserts-schema", "csv-import", "c-csv-patients"):
         rounds.setdefault(d["name"], []).append(d)
     else:
         m[d["name"]] = d
@@ -171,6 +171,19 @@ for key, label in (("capture", "capture overhead: INSERT with vs without"), ("ca
     r = k["with_ms"] / k["without_ms"]
     add(label, k["with_ms"], k["without_ms"], "ms/write (median)", r, "<= 1.5x", r <= 1.5)
 
+# CSV patient import (issue 27: streams; issue 30: speed against C inserting the same rows in one transaction).
+if "csv-import" in rounds:
+    ours_rounds, c_rounds = rounds["csv-import"], rounds["c-csv-patients"]
+    n = ours_rounds[0]["rows"]
+    ours = median([d["rows"] / d["seconds"] for d in ours_rounds])
+    base = median([d["rows"] / d["seconds"] for d in c_rounds])
+    r = median([(o["rows"] / o["seconds"]) / (c["rows"] / c["seconds"]) for o, c in zip(ours_rounds, c_rounds)])
+    add(f"CSV patient import: {n} rows (CLI process), {len(ours_rounds)} rounds", ours, base, "rows/s", r,
+        ">= 0.8x C inserts, one transaction", r >= 0.8)
+    mb = max(d["peak_rss_kb"] for d in ours_rounds) / 1024
+    c_mb = max(d["peak_rss_kb"] for d in c_rounds) / 1024
+    add(f"  CSV import memory: peak RSS, {n} rows (largest round)", mb, c_mb, "MB (baseline: the C program)", mb / c_mb,
+        "<= 100 MB", mb <= 100)
 
 print(table(rows))
 results = {"mode": mode, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"), "results": rows,
