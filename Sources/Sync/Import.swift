@@ -144,7 +144,7 @@ public struct Importer {
 
     /// The last line of the file, which must be a trailer; read from the end, not by scanning.
     static func trailer(_ path: String) throws -> ChangeLogTrailer {
-        guard let file = fopen(path, "rb") else { throw ClinicError(.unreadable, "cannot open the change-log file") }
+        guard let file = fopen(path, "rb") else { throw ClinicError(.unreadable, "cannot open the change-log file \(path)") }
         defer { fclose(file) }
         guard fseeko(file, 0, SEEK_END) == 0 else { throw SyncError.badFile("the file cannot be read") }
         let size = Int(ftello(file))

@@ -13,7 +13,8 @@ final class LineReader {
 
     init(path: String) throws {
         guard let handle = fopen(path, "rb") else {
-            throw ClinicError(.unreadable, "cannot open the change-log file")
+            if errno == ENOENT { throw ClinicError(.noSuchFile, "no change-log file at \(path)") }
+            throw ClinicError(.unreadable, "cannot open the change-log file \(path)")
         }
         self.handle = handle
     }

@@ -94,7 +94,8 @@ struct ClinicProcess {
     /// what the terminal showed (stdout and stderr together, with carriage returns as they were written).
     func inTerminal(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
         func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        let command = "exec " + ([ClinicBinary.executable.path] + commandLine(arguments)).map(quoted).joined(separator: " ")
+        // Only standard output and standard error are the terminal: with standard input one too, a passphrase would be asked for.
+        let command = "exec " + ([ClinicBinary.executable.path] + commandLine(arguments)).map(quoted).joined(separator: " ") + " < /dev/null"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]

@@ -130,22 +130,10 @@ struct DaySheetCLITests {
         let script = folder.appendingPathComponent("pager.sh")
         try "#!/bin/sh\nenv > \"$PAGER_RECORD.env\"\ncat > \"$PAGER_RECORD\"\n".write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-        var environment = ClinicBinary.environment(folder: folder, actor: clinic.actor, database: clinic.database,
-                                                   now: clinic.now, extra: utf8Locale.merging(["COLUMNS": "100", "PAGER_RECORD": record.path]) { $1 })
+        var environment = utf8Locale.merging(["COLUMNS": "100", "PAGER_RECORD": record.path]) { $1 }
         environment["PAGER"] = pager == "script" ? script.path : pager
         environment.merge(extra) { $1 }
-        // Only standard output is the terminal: with standard input one too, the passphrase would be asked for.
-        let quoted = ([ClinicBinary.executable.path, "--db", clinic.database] + arguments).map { "'\($0)'" }.joined(separator: " ") + " < /dev/null"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", quoted, "/dev/null"]
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let transcript = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let transcript = try clinic.inTerminal(arguments, environment: environment).stdout
         return (transcript, try? String(contentsOf: record, encoding: .utf8),
                 try? String(contentsOf: URL(fileURLWithPath: record.path + ".env"), encoding: .utf8))
     }

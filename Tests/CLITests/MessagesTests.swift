@@ -107,6 +107,12 @@ struct MessagesTests {
         #expect(neither.status == 64)
         let twoCharts = try clinic.run(["patient", "show", "MTL-000001", "--patient", "MTL-000002"])
         #expect(twoCharts.status == 64)
+        // Commands whose chart is optional take it either way too.
+        #expect((try clinic.ok(["audit", "MTL-000001"])["entries"] as? [[String: Any]])?.allSatisfy { $0["patient"] as? String == "MTL-000001" } == true)
+        #expect(try clinic.run(["notes", "MTL-000001", "--as", "jdoe", "--json"]).status == 0)
+        #expect(try clinic.run(["notes", "--patient", "MTL-000001", "--as", "jdoe", "--json"]).status == 0)
+        #expect(try clinic.run(["notes", "MTL-000001", "--patient", "MTL-000002", "--as", "jdoe"]).status == 64)
+        #expect(try clinic.run(["export", "fhir", "MTL-000001", "--to", "-", "--as", "jdoe"]).stdout.contains("\"resourceType\":\"Bundle\""))
     }
 
     @Test("audit takes --with for the member, --actor still works")
@@ -124,6 +130,7 @@ struct MessagesTests {
         let sandbox = CLISandbox()
         try sandbox.initialise()
         #expect(sandbox.runClinic(["room", "add", "Bed 1", "--as", "admin"]).status == 0)
+        #expect(sandbox.runClinic(["staff", "add", "jdoe", "--name", "Jane Doe", "--discipline", "physiotherapy", "--as", "admin"]).status == 0)
         #expect(sandbox.runClinic(["service", "add", "dn-30", "--name", "Dry needling", "--duration", "30m", "--discipline", "physiotherapy",
                                    "--as", "admin"]).status == 0)
         let noSession = ["XDG_STATE_HOME": sandbox.directory.appendingPathComponent("no-sessions").path]
@@ -134,8 +141,11 @@ struct MessagesTests {
         let entries = { (text: String) in (jsonObject(text)?["entries"] as? [[String: Any]] ?? []).count }
         let first = entries(sandbox.runClinic(["audit", "--as", "admin", "--json"]).stdout)
         let audited = entries(sandbox.runClinic(["audit", "--as", "admin", "--json"]).stdout)
+        // `book --with` offers who can be booked (clinicians); `audit --with` every member.
         let handles = sandbox.runClinic(["---completion", "book", "--", "--with", "0", "0"])
-        #expect(handles.stdout.split(separator: "\n") == ["admin"], "\(handles.stdout) \(handles.stderr)")
+        #expect(handles.stdout.split(separator: "\n") == ["jdoe"], "\(handles.stdout) \(handles.stderr)")
+        let everyone = sandbox.runClinic(["---completion", "audit", "--", "--with", "0", "0"])
+        #expect(Set(everyone.stdout.split(separator: "\n")) == ["admin", "jdoe"], "\(everyone.stdout) \(everyone.stderr)")
         // The word being completed comes last, as a shell passes it.
         let services = sandbox.runClinic(["---completion", "slots", "--", "--service", "2", "1", "--db", sandbox.databasePath, "d"], database: false)
         #expect(services.stdout.split(separator: "\n") == ["dn-30"], "\(services.stdout)")

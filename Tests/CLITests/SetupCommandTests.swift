@@ -39,7 +39,7 @@ struct SetupCommandTests {
         let findings = try #require(jsonObject(sick.stdout)?["findings"] as? [[String: Any]], "\(sick.stdout)")
         let schema = try #require(findings.first { $0["code"] as? String == "schema" })
         #expect(schema["ok"] as? Bool == false)
-        #expect((schema["message"] as? String ?? "").hasSuffix("missing index(es): appointment_staff_start"), "\(schema)")
+        #expect((schema["message"] as? String ?? "").hasSuffix("missing index: appointment_staff_start"), "\(schema)")
         #expect(findings.filter { $0["ok"] as? Bool == false }.count == 1, "only the schema: \(findings)")
     }
 

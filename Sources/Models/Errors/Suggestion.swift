@@ -2,9 +2,18 @@
 /// typo (`bok`, `dn30`) is answered with the name meant. Only names the user may see anyway are offered.
 public enum Suggestion {
     /// The candidate nearest to `typed` (case-insensitive), if it is close enough to be a typo:
-    /// at most a third of the longer name's letters, and at most 3, differ.
+    /// at most a third of the longer name's letters, and at most 3, differ; or, failing that, the one
+    /// name that starts with what was typed (`prec` → `precaution`), when it is at least three letters.
     public static func closest<S: Sequence>(to typed: String, among candidates: S) -> String? where S.Element == String {
         let target = Array(typed.lowercased())
+        let names = Array(candidates)
+        if let near = nearest(target, typed: typed, among: names) { return near }
+        guard target.count >= 3 else { return nil }
+        let starting = Set(names.filter { $0 != typed && $0.lowercased().hasPrefix(typed.lowercased()) })
+        return starting.count == 1 ? starting.first : nil
+    }
+
+    private static func nearest(_ target: [Character], typed: String, among candidates: [String]) -> String? {
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased()))

@@ -141,7 +141,7 @@ public enum PatientCSV {
             func value(_ field: Field) -> String? {
                 guard let index = map[field] else { return nil }
                 guard index < record.fields.count else { return nil }
-                let text = trimmed(record.fields[index])
+                let text = PatientCSV.undefused(trimmed(record.fields[index]))
                 return text.isEmpty ? nil : text
             }
             func problem(_ field: Field, _ message: ErrorMessage) {
@@ -185,6 +185,13 @@ public enum PatientCSV {
             guard problems.count == before, let first, let last, let birth else { return nil }
             return ImportedPatient(line: record.line, first: first, last: last, dateOfBirth: birth, phone: phone, email: email)
         }
+    }
+
+    /// A field as `clinic`'s own `--csv` output (and spreadsheets' "text" cells) write a value that
+    /// starts like a formula, `'+1 514-555-1000`, back to the value.
+    static func undefused(_ text: String) -> String {
+        guard text.hasPrefix("'"), let second = text.dropFirst().unicodeScalars.first, "=+-@".unicodeScalars.contains(second) else { return text }
+        return String(text.dropFirst())
     }
 
     /// The field without surrounding white space; cheap when there is none (nearly always).

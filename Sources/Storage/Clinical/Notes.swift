@@ -117,7 +117,8 @@ public struct Notes {
                 chosen = matches.count == 1 ? matches.first : nil
             }
             guard let chosen else {
-                throw ClinicError(.notFound, "this note has no needle site \(entry): give its position (1–\(sites.count)) as 'note show' lists it, or its id")
+                throw ClinicError(.notFound, sites.isEmpty ? "this note has no needle sites to remove"
+                                 : "this note has no needle site \(entry): give its position (1–\(sites.count)) as 'note show' lists it, or its id")
             }
             try db.execute("INSERT INTO needling_removal (id, needling_id, note_id, removed_by, created_at) VALUES (?, ?, ?, ?, ?)",
                            [UUIDv7.string(at: Instant.date(session.now)), chosen.id, note.id, actor.id, session.now])

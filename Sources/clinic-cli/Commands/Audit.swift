@@ -6,7 +6,8 @@ import Storage
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "List the audit log (newest last), for a patient or an actor.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Only entries about this chart number.") var patient: String?
+    @OptionGroup var chart: OptionalChartArgument
+    var patient: String? { chart.value }
     @Option(name: .customLong("with"), help: ArgumentHelp("Only entries by this staff handle.", valueName: "handle"), completion: Completions.handles) var with: String?
     @Option(name: .customLong("actor"), help: .hidden) var actorAlias: String?
     var actor: String? { with ?? actorAlias }

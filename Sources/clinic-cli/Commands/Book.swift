@@ -9,7 +9,7 @@ struct Book: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Patient chart number, e.g. MTL-000042.") var patient: String
-    @Option(name: .customLong("with"), help: "Practitioner handle.", completion: Completions.handles) var practitioner: String
+    @Option(name: .customLong("with"), help: "Practitioner handle.", completion: Completions.practitioners) var practitioner: String
     @Option(help: "Service slug, e.g. dn-30.", completion: Completions.services) var service: String
     @Option(help: "Start: \"2026-12-01 09:00\" in the site's zone, or ISO-8601 with offset.") var at: String
     @Option(help: "Room or bed; default: the first free one.", completion: Completions.rooms) var room: String?

@@ -10,7 +10,8 @@ struct NotesHistory: ParsableCommand {
         commandName: "notes",
         abstract: "A patient's sessions in order (points, needles, pain, outcome measures, assessment and plan), or your unsigned drafts.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Chart number, e.g. MTL-000042.") var patient: String?
+    @OptionGroup var chart: OptionalChartArgument
+    var patient: String? { chart.value }
     @Flag(help: "Your own draft notes across every patient, oldest session first.") var unsigned = false
     @Flag(help: "One CSV row per note (header row first): date, patient, note, author, service, status, sites, needles, measures, assessment, plan.")
     var csv = false

@@ -8,7 +8,7 @@ struct Reschedule: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Appointment id or its last 8+ hex digits.") var appointment: String
     @Option(help: "New start: \"2026-12-02 10:00\" in the site's zone.") var at: String
-    @Option(name: .customLong("with"), help: "New practitioner handle (default: unchanged).", completion: Completions.handles) var practitioner: String?
+    @Option(name: .customLong("with"), help: "New practitioner handle (default: unchanged).", completion: Completions.practitioners) var practitioner: String?
     @Option(help: "New room (default: the same one if free, else the first free).", completion: Completions.rooms) var room: String?
 
     func run() throws {

@@ -9,7 +9,7 @@ struct Schedule: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Day to show, YYYY-MM-DD (default: today at the site).") var date: String?
     @Option(help: "Show the week (Monday to Sunday) containing this date.") var week: String?
-    @Option(name: .customLong("with"), help: "Only this practitioner (the footer counts their bookings at other sites).", completion: Completions.handles) var practitioner: String?
+    @Option(name: .customLong("with"), help: "Only this practitioner (the footer counts their bookings at other sites).", completion: Completions.practitioners) var practitioner: String?
     @Option(help: "Only this room of the site; columns become rooms.", completion: Completions.rooms) var room: String?
     @Option(help: "Site code (default: this database's site): its rooms and appointments, its days in its zone.") var site: String?
     @Flag(help: "Columns per room instead of per practitioner.") var byRoom = false

@@ -16,7 +16,11 @@ struct Search: ParsableCommand {
         try session.emit(["results": hits.map { View(note: $0.noteID, patient: $0.patientChart, session_date: $0.sessionDate, source: $0.source, snippet: $0.snippet) }]) {
             guard !hits.isEmpty else { return "No note matches." }
             var table = TextTable("NOTE", "PATIENT", "DATE", "IN", "SNIPPET")
-            for h in hits { table.add(IDSuffix.short(h.noteID), h.patientChart, h.sessionDate, h.source, h.snippet) }
+            // A snippet is one line of the table: the note's line breaks read as spaces.
+            for h in hits {
+                table.add(IDSuffix.short(h.noteID), h.patientChart, h.sessionDate, h.source,
+                          h.snippet.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " "))
+            }
             return table.render()
         }
     }

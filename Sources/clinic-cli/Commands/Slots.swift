@@ -7,7 +7,7 @@ struct Slots: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "slots", abstract: "List the next free starts for a service, with a free room.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Service slug, e.g. dn-30.", completion: Completions.services) var service: String
-    @Option(name: .customLong("with"), help: "Only this practitioner (default: every qualified clinician of the discipline).", completion: Completions.handles) var practitioner: String?
+    @Option(name: .customLong("with"), help: "Only this practitioner (default: every qualified clinician of the discipline).", completion: Completions.practitioners) var practitioner: String?
     @Option(help: "First day to search, YYYY-MM-DD (default: today).") var from: String?
     @Option(help: "Last day to search, YYYY-MM-DD (inclusive); instead of --days.") var until: String?
     @Option(help: "Number of days to search (1–62).") var days: Int?

@@ -21,3 +21,21 @@ struct ChartArgument: ParsableArguments {
     /// The chart given, either way.
     var value: String { positional ?? option ?? "" }
 }
+
+/// A chart a command may be given or not (`notes`, `export fhir`, `audit`): positional or `--patient`.
+struct OptionalChartArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp("Chart number, e.g. MTL-000042 (or --patient).", valueName: "chart"))
+    var positional: String?
+
+    @Option(name: .customLong("patient"), help: ArgumentHelp("Chart number (the same as the positional chart).", valueName: "chart"))
+    var option: String?
+
+    func validate() throws {
+        if let positional, let option, positional != option {
+            throw ValidationError("give the chart once: positional or --patient, not two different ones")
+        }
+    }
+
+    /// The chart given either way, if any.
+    var value: String? { positional ?? option }
+}

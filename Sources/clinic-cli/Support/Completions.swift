@@ -11,6 +11,11 @@ enum Completions {
         offer(words, prefix) { db in try StaffRepository(db).all().filter(\.active).map(\.handle) }
     }
 
+    /// Handles of active clinicians: who `--with` may book.
+    static let practitioners = CompletionKind.custom { words, _, prefix in
+        offer(words, prefix) { db in try StaffRepository(db).all().filter { $0.active && $0.isClinician }.map(\.handle) }
+    }
+
     static let services = CompletionKind.custom { words, _, prefix in
         offer(words, prefix) { db in try ServiceRepository(db).all().map(\.slug) }
     }

@@ -64,6 +64,12 @@ enum Pager {
         try? input.fileHandleForWriting.write(contentsOf: Data((text + "\n").utf8))
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
+        // A pager that is missing (127), not a program (126) or failed showed nothing: the text is printed
+        // instead, so a mistyped PAGER never leaves the desk with an empty schedule.
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            StandardError.write("clinic: warning: the pager ($PAGER) did not run (exit \(process.terminationStatus)); printing directly")
+            return false
+        }
         return true
     }
 }

@@ -54,7 +54,12 @@ struct ParserMessage {
     /// The parser's `text` with hidden values blanked out, an invalid choice rephrased as
     /// "'monthly' is not a valid --repeat; use daily, weekly or every-2-weeks", and an unknown command
     /// answered with the nearest one.
+    /// Whatever was typed, a control character in it (an escape sequence) is shown, never obeyed.
     func rendered(_ text: String) -> String {
+        TerminalText.escaped(phrased(text), keepingLayout: true)
+    }
+
+    private func phrased(_ text: String) -> String {
         if let unknown = unknownCommand() { return unknown }
         // Long values first, so a value holding an apostrophe (O'Brien) cannot pair with the wrong quote.
         var text = hiddenValues.filter { $0.count >= 2 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "…") }

@@ -11,7 +11,8 @@ extension ExportCommand {
             abstract: "Write a FHIR R4 Bundle (collection): patient, practitioners, locations, services, appointments, encounters, needling procedures, consents, NPRS observations, adverse events.",
             discussion: "Only signed notes are exported. Needs --as; the front desk is refused. Every exported patient is written to the audit log.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Chart number of the patient to export, e.g. MTL-000042.") var patient: String?
+        @OptionGroup var chart: OptionalChartArgument
+        var patient: String? { chart.value }
         @Flag(help: "Export every patient of the site.") var all = false
         @OptionGroup var destination: DestinationOptions
 

@@ -15,7 +15,7 @@ extension ExportCommand {
             touches the range is exported whole. UIDs are appointment (or series) ids; SEQUENCE rises with every change.
             """)
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("with"), help: ArgumentHelp("Practitioner whose calendar to export.", valueName: "handle"), completion: Completions.handles) var practitioner: String?
+        @Option(name: .customLong("with"), help: ArgumentHelp("Practitioner whose calendar to export.", valueName: "handle"), completion: Completions.practitioners) var practitioner: String?
         @Option(help: "Room whose calendar to export.", completion: Completions.rooms) var room: String?
         @Option(help: "First day, YYYY-MM-DD (default: everything).") var from: String?
         @Option(help: "Last day, inclusive, YYYY-MM-DD (default: everything).") var until: String?
