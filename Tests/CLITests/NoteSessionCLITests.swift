@@ -88,12 +88,28 @@ struct NoteSessionCLITests {
         #expect(needle.status == 1 && needle.errorCode == "not-qualified", "needling is checked on the new date too: \(needle.stderr)")
     }
 
-    @Test("a draft moved to another practitioner is theirs: the old one is forbidden, the new one signs")
+    @Test("a draft with entries keeps its practitioner: the desk cannot hand one clinician's unsigned entries to another")
+    func entriesStayWithTheirAuthor() throws {
+        let clinic = try movingNotesSite()
+        let appointment = try clinic.bookPhysio(with: "jdoe", at: "2026-11-23 09:00")
+        let note = try #require(try clinic.ok(["note", "start", appointment, "--as", "jdoe"])["id"] as? String)
+        try clinic.ok(["note", "needle", note, "--muscle", "upper trapezius", "--side", "right", "--as", "jdoe"])
+        let refused = try clinic.run(["reschedule", appointment, "--at", "2026-11-23 09:00", "--with", "mroy", "--json"])
+        #expect(refused.status == 1 && refused.errorCode == "has-draft", "\(refused.stderr)")
+        #expect(refused.stderr.contains("'jdoe'") && !refused.stderr.contains("trapezius"))
+        #expect(try clinic.ok(["note", "show", note, "--as", "jdoe"])["author"] as? String == "jdoe")
+        // Another time with the same practitioner still moves it; removing the entry frees the practitioner again.
+        try clinic.ok(["reschedule", appointment, "--at", "2026-11-23 10:00"])
+        try clinic.ok(["note", "needle", note, "--remove", "1", "--as", "jdoe"])
+        try clinic.ok(["reschedule", appointment, "--at", "2026-11-23 09:00", "--with", "mroy"])
+        #expect(try clinic.ok(["note", "show", note, "--as", "mroy"])["author"] as? String == "mroy")
+    }
+
+    @Test("an empty draft moved to another practitioner is theirs: the old one is forbidden, the new one signs")
     func practitionerFollowsTheMove() throws {
         let clinic = try movingNotesSite()
         let appointment = try clinic.bookPhysio(with: "jdoe", at: "2026-11-23 09:00")
         let note = try #require(try clinic.ok(["note", "start", appointment, "--as", "jdoe"])["id"] as? String)
-        try clinic.ok(["note", "edit", note, "--subjective", "Cervicalgie droite", "--as", "jdoe"])
         try clinic.ok(["reschedule", appointment, "--at", "2026-11-23 09:00", "--with", "mroy"])
 
         let jdoe = ["--as", "jdoe", "--json"]

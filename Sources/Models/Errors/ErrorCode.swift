@@ -18,6 +18,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case forbidden
         case guardianRequired = "guardian-required"
         case hasBookings = "has-bookings"
+        case hasDraft = "has-draft"
         case invalidTarget = "invalid-target"
         case invalidTransition = "invalid-transition"
         case lastAdmin = "last-admin"
@@ -127,7 +128,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
              .lockedOut, .loginRequired, .needleCountMismatch, .noConsent, .notAClinician, .notASeries, .notOffered,
              .notForThisSite, .notFound, .notLoggedIn, .notQualified, .noteNotSigned, .noteSigned, .outsideHours,
              .ownFile, .passphraseChangeRequired, .renameRequired, .samePassphrase, .slotTaken, .tooEarly, .untrustedSite,
-             .weakPassphraseHash, .hasBookings, .closed:
+             .weakPassphraseHash, .hasBookings, .hasDraft, .closed:
             return .refused
         case .actorRequired, .detailRequired, .disciplineRequired, .emptySearch, .invalidChart, .invalidCount,
              .invalidCredential, .invalidDate, .invalidDay, .invalidDuration, .invalidEmail, .invalidEstim, .invalidHandle, .invalidID,
@@ -180,6 +181,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .renameRequired: return "Two staff members share one handle: keeping a side cannot fix that; rename one (`clinic staff rename`)."
         case .samePassphrase: return "A new passphrase must differ from the current one."
         case .slotTaken: return "The practitioner, the room or the patient is already booked in an overlapping interval."
+        case .hasDraft: return "Another clinician's draft note of the appointment holds entries: the practitioner stays until that note is signed (or the booking is cancelled and made again)."
         case .hasBookings: return "The time off covers appointments still booked; they are listed, and `--force` records it anyway."
         case .closed: return "The site is closed that day (`clinic site closed`)."
         case .tooEarly: return "The session has not taken place yet (or, for check-in and no-show, its day has not come)."
@@ -277,6 +279,7 @@ extension ErrorCode {
     public static var samePassphrase: ErrorCode { .init(.samePassphrase) }
     public static var slotTaken: ErrorCode { .init(.slotTaken) }
     public static var hasBookings: ErrorCode { .init(.hasBookings) }
+    public static var hasDraft: ErrorCode { .init(.hasDraft) }
     public static var closed: ErrorCode { .init(.closed) }
     public static var tooEarly: ErrorCode { .init(.tooEarly) }
     public static var untrustedSite: ErrorCode { .init(.untrustedSite) }

@@ -22,6 +22,10 @@ extension Scheduler {
             guard practitioner.isClinician, practitioner.active else {
                 throw ClinicError(.notAClinician, "'\(practitioner.handle)' is not an active clinician and cannot be booked")
             }
+            if practitioner.id != current.appointment.practitionerID, let author = try draftAuthorWithEntries(of: current.id, other: practitioner.id) {
+                // The desk cannot hand one clinician's unsigned entries to another, who would then sign them as their own.
+                throw ClinicError(.hasDraft, "this appointment has a draft note by '\(author)' with entries; the practitioner cannot change until it is signed (or cancel the booking and book again)")
+            }
             let span = TimeSpan(start: start, end: start + current.appointment.span.durationMillis)
             let rooms = RoomRepository(db)
             let roomID: String
@@ -87,6 +91,20 @@ extension Scheduler {
     /// The status of each note of an appointment (two sites may each have started one).
     func noteStatuses(of appointmentID: String) throws -> [NoteStatus] {
         try db.query("SELECT status FROM note WHERE appointment_id = ?", [appointmentID]).map { NoteStatus(rawValue: $0.string(0)) ?? .draft }
+    }
+
+    /// The handle of the author of a draft note of the appointment, other than `other`, that holds anything
+    /// written: SOAP text, scores, needles, a needle site not removed, an adverse event. Nil when none does.
+    func draftAuthorWithEntries(of appointmentID: String, other: String) throws -> String? {
+        try db.first("""
+            SELECT s.handle FROM note n JOIN staff s ON s.id = n.author_id
+            WHERE n.appointment_id = ? AND n.status = 'draft' AND n.author_id != ?
+              AND (n.subjective != '' OR n.objective != '' OR n.assessment != '' OR n.plan != '' OR n.pain_before IS NOT NULL
+                   OR n.pain_after IS NOT NULL OR n.psfs IS NOT NULL OR n.ndi IS NOT NULL OR n.odi IS NOT NULL OR n.needles_removed != 0
+                   OR EXISTS (SELECT 1 FROM needling g WHERE g.note_id = n.id AND g.id NOT IN (SELECT needling_id FROM needling_removal))
+                   OR EXISTS (SELECT 1 FROM adverse_event e WHERE e.note_id = n.id))
+            LIMIT 1
+            """, [appointmentID, other])?.string(0)
     }
 
     /// Gives each draft note of a moved appointment its new date and practitioner, as `NoteSession` decides.
