@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +23,7 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "Models", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .target(name: "Storage", dependencies: ["Models", "CSQLite"]),
+        .target(name: "Storage", dependencies: ["Models", "CSQLite", .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "Sync", dependencies: ["Models", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "clinic-cli",

@@ -52,6 +52,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case invalidChart = "invalid-chart"
         case invalidCount = "invalid-count"
         case invalidCredential = "invalid-credential"
+        case invalidDatabaseURL = "invalid-database-url"
         case invalidDate = "invalid-date"
         case invalidDay = "invalid-day"
         case invalidDuration = "invalid-duration"
@@ -95,6 +96,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case corrupt
         case locked
         case notInitialised = "not-initialised"
+        case postgres
         case schemaTooNew = "schema-too-new"
         case sqlite
         case unreadable
@@ -131,7 +133,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
              .weakPassphraseHash, .hasBookings, .hasDraft, .closed:
             return .refused
         case .actorRequired, .detailRequired, .disciplineRequired, .emptySearch, .invalidChart, .invalidCount,
-             .invalidCredential, .invalidDate, .invalidDay, .invalidDuration, .invalidEmail, .invalidEstim, .invalidHandle, .invalidID,
+             .invalidCredential, .invalidDatabaseURL, .invalidDate, .invalidDay, .invalidDuration, .invalidEmail, .invalidEstim, .invalidHandle, .invalidID,
              .invalidKey, .invalidName, .invalidNeedleSite, .invalidNumber, .invalidPhone, .invalidPrecaution, .invalidRange,
              .invalidReport, .invalidRole, .invalidSide, .invalidSite, .invalidSiteCode, .invalidSlug, .invalidText,
              .invalidTime, .invalidTimezone, .noSuchFile, .nonexistentTime, .outOfRange, .passphraseMismatch,
@@ -140,7 +142,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
             return .usage
         case .badFile, .badNoteSignature:
             return .badInput
-        case .corrupt, .locked, .notInitialised, .schemaTooNew, .sqlite, .unreadable, .unwritable, .writeInsideRead:
+        case .corrupt, .locked, .notInitialised, .postgres, .schemaTooNew, .sqlite, .unreadable, .unwritable, .writeInsideRead:
             return .io
         }
     }
@@ -194,6 +196,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .invalidChart: return "A chart number is the site code, a dash and six digits (MTL-000042)."
         case .invalidCount: return "The number of occurrences of a series is out of range."
         case .invalidCredential: return "A credential needs its regulator and number."
+        case .invalidDatabaseURL: return "The database URL cannot be used: not a postgresql:// URL libpq would read, or it carries a password (give that in PGPASSWORD or ~/.pgpass)."
         case .invalidDate: return "A date is not a real date written YYYY-MM-DD."
         case .invalidDay: return "A weekday is one of mon, tue, wed, thu, fri, sat, sun."
         case .invalidDuration: return "A duration is written 30m, 1h or 1h30m (at most 24h)."
@@ -236,6 +239,7 @@ public struct ErrorCode: Hashable, Sendable, CustomStringConvertible {
         case .locked: return "Another clinic process kept the database locked past the busy wait; try again."
         case .notInitialised: return "There is no clinic database at the path given, or it holds no site yet: run `clinic init` or `clinic demo`."
         case .schemaTooNew: return "The database was made by a newer `clinic`; this binary does not change it."
+        case .postgres: return "The PostgreSQL server could not be reached or refused the login or a statement (its SQLSTATE is named in the message)."
         case .sqlite: return "SQLite failed in a way not listed here (the result code is named in the message)."
         case .unreadable: return "A file or the database cannot be opened or read."
         case .unwritable: return "A file or the database cannot be created or written."
@@ -291,6 +295,7 @@ extension ErrorCode {
     public static var invalidChart: ErrorCode { .init(.invalidChart) }
     public static var invalidCount: ErrorCode { .init(.invalidCount) }
     public static var invalidCredential: ErrorCode { .init(.invalidCredential) }
+    public static var invalidDatabaseURL: ErrorCode { .init(.invalidDatabaseURL) }
     public static var invalidDate: ErrorCode { .init(.invalidDate) }
     public static var invalidDay: ErrorCode { .init(.invalidDay) }
     public static var invalidDuration: ErrorCode { .init(.invalidDuration) }
@@ -333,6 +338,7 @@ extension ErrorCode {
     public static var locked: ErrorCode { .init(.locked) }
     public static var notInitialised: ErrorCode { .init(.notInitialised) }
     public static var schemaTooNew: ErrorCode { .init(.schemaTooNew) }
+    public static var postgres: ErrorCode { .init(.postgres) }
     public static var sqlite: ErrorCode { .init(.sqlite) }
     public static var unreadable: ErrorCode { .init(.unreadable) }
     public static var unwritable: ErrorCode { .init(.unwritable) }

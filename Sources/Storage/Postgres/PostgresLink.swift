@@ -1,0 +1,216 @@
+import Foundation
+import Models
+import PostgresNIO
+
+/// One value bound to or read from a PostgreSQL statement: the few kinds the backend seam needs.
+public enum PostgresValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
+    case text(String)
+    case integer(Int64)
+    case null
+
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+/// A synchronous connection to a PostgreSQL server over PostgresNIO, for a command-line process:
+/// its own event loop of one thread, each call waiting for its answer (never on that loop).
+/// SCRAM-SHA-256 (or whatever the server asks) with the password libpq would find; TLS per `sslmode`.
+/// Errors are `StorageError`s with code `postgres` (or `constraint`) naming the SQLSTATE, never a
+/// password or a bound value.
+public final class PostgresLink {
+    private let group: MultiThreadedEventLoopGroup
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private var inTransaction = false
+    private var closed = false
+
+    /// Where the link is connected, safe to show.
+    public let address: PostgresAddress
+
+    /// Connects to `address`. Unset parts of the address take libpq's defaults from `environment`
+    /// (`PGHOST`, `PGPORT`, `PGUSER`); the password is `PostgresPassword.lookup`'s.
+    public init(_ address: PostgresAddress, environment: [String: String] = ProcessInfo.processInfo.environment,
+                warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+        self.address = address
+        var logger = Logger(label: "clinic.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+
+        let resolved = PostgresLink.resolve(address, environment: environment)
+        let password = PostgresPassword.lookup(
+            for: .init(host: resolved.host, port: resolved.port, database: address.database, user: resolved.user),
+            environment: environment, warn: warn)
+
+        var configuration: PostgresConnection.Configuration
+        if resolved.host.hasPrefix("/") {
+            let socket = (resolved.host.hasSuffix("/") ? resolved.host : resolved.host + "/") + ".s.PGSQL.\(resolved.port)"
+            configuration = .init(unixSocketPath: socket, username: resolved.user, password: password, database: address.database)
+        } else {
+            configuration = .init(host: resolved.host, port: resolved.port, username: resolved.user, password: password,
+                                  database: address.database, tls: try PostgresLink.tls(address.sslMode ?? .prefer))
+        }
+        configuration.options.connectTimeout = .seconds(10)
+
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw PostgresLink.storageError(error, connecting: address, hadPassword: password != nil)
+        }
+    }
+
+    deinit {
+        if !closed {
+            _ = try? connection.close().wait()
+            try? group.syncShutdownGracefully()
+        }
+    }
+
+    /// Ends the session with the server and stops the event loop.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        _ = try? connection.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Runs one statement, discarding any rows; returns the number of rows it changed (0 when it says none).
+    @discardableResult
+    public func execute(_ sql: String, _ binds: [PostgresValue] = []) throws -> Int {
+        try run(sql, binds).metadata.rows ?? 0
+    }
+
+    /// Runs one statement and returns its rows, each a list of values in column order.
+    public func query(_ sql: String, _ binds: [PostgresValue] = []) throws -> [[PostgresValue]] {
+        try run(sql, binds).rows.map { row in try row.map(PostgresLink.value) }
+    }
+
+    /// Runs `body` between BEGIN and COMMIT; anything it throws rolls the transaction back and is rethrown.
+    public func transaction<T>(_ body: (PostgresLink) throws -> T) throws -> T {
+        guard !inTransaction else {
+            throw StorageError(.postgres, resultCode: 0, message: "a transaction was started inside another; nothing was changed")
+        }
+        try execute("BEGIN")
+        inTransaction = true
+        defer { inTransaction = false }
+        let result: T
+        do {
+            result = try body(self)
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+        return result
+    }
+
+    private func run(_ sql: String, _ values: [PostgresValue]) throws -> PostgresQueryResult {
+        guard !closed else {
+            throw StorageError(.postgres, resultCode: 0, message: "the PostgreSQL connection is closed")
+        }
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .text(let text): binds.append(text)
+            case .integer(let number): binds.append(number)
+            case .null: binds.appendNull()
+            }
+        }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        } catch {
+            throw PostgresLink.storageError(error, connecting: nil, hadPassword: false)
+        }
+    }
+
+    private static func value(_ cell: PostgresCell) throws -> PostgresValue {
+        guard cell.bytes != nil else { return .null }
+        do {
+            switch cell.dataType {
+            case .int2, .int4, .int8, .oid: return .integer(try cell.decode(Int64.self))
+            case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+            default: return .text(try cell.decode(String.self))
+            }
+        } catch {
+            throw StorageError(.postgres, resultCode: 0,
+                               message: "column \(cell.columnIndex + 1) has a PostgreSQL type (oid \(cell.dataType.rawValue)) clinic does not read yet; cast it to text")
+        }
+    }
+
+    /// The host (or socket directory), port and user that libpq would use for `address`.
+    static func resolve(_ address: PostgresAddress, environment: [String: String]) -> (host: String, port: Int, user: String) {
+        let host: String
+        switch address.endpoint {
+        case .socket(let directory): host = directory
+        case .tcp(let name): host = name
+        case .libpqDefault:
+            let fromEnvironment = environment["PGHOST"] ?? ""
+            host = fromEnvironment.isEmpty ? PostgresPassword.defaultSocketDirectory : fromEnvironment
+        }
+        let port = address.port ?? environment["PGPORT"].flatMap(Int.init) ?? 5432
+        var user = address.user ?? environment["PGUSER"] ?? ""
+        if user.isEmpty, let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            user = String(cString: name)
+        }
+        return (host, port, user)
+    }
+
+    static func tls(_ mode: PostgresAddress.SSLMode) throws -> PostgresConnection.Configuration.TLS {
+        switch mode {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none // libpq's prefer and require encrypt without checking who answers
+            let context = try NIOSSLContext(configuration: configuration)
+            return mode == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
+    /// A failure as a `StorageError`: the SQLSTATE and the server's own words where they hold no data,
+    /// never the password, the statement's bound values or a row's contents.
+    static func storageError(_ error: any Error, connecting address: PostgresAddress?, hadPassword: Bool) -> StorageError {
+        guard let error = error as? PSQLError else {
+            let place = address.map { " at \($0.display)" } ?? ""
+            return StorageError(.postgres, resultCode: 0, message: "cannot reach the PostgreSQL server\(place)")
+        }
+        if let info = error.serverInfo, let state = info[.sqlState] {
+            let serverText = info[.message] ?? "no message"
+            switch state.prefix(2) {
+            case "23":
+                let constraint = info[.constraintName].map { " \"\($0)\"" } ?? ""
+                return StorageError(.constraint, resultCode: 0, message: "a database constraint\(constraint) refused the change (SQLSTATE \(state))")
+            case "22":
+                // Data exceptions quote the offending value: keep only the state.
+                return StorageError(.postgres, resultCode: 0, message: "PostgreSQL refused a value (SQLSTATE \(state))")
+            default:
+                return StorageError(.postgres, resultCode: 0, message: "PostgreSQL: \(serverText) (SQLSTATE \(state))")
+            }
+        }
+        switch error.code {
+        case .authMechanismRequiresPassword:
+            return StorageError(.postgres, resultCode: 0,
+                                message: "the PostgreSQL server asks for a password and none was found: set PGPASSWORD or add it to ~/.pgpass (mode 0600)")
+        case .unsupportedAuthMechanism:
+            return StorageError(.postgres, resultCode: 0, message: "the PostgreSQL server asks for a login method clinic does not speak (use scram-sha-256)")
+        case .saslError:
+            return StorageError(.postgres, resultCode: 0, message: "the PostgreSQL login failed (SCRAM)")
+        case .sslUnsupported:
+            return StorageError(.postgres, resultCode: 0, message: "the PostgreSQL server does not offer TLS, which the sslmode requires")
+        case .failedToAddSSLHandler:
+            return StorageError(.postgres, resultCode: 0, message: "the TLS connection to the PostgreSQL server failed")
+        default:
+            let place = address.map { " at \($0.display)" } ?? ""
+            return StorageError(.postgres, resultCode: 0, message: "the connection to the PostgreSQL server\(place) failed (\(error.code))")
+        }
+    }
+}
