@@ -17,7 +17,7 @@ public enum PostgresValue: Sendable, Equatable, ExpressibleByStringLiteral, Expr
 /// its own event loop of one thread, each call waiting for its answer (never on that loop).
 /// SCRAM-SHA-256 (or whatever the server asks) with the password libpq would find; TLS per `sslmode`.
 /// Errors are `StorageError`s with code `postgres` (or `constraint`) naming the SQLSTATE, never a
-/// password or a bound value.
+/// password or a bound value; an appointment's exclusion constraint is a `ClinicError` `slot-taken`.
 public final class PostgresLink {
     private let group: MultiThreadedEventLoopGroup
     private let connection: PostgresConnection
@@ -126,8 +126,18 @@ public final class PostgresLink {
         do {
             return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
         } catch {
-            throw PostgresLink.storageError(error, connecting: nil, hadPassword: false)
+            throw PostgresLink.refusal(error)
         }
+    }
+
+    /// A statement's failure as clinic reports it: an exclusion violation (SQLSTATE 23P01) of an
+    /// appointment constraint is `slot-taken` naming the resource, anything else a `StorageError`.
+    static func refusal(_ error: any Error) -> any Error {
+        if let info = (error as? PSQLError)?.serverInfo, info[.sqlState] == "23P01",
+           let name = info[.constraintName], let taken = AppointmentConstraints.slotTaken(constraint: name) {
+            return taken
+        }
+        return storageError(error, connecting: nil, hadPassword: false)
     }
 
     private static func value(_ cell: PostgresCell) throws -> PostgresValue {
