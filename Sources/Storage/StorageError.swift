@@ -9,16 +9,20 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public let resultCode: Int32
     /// What failed, safe to show: SQLite's own text describes the statement, not the values bound to it.
     public let message: String
+    /// PostgreSQL's SQLSTATE for a failure the server reported, nil on SQLite.
+    public let sqlState: String?
 
-    public init(_ code: ErrorCode, resultCode: Int32, message: String) {
+    public init(_ code: ErrorCode, resultCode: Int32, message: String, sqlState: String? = nil) {
         self.code = code
         self.resultCode = resultCode
         self.message = message
+        self.sqlState = sqlState
     }
 
     init(resultCode: Int32, handle: OpaquePointer?) {
         let primary = resultCode & StorageError.primaryMask
         self.resultCode = resultCode
+        sqlState = nil
         let detail = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(resultCode))
         switch primary {
         case SQLITE_BUSY, SQLITE_LOCKED:
@@ -61,7 +65,14 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
 
     /// True when a row names a row that is not there (an immediate foreign key): SQLite has undone
     /// the statement, and the transaction goes on.
-    public var isForeignKeyViolation: Bool { resultCode == StorageError.constraintForeignKey }
+    public var isForeignKeyViolation: Bool { resultCode == StorageError.constraintForeignKey || sqlState == "23503" }
+
+    /// True when PostgreSQL gave up on the transaction only because of another one (a serialization
+    /// failure, a deadlock, a lock not granted in time): running it again is expected to succeed.
+    public var isRetryable: Bool { sqlState.map(StorageError.retryableStates.contains) ?? false }
+
+    /// SQLSTATEs 40001 (serialization_failure), 40P01 (deadlock_detected), 55P03 (lock_not_available).
+    static let retryableStates: Set<String> = ["40001", "40P01", "55P03"]
 
     /// `SQLITE_CONSTRAINT_FOREIGNKEY`, a macro Swift does not import.
     static let constraintForeignKey: Int32 = SQLITE_CONSTRAINT | (3 << 8)

@@ -186,6 +186,43 @@ public final class PostgresLink {
         }
     }
 
+    /// What the server reported, as clinic reports it. The server's message is kept only where it
+    /// holds no data: data exceptions (class 22) and constraint violations (class 23) can quote a
+    /// value, so they keep only the state and the constraint's name. A trigger's refusal (CL001,
+    /// raised by clinic's own triggers with clinic's own words) reads as SQLite's does.
+    static func serverError(state: String, message: String, constraint: String?, database: String?) -> StorageError {
+        func error(_ code: ErrorCode, _ text: String) -> StorageError {
+            StorageError(code, resultCode: 0, message: text, sqlState: state)
+        }
+        switch state {
+        case "CL001":
+            return error(.constraint, "a database constraint refused the change (\(message))")
+        case "40001", "40P01", "55P03":
+            return error(.locked, "the database stayed locked by another clinic process; try again (SQLSTATE \(state))")
+        case "25006":
+            return error(.writeInsideRead, "a read tried to write; nothing was changed (a write must run in 'write')")
+        case "3D000":
+            let name = database.map { " \"\($0)\"" } ?? ""
+            return error(.notInitialised, "the PostgreSQL server has no database\(name); create it, then run 'clinic init'")
+        case "28P01", "28000":
+            return error(.postgres, "the PostgreSQL server refused the login (SQLSTATE \(state)); check the user and PGPASSWORD or ~/.pgpass")
+        case "57014":
+            return error(.postgres, "the PostgreSQL server cancelled the statement (SQLSTATE 57014: a timeout or an administrator)")
+        default:
+            break
+        }
+        switch state.prefix(2) {
+        case "23":
+            let name = constraint.map { " \"\($0)\"" } ?? ""
+            return error(.constraint, "a database constraint\(name) refused the change (SQLSTATE \(state))")
+        case "22":
+            // Data exceptions quote the offending value: keep only the state.
+            return error(.postgres, "PostgreSQL refused a value (SQLSTATE \(state))")
+        default:
+            return error(.postgres, "PostgreSQL: \(message) (SQLSTATE \(state))")
+        }
+    }
+
     /// A failure as a `StorageError`: the SQLSTATE and the server's own words where they hold no data,
     /// never the password, the statement's bound values or a row's contents.
     static func storageError(_ error: any Error, connecting address: PostgresAddress?, hadPassword: Bool) -> StorageError {
@@ -194,17 +231,8 @@ public final class PostgresLink {
             return StorageError(.postgres, resultCode: 0, message: "cannot reach the PostgreSQL server\(place)")
         }
         if let info = error.serverInfo, let state = info[.sqlState] {
-            let serverText = info[.message] ?? "no message"
-            switch state.prefix(2) {
-            case "23":
-                let constraint = info[.constraintName].map { " \"\($0)\"" } ?? ""
-                return StorageError(.constraint, resultCode: 0, message: "a database constraint\(constraint) refused the change (SQLSTATE \(state))")
-            case "22":
-                // Data exceptions quote the offending value: keep only the state.
-                return StorageError(.postgres, resultCode: 0, message: "PostgreSQL refused a value (SQLSTATE \(state))")
-            default:
-                return StorageError(.postgres, resultCode: 0, message: "PostgreSQL: \(serverText) (SQLSTATE \(state))")
-            }
+            return serverError(state: state, message: info[.message] ?? "no message", constraint: info[.constraintName],
+                               database: address?.database)
         }
         switch error.code {
         case .authMechanismRequiresPassword:
