@@ -51,6 +51,18 @@ struct PostgresLinkTests {
         #expect(stored == [[.text("SCRAM-SHA-256$")]])
     }
 
+    @Test("integers, reals, text, blobs and NULL go in and come back as the SQLite-shaped values clinic reads")
+    func valueKinds() throws {
+        let role = try LoginRole(try cluster())
+        let link = try role.link()
+        defer { link.close() }
+        try link.execute("CREATE TEMP TABLE kinds (i int8, r float8, t text, b bytea, n text)")
+        let values: [SQLValue] = [.integer(-42), .real(0.1), .text("Zoë ✓"), .blob([0, 255, 7]), .null]
+        try link.execute("INSERT INTO kinds VALUES ($1, $2, $3, $4, $5)", values)
+        #expect(try link.query("SELECT i, r, t, b, n FROM kinds") == [values])
+        #expect(try link.query("SELECT i::int4, r::float4, i::int2 FROM kinds") == [[.integer(-42), .real(Double(Float(0.1))), .integer(-42)]])
+    }
+
     @Test("a transaction commits what its body did, and rolls all of it back when the body throws")
     func transaction() throws {
         let role = try LoginRole(try cluster())

@@ -2,12 +2,11 @@ import Foundation
 import Models
 import PostgresNIO
 
-/// One value bound to or read from a PostgreSQL statement: the few kinds the backend seam needs.
-public enum PostgresValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
-    case text(String)
-    case integer(Int64)
-    case null
+/// A value bound to or read from a PostgreSQL statement: the same values as SQLite's, so a row
+/// reads alike from either backend (integers as `bigint`, reals as `double precision`, blobs as `bytea`).
+public typealias PostgresValue = SQLValue
 
+extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
     public init(stringLiteral value: String) { self = .text(value) }
     public init(integerLiteral value: Int64) { self = .integer(value) }
     public init(nilLiteral: ()) { self = .null }
@@ -120,6 +119,8 @@ public final class PostgresLink {
             switch value {
             case .text(let text): binds.append(text)
             case .integer(let number): binds.append(number)
+            case .real(let number): binds.append(number)
+            case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
             case .null: binds.appendNull()
             }
         }
@@ -140,12 +141,15 @@ public final class PostgresLink {
         return storageError(error, connecting: nil, hadPassword: false)
     }
 
-    private static func value(_ cell: PostgresCell) throws -> PostgresValue {
+    /// A cell as the SQLite-shaped value clinic reads: integers, reals, text, blobs; a boolean as 0 or 1.
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard cell.bytes != nil else { return .null }
         do {
             switch cell.dataType {
             case .int2, .int4, .int8, .oid: return .integer(try cell.decode(Int64.self))
             case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+            case .float4, .float8: return .real(try cell.decode(Double.self))
+            case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
             default: return .text(try cell.decode(String.self))
             }
         } catch {
