@@ -86,6 +86,26 @@ public final class PostgresLink {
         try run(sql, binds).rows.map { row in try row.map(PostgresLink.value) }
     }
 
+    /// Runs a script of statements without parameters (a schema, a setup), in one round trip of the
+    /// simple query protocol, which allows several statements and plpgsql bodies in one text.
+    public func executeScript(_ sql: String) throws {
+        guard !closed else {
+            throw StorageError(.postgres, resultCode: 0, message: "the PostgreSQL connection is closed")
+        }
+        do {
+            _ = try connection.simpleQuery(sql).wait()
+        } catch {
+            throw PostgresLink.refusal(error)
+        }
+    }
+
+    /// Runs one statement with its values bound by kind, and returns its rows as the server sent
+    /// them and the number of rows it changed: for the backend, which reads cells as it needs them.
+    func rows(_ sql: String, _ binds: [SQLValue]) throws -> (rows: [PostgresRow], changed: Int) {
+        let result = try run(sql, binds)
+        return (result.rows, result.metadata.rows ?? 0)
+    }
+
     /// Runs `body` between BEGIN and COMMIT; anything it throws rolls the transaction back and is rethrown.
     public func transaction<T>(_ body: (PostgresLink) throws -> T) throws -> T {
         guard !inTransaction else {
