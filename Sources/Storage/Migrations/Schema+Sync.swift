@@ -157,34 +157,97 @@ extension Schema {
 
     /// Capture triggers whose body is `capture(table, row id, group, values, previous change)`, each an SQL expression.
     static func triggers(for table: SyncedTable, capture: (String, String, String, String, String) -> String) -> String {
-        let t = table.name
-        let capturing = "(SELECT applying FROM sync_state WHERE id = 1) = 0"
-        func values(_ columns: [String], prefix: String) -> String {
-            "json_object(" + columns.sorted().map { "'\($0)', \(prefix).\($0)" }.joined(separator: ", ") + ")"
-        }
-        var inserts = ""
-        for group in table.groups {
-            inserts += "    " + capture("'\(t)'", "NEW.id", "'\(group.name)'", values(group.columns, prefix: "NEW"), "NULL") + "\n"
-        }
-        var sql = "CREATE TRIGGER capture_\(t)_insert AFTER INSERT ON \(t) WHEN \(capturing) BEGIN\n\(inserts)END;\n"
-        guard table.merge == .lastWriterWins else { return sql }
-        for group in table.groups {
-            let changed = group.columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
-            let previous = "(SELECT change_id FROM change WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' ORDER BY hlc DESC, origin DESC LIMIT 1)"
-            sql += """
-            CREATE TRIGGER capture_\(t)_\(group.name) AFTER UPDATE OF \(group.columns.joined(separator: ", ")) ON \(t)
-            WHEN \(capturing) AND (\(changed)) BEGIN
-                \(capture("'\(t)'", "NEW.id", "'\(group.name)'", values(group.columns, prefix: "NEW"), previous))
-            END;
+        var sql = ""
+        for trigger in captureTriggers(for: table, dialect: .sqlite) {
+            let calls = trigger.calls.map { capture($0.table, $0.rowID, $0.group, $0.values, $0.previous) }
+            switch trigger.event {
+            case .insert:
+                sql += "CREATE TRIGGER \(trigger.name) AFTER INSERT ON \(trigger.table) WHEN \(trigger.condition) BEGIN\n"
+                    + calls.map { "    \($0)\n" }.joined() + "END;\n"
+            case .update(let columns):
+                sql += """
+                CREATE TRIGGER \(trigger.name) AFTER UPDATE OF \(columns.joined(separator: ", ")) ON \(trigger.table)
+                WHEN \(trigger.condition) BEGIN
+                    \(calls.joined(separator: "\n    "))
+                END;
 
-            """
-        }
-        sql += """
-        CREATE TRIGGER capture_\(t)_delete AFTER DELETE ON \(t) WHEN \(capturing) BEGIN
-            \(capture("'\(t)'", "OLD.id", "'_deleted'", "'{}'", "NULL"))
-        END;
+                """
+            case .delete:
+                sql += """
+                CREATE TRIGGER \(trigger.name) AFTER DELETE ON \(trigger.table) WHEN \(trigger.condition) BEGIN
+                    \(calls.joined(separator: "\n    "))
+                END;
 
-        """
+                """
+            }
+        }
         return sql
+    }
+
+    /// The SQL a capture trigger is written in: the shape of each trigger is the same on both backends
+    /// (one per table for inserts, one per field group for updates, one for deletes), only the spelling differs.
+    enum CaptureDialect {
+        case sqlite, postgres
+
+        /// True while the writer is capturing (not applying a received change).
+        var capturing: String {
+            switch self {
+            case .sqlite: return "(SELECT applying FROM sync_state WHERE id = 1) = 0"
+            case .postgres: return "current_setting('clinic.applying', true) IS DISTINCT FROM 'on'"
+            }
+        }
+
+        /// The columns' values as a JSON object text, keys sorted.
+        func values(_ columns: [String], prefix: String) -> String {
+            let pairs = columns.sorted().map { "'\($0)', \(prefix).\($0)" }.joined(separator: ", ")
+            switch self {
+            case .sqlite: return "json_object(" + pairs + ")"
+            case .postgres: return "json_build_object(" + pairs + ")::text"
+            }
+        }
+
+        /// True when the column's value changed, NULLs compared as values.
+        func changed(_ column: String) -> String {
+            switch self {
+            case .sqlite: return "OLD.\(column) IS NOT NEW.\(column)"
+            case .postgres: return "OLD.\(column) IS DISTINCT FROM NEW.\(column)"
+            }
+        }
+
+        /// The change log table's name.
+        var changeTable: String { self == .sqlite ? "change" : "clinic.change" }
+    }
+
+    /// One capture trigger, before it is spelled out in a dialect.
+    struct CaptureTrigger {
+        enum Event { case insert, update([String]), delete }
+        let name: String
+        let table: String
+        let event: Event
+        /// When the trigger fires (an SQL condition on OLD and NEW).
+        let condition: String
+        /// The changes it captures, in order, each part an SQL expression.
+        let calls: [(table: String, rowID: String, group: String, values: String, previous: String)]
+    }
+
+    /// The capture triggers of one table, generated from `SyncSchema` (constants only, no user data).
+    static func captureTriggers(for table: SyncedTable, dialect: CaptureDialect) -> [CaptureTrigger] {
+        let t = table.name
+        let capturing = dialect.capturing
+        var result = [CaptureTrigger(name: "capture_\(t)_insert", table: t, event: .insert, condition: capturing,
+                                     calls: table.groups.map { group in
+                                         ("'\(t)'", "NEW.id", "'\(group.name)'", dialect.values(group.columns, prefix: "NEW"), "NULL")
+                                     })]
+        guard table.merge == .lastWriterWins else { return result }
+        for group in table.groups {
+            let changed = group.columns.map(dialect.changed).joined(separator: " OR ")
+            let previous = "(SELECT change_id FROM \(dialect.changeTable) WHERE tbl = '\(t)' AND row_id = NEW.id AND grp = '\(group.name)' ORDER BY hlc DESC, origin DESC LIMIT 1)"
+            result.append(CaptureTrigger(name: "capture_\(t)_\(group.name)", table: t, event: .update(group.columns),
+                                         condition: "\(capturing) AND (\(changed))",
+                                         calls: [("'\(t)'", "NEW.id", "'\(group.name)'", dialect.values(group.columns, prefix: "NEW"), previous)]))
+        }
+        result.append(CaptureTrigger(name: "capture_\(t)_delete", table: t, event: .delete, condition: capturing,
+                                     calls: [("'\(t)'", "OLD.id", "'_deleted'", "'{}'", "NULL")]))
+        return result
     }
 }
