@@ -68,7 +68,8 @@ private func text(_ value: PostgresValue) -> String {
     switch value {
     case .text(let text): return text
     case .integer(let number): return String(number)
-    case .null: return ""
+    case .real(let number): return String(number)
+    case .blob, .null: return ""
     }
 }
 
@@ -151,8 +152,10 @@ struct PostgresSchemaTests {
         #expect(found == [[.text("note-x")]])
         try link.execute("UPDATE clinic.note SET status = 'signed', signed_by = 'staff-x', signed_at = 1 WHERE id = 'note-x'")
         let refused = refusal { try link.execute("UPDATE clinic.note SET plan = 'changed' WHERE id = 'note-x'") }
-        #expect(refused?.contains("note-signed: a signed note cannot be changed") == true)
-        #expect(refused?.contains("SQLSTATE CL001") == true)
+        // Read as SQLite's trigger refusal reads, with the state kept on the error.
+        #expect(refused == "constraint: a database constraint refused the change (note-signed: a signed note cannot be changed)")
+        let state = #expect(throws: StorageError.self) { try link.execute("UPDATE clinic.note SET plan = 'changed' WHERE id = 'note-x'") }
+        #expect(state?.sqlState == "CL001")
         let deleted = refusal { try link.execute("DELETE FROM clinic.note WHERE id = 'note-x'") }
         #expect(deleted?.contains("note-signed: a signed note cannot be deleted") == true)
         let needle = refusal {
