@@ -78,7 +78,7 @@ public enum PostgresChangeSeal {
         var count = 0
         var binds: [PostgresValue] = []
         for (index, entry) in entries.enumerated() where last[index] {
-            let canonical = ChangeCapture.canonicalValues(entry.values)
+            let canonical = ChangeCapture.rebuiltCanonicalValues(entry.values)
             let id = Change.id(origin: origin, hlc: hlc, table: entry.table, rowID: entry.rowID, group: entry.group,
                                canonicalValues: canonical, previous: entry.previous)
             count += 1

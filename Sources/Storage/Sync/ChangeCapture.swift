@@ -108,6 +108,12 @@ public enum ChangeCapture {
         return JSONValue.object((try? JSONParser.parse(text))?.objectValue ?? [:]).canonical
     }
 
+    /// Values from any JSON writer (PostgreSQL's `json_build_object` puts spaces after colons and
+    /// commas) in the canonical form: always rebuilt.
+    static func rebuiltCanonicalValues(_ text: String) -> String {
+        JSONValue.object((try? JSONParser.parse(text))?.objectValue ?? [:]).canonical
+    }
+
     /// The site's clock: the last stamp it gave or received.
     public static func currentHLC(_ db: Database) throws -> HLC {
         if let clock = try db.first(localClockSQL) { return HLC(rawValue: clock.int(1)) }
