@@ -2,38 +2,17 @@ import CSQLite
 import Foundation
 import Models
 
-/// One connection to an SQLite database: opens and configures it, runs statements and keeps the
-/// ones that run often compiled. It knows SQLite, not the clinic: change capture, note ranking and
-/// the schema are added by whoever opens a clinic database (`Database(path:)`, Database+Clinic.swift).
-///
-/// Not `Sendable`: a connection belongs to the task that opened it. Two processes share a
-/// database file safely through WAL, `BEGIN IMMEDIATE` and the busy timeout.
-public final class Database {
+/// One connection to an SQLite database under a `Database`: opens and configures it, compiles
+/// statements and keeps the ones that run often, and runs transactions through its `Database` (so
+/// every BEGIN, COMMIT and SAVEPOINT is a statement the observers see, as before the seam).
+final class SQLiteBackend: DatabaseBackend {
     let handle: OpaquePointer
-    /// Statements compiled once and kept for the connection's life (`cachedStatement(sql:)`).
+    /// Statements compiled once and kept for the connection's life (`prepare(_:cached: true)`).
     private var cache: [String: Statement] = [:]
-    /// The path the database was opened from.
-    public let path: String
-    /// The clock that stamps captured changes (and `CLINIC_NOW` in tests).
-    public var clock = ClinicClock()
-    /// Told about transactions, savepoints and failed statements (Database+Observation.swift).
-    var observers: [TransactionObserver] = []
-    /// Objects a layer above keeps for the life of this connection, one per type (`attached(_:)`).
-    private var attachments: [ObjectIdentifier: AnyObject] = [:]
-    /// Counts statement runs, so an observer can tell what a failed statement did (`statementWillRun`).
-    var statementRuns = 0
-    /// How many `read`s are open: while above 0 the connection is query-only.
-    var openReads = 0
-    /// How many savepoints `inSavepoint` holds open.
-    var openSavepoints = 0
 
-    /// How long a writer waits for another process's lock before giving up with `locked`.
-    public static let busyTimeoutMilliseconds: Int32 = 15_000
-
-    /// Opens (creating with mode 0600 if `create`) and configures a database: WAL, full sync,
-    /// foreign keys, the busy timeout. Nothing else: no schema, no functions.
-    public init(opening path: String, create: Bool = true) throws {
-        self.path = path
+    /// Opens (creating with mode 0600 if `create`) an SQLite database with extended result codes
+    /// and the busy timeout; `didOpen` adds the hooks and the settings.
+    init(opening path: String, create: Bool) throws {
         // ":memory:" is SQLite's name for a database that lives in memory only (no file to make).
         let exists = path == ":memory:" || FileManager.default.fileExists(atPath: path)
         if !exists {
@@ -41,9 +20,9 @@ public final class Database {
                 throw StorageError(.notInitialised, resultCode: 0,
                                    message: "no clinic database at \(path); run 'clinic init' or 'clinic demo' first")
             }
-            try Database.createPrivateFile(at: path)
+            try SQLiteBackend.createPrivateFile(at: path)
         }
-        _ = Database.configured
+        _ = SQLiteBackend.configured
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let result = sqlite3_open_v2(path, &pointer, flags, nil)
@@ -55,9 +34,13 @@ public final class Database {
         handle = pointer
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Database.busyTimeoutMilliseconds)
-        installHooks()
+    }
+
+    /// WAL, full sync, foreign keys, temporary tables in memory; the commit and rollback hooks.
+    func didOpen(_ db: Database) throws {
+        installHooks(db)
         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"] {
-            try makeStatement(sql: pragma).execute()
+            try db.makeStatement(sql: pragma).execute()
         }
     }
 
@@ -65,10 +48,9 @@ public final class Database {
     /// statistics, which would take a global mutex on every allocation.
     private static let configured: Void = { _ = clinic_sqlite3_disable_memstatus() }()
 
-    deinit {
-        removeHooks()
-        observers.removeAll()
-        attachments.removeAll()
+    func willClose() { removeHooks() }
+
+    func close() {
         cache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -84,29 +66,20 @@ public final class Database {
         if fd < 0, errno != EEXIST {
             throw StorageError(.unwritable, resultCode: 0, message: "cannot create the database file (errno \(errno))")
         }
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Foundation.close(fd) }
     }
+
+    var dialect: SQLDialect { .sqlite }
 
     // MARK: Statements
 
-    /// A statement compiled once and kept for the connection's life: for SQL that runs often (a
-    /// booking's checks, the capture's seal, import's per-change lookups).
-    public func cachedStatement(sql: String) throws -> Prepared {
-        if let cached = cache[sql] { return Prepared(statement: cached, database: self) }
+    func prepare(_ sql: String, cached: Bool) throws -> BackendStatement {
+        guard cached else { return .sqlite(try compile(sql, flags: 0)) }
+        if let kept = cache[sql] { return .sqlite(kept) }
         let statement = try compile(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
         cache[sql] = statement
-        return Prepared(statement: statement, database: self)
+        return .sqlite(statement)
     }
-
-    /// A statement compiled for one use and finalised when the caller lets go of it: a PRAGMA, a
-    /// migration step, a statement whose text is built for the occasion.
-    public func makeStatement(sql: String) throws -> Prepared {
-        Prepared(statement: try compile(sql, flags: 0), database: self)
-    }
-
-    /// A cached statement to keep and run many times (import's and merge's per-change statements),
-    /// skipping even the cache lookup, which hashes the whole SQL text, on every run.
-    public func prepare(_ sql: String) throws -> Prepared { try cachedStatement(sql: sql) }
 
     private func compile(_ sql: String, flags: UInt32) throws -> Statement {
         var pointer: OpaquePointer?
@@ -115,34 +88,7 @@ public final class Database {
         return Statement(pointer, database: handle)
     }
 
-    /// Runs one cached statement that returns no rows (the fixed SQL of a repository).
-    public func execute(_ sql: String, _ arguments: [SQLBindable] = []) throws {
-        try cachedStatement(sql: sql).execute(arguments)
-    }
-
-    /// Runs a cached query and returns every row.
-    public func query(_ sql: String, _ arguments: [SQLBindable] = []) throws -> [Row] {
-        try cachedStatement(sql: sql).query(arguments)
-    }
-
-    /// Runs a cached query and calls `body` for each row without collecting them (for large scans).
-    public func forEach(_ sql: String, _ arguments: [SQLBindable] = [], _ body: (Row) throws -> Void) throws {
-        try cachedStatement(sql: sql).forEach(arguments, body)
-    }
-
-    /// The first row of a cached query, or nil.
-    public func first(_ sql: String, _ arguments: [SQLBindable] = []) throws -> Row? {
-        try cachedStatement(sql: sql).first(arguments)
-    }
-
-    /// Runs a cached query and hands each row to `body` as a cursor, reading only the columns asked
-    /// for (hot loops: no row array, no string for a column nobody reads).
-    public func each(_ sql: String, _ arguments: [SQLBindable] = [], _ body: (Cursor) throws -> Void) throws {
-        try cachedStatement(sql: sql).each(arguments, body)
-    }
-
-    /// Runs several statements with no arguments (schema scripts), each compiled for this one use.
-    public func executeScript(_ sql: String) throws {
+    func executeScript(_ sql: String, on db: Database) throws {
         try sql.withCString { text in
             var rest: UnsafePointer<CChar>? = text
             while let start = rest, start.pointee != 0 {
@@ -150,32 +96,74 @@ public final class Database {
                 let result = sqlite3_prepare_v2(handle, start, -1, &pointer, &rest)
                 guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: handle) }
                 guard let pointer else { continue }  // whitespace or a comment
-                try Prepared(statement: Statement(pointer, database: handle), database: self).execute()
+                try Prepared(statement: .sqlite(Statement(pointer, database: handle)), database: db).execute()
             }
         }
     }
 
-    /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
-    /// The rowid of the last row this connection inserted.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var cachedStatementCount: Int { cache.count }
 
-    /// `PRAGMA user_version`: the number of the last migration applied.
-    public func schemaVersion() throws -> Int {
-        Int(try makeStatement(sql: "PRAGMA user_version").first()?.int(0) ?? 0)
+    /// `PRAGMA user_version`.
+    func schemaVersion(on db: Database) throws -> Int {
+        Int(try db.makeStatement(sql: "PRAGMA user_version").first()?.int(0) ?? 0)
     }
 
-    /// How many statements the connection keeps compiled (`clinic-bench checks`).
-    @_spi(Checks) public var cachedStatementCount: Int { cache.count }
+    // MARK: Transactions
 
-    // MARK: Attachments
+    func begin(_ kind: TransactionKind, on db: Database) throws {
+        switch kind {
+        case .write: try db.execute("BEGIN IMMEDIATE")
+        case .read: try db.execute("BEGIN DEFERRED")
+        }
+    }
 
-    /// The object of type `T` this connection keeps for a layer above (made by `make` the first time
-    /// it is asked for), so per-connection state lives with the type that owns it, not in `Database`.
-    func attached<T: AnyObject>(_ make: () throws -> T) rethrows -> T {
-        if let kept = attachments[ObjectIdentifier(T.self)] as? T { return kept }
-        let made = try make()
-        attachments[ObjectIdentifier(T.self)] = made
-        return made
+    func commit(on db: Database) throws { try db.execute("COMMIT") }
+    func rollback(on db: Database) throws { try db.execute("ROLLBACK") }
+    func savepoint(_ name: String, on db: Database) throws { try db.execute("SAVEPOINT \(name)") }
+    func release(_ name: String, on db: Database) throws { try db.execute("RELEASE \(name)") }
+    func rollbackTo(_ name: String, on db: Database) throws { try db.execute("ROLLBACK TO \(name)") }
+
+    func setQueryOnly(_ on: Bool, on db: Database) throws {
+        try db.execute(on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0")
+    }
+
+    func isQueryOnlyRefusal(_ error: any Error) -> Bool {
+        (error as? StorageError)?.primaryResultCode == SQLITE_READONLY
+    }
+
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: Hooks
+
+    /// SQLite's commit and rollback hooks, handed to `db`'s observers: they see every commit and
+    /// rollback, including a COMMIT run by hand and a rollback SQLite makes on its own.
+    private func installHooks(_ db: Database) {
+        let context = Unmanaged.passUnretained(db).toOpaque()
+        sqlite3_commit_hook(handle, { context in
+            guard let context else { return 0 }
+            let db = Unmanaged<Database>.fromOpaque(context).takeUnretainedValue()
+            return db.observers.allSatisfy { $0.databaseMayCommit(db) } ? 0 : 1
+        }, context)
+        sqlite3_rollback_hook(handle, { context in
+            guard let context else { return }
+            let db = Unmanaged<Database>.fromOpaque(context).takeUnretainedValue()
+            db.notifyRollback()
+        }, context)
+    }
+
+    private func removeHooks() {
+        sqlite3_commit_hook(handle, nil, nil)
+        sqlite3_rollback_hook(handle, nil, nil)
+    }
+}
+
+extension Database {
+    /// The SQLite connection under this database, for SQLite's own extension points (the capture
+    /// function, the note ranking function).
+    var sqliteHandle: OpaquePointer {
+        guard let backend = backend as? SQLiteBackend else { preconditionFailure("an SQLite function on another backend") }
+        return backend.handle
     }
 }

@@ -1,21 +1,7 @@
 import CSQLite
-import Models
 
-/// A database failure: the SQLite result code and a stable code string, never bound values.
-public struct StorageError: Error, Sendable, CustomStringConvertible {
-    /// The catalogued code: `locked`, `corrupt`, `unreadable`, `unwritable`, `schema-too-new`, `constraint`, `sqlite`.
-    public let code: ErrorCode
-    /// The SQLite extended result code, or 0 when the failure is ours.
-    public let resultCode: Int32
-    /// What failed, safe to show: SQLite's own text describes the statement, not the values bound to it.
-    public let message: String
-
-    public init(_ code: ErrorCode, resultCode: Int32, message: String) {
-        self.code = code
-        self.resultCode = resultCode
-        self.message = message
-    }
-
+/// SQLite's result codes mapped to the catalogued codes, and the SQLite constants `StorageError` names.
+extension StorageError {
     init(resultCode: Int32, handle: OpaquePointer?) {
         let primary = resultCode & StorageError.primaryMask
         self.resultCode = resultCode
@@ -50,26 +36,11 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     static let ioReadFailure = SQLITE_IOERR | (1 << 8)
     static let ioShortRead = SQLITE_IOERR | (2 << 8)
 
-    public var description: String { "\(code): \(message)" }
-
-    /// An extended result code keeps its primary code in the low byte (`SQLITE_CONSTRAINT_FOREIGNKEY`
-    /// is `SQLITE_CONSTRAINT` with 3 above it).
-    static let primaryMask: Int32 = 0xFF
-
-    /// The primary SQLite result code (`SQLITE_CONSTRAINT` for every kind of constraint), or 0 when the failure is ours.
-    public var primaryResultCode: Int32 { resultCode & StorageError.primaryMask }
-
-    /// True when a row names a row that is not there (an immediate foreign key): SQLite has undone
-    /// the statement, and the transaction goes on.
-    public var isForeignKeyViolation: Bool { resultCode == StorageError.constraintForeignKey }
-
     /// `SQLITE_CONSTRAINT_FOREIGNKEY`, a macro Swift does not import.
     static let constraintForeignKey: Int32 = SQLITE_CONSTRAINT | (3 << 8)
 
-    /// A write asked for inside `Database.read`, which is query-only: a bug in the caller, which must
-    /// say it writes with `write`. Nothing was changed.
-    static let writeInsideRead = StorageError(.writeInsideRead, resultCode: SQLITE_READONLY,
-                                              message: "a read tried to write; nothing was changed (a write must run in 'write')")
+    /// `SQLITE_READONLY`, the code a write refused inside `read` carries.
+    static let sqliteReadOnly: Int32 = SQLITE_READONLY
 
     /// Keeps only the constraint kind and column names of SQLite's text; values are never in it,
     /// but trigger messages may be ours and are kept as they are.
