@@ -1,5 +1,3 @@
-import CSQLite
-
 /// Follows a connection's transactions, so work that must happen in the same transaction as every
 /// write (change capture) registers itself instead of living in `Database`. Every method has an
 /// empty default.
@@ -63,35 +61,13 @@ extension Database {
     /// Tells the observers a statement failed, and names a write refused inside `read` as such.
     func statementFailed(_ error: any Error, _ run: Int) -> any Error {
         for observer in observers { observer.statementDidFail(self, run: run) }
-        if openReads > 0, let error = error as? StorageError, error.primaryResultCode == SQLITE_READONLY {
+        if openReads > 0, backend.isQueryOnlyRefusal(error) {
             return StorageError.writeInsideRead
         }
         return error
     }
 
-    // MARK: SQLite hooks
-
-    /// SQLite's commit and rollback hooks, handed to the observers: they see every commit and
-    /// rollback, including a COMMIT run by hand and a rollback SQLite makes on its own.
-    func installHooks() {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        sqlite3_commit_hook(handle, { context in
-            guard let context else { return 0 }
-            let db = Unmanaged<Database>.fromOpaque(context).takeUnretainedValue()
-            return db.observers.allSatisfy { $0.databaseMayCommit(db) } ? 0 : 1
-        }, context)
-        sqlite3_rollback_hook(handle, { context in
-            guard let context else { return }
-            let db = Unmanaged<Database>.fromOpaque(context).takeUnretainedValue()
-            db.notifyRollback()
-        }, context)
-    }
-
-    func removeHooks() {
-        sqlite3_commit_hook(handle, nil, nil)
-        sqlite3_rollback_hook(handle, nil, nil)
-    }
-
+    /// Tells the observers the transaction was rolled back (the backend's rollback hook, or `write`).
     func notifyRollback() {
         openSavepoints = 0
         for observer in observers { observer.databaseDidRollback(self) }

@@ -1,5 +1,3 @@
-import CSQLite
-
 extension Database {
     /// Runs `body` in one write transaction opened with `BEGIN IMMEDIATE`, so the checks it makes
     /// and the rows it writes are serialised with every other writer. Rolls back on any error.
@@ -8,18 +6,18 @@ extension Database {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard openReads == 0 else { throw StorageError.writeInsideRead }
         if isInTransaction { return try inSavepoint(body) }
-        try execute("BEGIN IMMEDIATE")
+        try backend.begin(.write, on: self)
         for observer in observers { observer.databaseDidBegin(self) }
         do {
             let value = try body(self)
             for observer in observers { try observer.databaseWillCommit(self) }
-            try execute("COMMIT")
+            try backend.commit(on: self)
             for observer in observers { observer.databaseDidCommit(self) }
             return value
         } catch {
             // The rollback hook tells the observers; when the transaction was already gone (SQLite
             // rolled it back itself), they are told again, which changes nothing.
-            do { try execute("ROLLBACK") } catch { notifyRollback() }
+            do { try backend.rollback(on: self) } catch { notifyRollback() }
             throw error
         }
     }
@@ -31,19 +29,19 @@ extension Database {
         guard isInTransaction else { return try write(body) }
         // Named by depth, so the few names there are stay cached and no SQL text is read back.
         let name = "clinic_savepoint_\(openSavepoints + 1)"
-        try execute("SAVEPOINT \(name)")
+        try backend.savepoint(name, on: self)
         openSavepoints += 1
         for observer in observers { observer.savepointDidBegin(self) }
         do {
             let value = try body(self)
-            try execute("RELEASE \(name)")
+            try backend.release(name, on: self)
             openSavepoints -= 1
             for observer in observers { observer.savepointDidRelease(self) }
             return value
         } catch {
             if isInTransaction, openSavepoints > 0 {
-                try? execute("ROLLBACK TO \(name)")
-                try? execute("RELEASE \(name)")
+                try? backend.rollbackTo(name, on: self)
+                try? backend.release(name, on: self)
                 openSavepoints -= 1
                 for observer in observers { observer.savepointDidRollBack(self) }
             }
@@ -56,23 +54,23 @@ extension Database {
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         if openReads > 0 { return try body(self) }
         let opensTransaction = !isInTransaction
-        if opensTransaction { try execute("BEGIN DEFERRED") }
+        if opensTransaction { try backend.begin(.read, on: self) }
         do {
-            try execute("PRAGMA query_only = 1")
+            try backend.setQueryOnly(true, on: self)
             openReads = 1
             let value = try body(self)
             openReads = 0
-            try execute("PRAGMA query_only = 0")
-            if opensTransaction { try execute("COMMIT") }
+            try backend.setQueryOnly(false, on: self)
+            if opensTransaction { try backend.commit(on: self) }
             return value
         } catch {
             openReads = 0
-            try? execute("PRAGMA query_only = 0")
-            if opensTransaction { try? execute("ROLLBACK") }
+            try? backend.setQueryOnly(false, on: self)
+            if opensTransaction { try? backend.rollback(on: self) }
             throw error
         }
     }
 
     /// True while a transaction is open on this connection.
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    public var isInTransaction: Bool { backend.isInTransaction }
 }

@@ -1,17 +1,15 @@
-import CSQLite
 import Foundation
 import Models
 
-/// One connection to an SQLite database: opens and configures it, runs statements and keeps the
-/// ones that run often compiled. It knows SQLite, not the clinic: change capture, note ranking and
-/// the schema are added by whoever opens a clinic database (`Database(path:)`, Database+Clinic.swift).
+/// One connection to a clinic database: runs statements, keeps the ones that run often compiled, and
+/// tells its observers about transactions. The engine is behind `backend` (`DatabaseBackend`; SQLite's
+/// is in Storage/SQLite). It knows the engine, not the clinic: change capture, note ranking and the
+/// schema are added by whoever opens a clinic database (`Database(path:)`, Database+Clinic.swift).
 ///
 /// Not `Sendable`: a connection belongs to the task that opened it. Two processes share a
 /// database file safely through WAL, `BEGIN IMMEDIATE` and the busy timeout.
 public final class Database {
-    let handle: OpaquePointer
-    /// Statements compiled once and kept for the connection's life (`cachedStatement(sql:)`).
-    private var cache: [String: Statement] = [:]
+    let backend: any DatabaseBackend
     /// The path the database was opened from.
     public let path: String
     /// The clock that stamps captured changes (and `CLINIC_NOW` in tests).
@@ -30,90 +28,41 @@ public final class Database {
     /// How long a writer waits for another process's lock before giving up with `locked`.
     public static let busyTimeoutMilliseconds: Int32 = 15_000
 
-    /// Opens (creating with mode 0600 if `create`) and configures a database: WAL, full sync,
+    /// Opens (creating with mode 0600 if `create`) and configures an SQLite database: WAL, full sync,
     /// foreign keys, the busy timeout. Nothing else: no schema, no functions.
     public init(opening path: String, create: Bool = true) throws {
         self.path = path
-        // ":memory:" is SQLite's name for a database that lives in memory only (no file to make).
-        let exists = path == ":memory:" || FileManager.default.fileExists(atPath: path)
-        if !exists {
-            guard create else {
-                throw StorageError(.notInitialised, resultCode: 0,
-                                   message: "no clinic database at \(path); run 'clinic init' or 'clinic demo' first")
-            }
-            try Database.createPrivateFile(at: path)
-        }
-        _ = Database.configured
-        var pointer: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let result = sqlite3_open_v2(path, &pointer, flags, nil)
-        guard result == SQLITE_OK, let pointer else {
-            let error = StorageError(resultCode: result, handle: pointer)
-            sqlite3_close_v2(pointer)
-            throw error
-        }
-        handle = pointer
-        sqlite3_extended_result_codes(handle, 1)
-        sqlite3_busy_timeout(handle, Database.busyTimeoutMilliseconds)
-        installHooks()
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"] {
-            try makeStatement(sql: pragma).execute()
-        }
+        backend = try SQLiteBackend(opening: path, create: create)
+        try backend.didOpen(self)
     }
-
-    /// Process-wide SQLite settings, made once before the first connection opens: no memory
-    /// statistics, which would take a global mutex on every allocation.
-    private static let configured: Void = { _ = clinic_sqlite3_disable_memstatus() }()
 
     deinit {
-        removeHooks()
+        backend.willClose()
         observers.removeAll()
         attachments.removeAll()
-        cache.removeAll()
-        sqlite3_close_v2(handle)
+        backend.close()
     }
 
-    /// Creates an empty file readable only by its owner, so patient data never lands world-readable.
-    static func createPrivateFile(at path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-        }
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        if fd < 0, errno != EEXIST {
-            throw StorageError(.unwritable, resultCode: 0, message: "cannot create the database file (errno \(errno))")
-        }
-        if fd >= 0 { close(fd) }
-    }
+    /// The SQL fragments that differ between engines (`SQLDialect`).
+    public var dialect: SQLDialect { backend.dialect }
 
     // MARK: Statements
 
     /// A statement compiled once and kept for the connection's life: for SQL that runs often (a
     /// booking's checks, the capture's seal, import's per-change lookups).
     public func cachedStatement(sql: String) throws -> Prepared {
-        if let cached = cache[sql] { return Prepared(statement: cached, database: self) }
-        let statement = try compile(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
-        cache[sql] = statement
-        return Prepared(statement: statement, database: self)
+        Prepared(statement: try backend.prepare(sql, cached: true), database: self)
     }
 
     /// A statement compiled for one use and finalised when the caller lets go of it: a PRAGMA, a
     /// migration step, a statement whose text is built for the occasion.
     public func makeStatement(sql: String) throws -> Prepared {
-        Prepared(statement: try compile(sql, flags: 0), database: self)
+        Prepared(statement: try backend.prepare(sql, cached: false), database: self)
     }
 
     /// A cached statement to keep and run many times (import's and merge's per-change statements),
     /// skipping even the cache lookup, which hashes the whole SQL text, on every run.
     public func prepare(_ sql: String) throws -> Prepared { try cachedStatement(sql: sql) }
-
-    private func compile(_ sql: String, flags: UInt32) throws -> Statement {
-        var pointer: OpaquePointer?
-        let result = sqlite3_prepare_v3(handle, sql, -1, flags, &pointer, nil)
-        guard result == SQLITE_OK, let pointer else { throw StorageError(resultCode: result, handle: handle) }
-        return Statement(pointer, database: handle)
-    }
 
     /// Runs one cached statement that returns no rows (the fixed SQL of a repository).
     public func execute(_ sql: String, _ arguments: [SQLBindable] = []) throws {
@@ -143,30 +92,21 @@ public final class Database {
 
     /// Runs several statements with no arguments (schema scripts), each compiled for this one use.
     public func executeScript(_ sql: String) throws {
-        try sql.withCString { text in
-            var rest: UnsafePointer<CChar>? = text
-            while let start = rest, start.pointee != 0 {
-                var pointer: OpaquePointer?
-                let result = sqlite3_prepare_v2(handle, start, -1, &pointer, &rest)
-                guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: handle) }
-                guard let pointer else { continue }  // whitespace or a comment
-                try Prepared(statement: Statement(pointer, database: handle), database: self).execute()
-            }
-        }
+        try backend.executeScript(sql, on: self)
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var changes: Int { backend.changes }
     /// The rowid of the last row this connection inserted.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    public var lastInsertRowID: Int64 { backend.lastInsertRowID }
 
-    /// `PRAGMA user_version`: the number of the last migration applied.
+    /// The number of the last migration applied (SQLite's `PRAGMA user_version`).
     public func schemaVersion() throws -> Int {
-        Int(try makeStatement(sql: "PRAGMA user_version").first()?.int(0) ?? 0)
+        try backend.schemaVersion(on: self)
     }
 
     /// How many statements the connection keeps compiled (`clinic-bench checks`).
-    @_spi(Checks) public var cachedStatementCount: Int { cache.count }
+    @_spi(Checks) public var cachedStatementCount: Int { backend.cachedStatementCount }
 
     // MARK: Attachments
 

@@ -58,7 +58,7 @@ public enum ClinicalSignatures {
 
     /// Lists a note or amendment that an import brought signed by its SHA-256 alone, from a signer who had no key then.
     package static func allowHashOnly(_ db: Database, kind: String, id: String) throws {
-        try db.execute("INSERT OR IGNORE INTO hash_only_signature (kind, id) VALUES (?, ?)", [kind, id])
+        try db.execute("INSERT INTO hash_only_signature (kind, id) VALUES (?, ?) ON CONFLICT DO NOTHING", [kind, id])
     }
 
     /// True when `signature` is the signature of `document` by a key of `signerID` valid at `signedAt`.

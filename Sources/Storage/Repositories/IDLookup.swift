@@ -7,7 +7,10 @@ extension Database {
         guard let suffix = IDSuffix.normalise(text) else {
             throw ClinicError(.invalidID, "\(Counted.withArticle(what)) is named by its id or the last 8 or more hex digits of it")
         }
-        let rows = try query("SELECT id FROM \(table) WHERE substr(replace(id, '-', ''), ?) = ? LIMIT 2", [-suffix.count, suffix])
+        // `substr(x, length(x) - n + 1)` rather than `substr(x, -n)`: a negative start counts from the
+        // end on SQLite only. The suffix has 8 or more digits, so the start is never 0.
+        let rows = try query("SELECT id FROM \(table) WHERE substr(replace(id, '-', ''), length(replace(id, '-', '')) - ? + 1) = ? LIMIT 2",
+                             [suffix.count, suffix])
         guard let first = rows.first else { throw ClinicError.notFound("\(what) \(text)") }
         guard rows.count == 1 else {
             throw ClinicError(.ambiguous, "more than one \(what) ends in \(text); give more digits")

@@ -89,7 +89,7 @@ extension PatientRepository {
                 var contact = try contact(patient.id)
                 if let address = changes.address { contact.address = address.isEmpty ? nil : address }
                 if let emergency = changes.emergencyContact { contact.emergencyContact = emergency.isEmpty ? nil : emergency }
-                try db.execute("INSERT OR IGNORE INTO patient_contact (id, patient_id) VALUES (?, ?)", [patient.id, patient.id])
+                try db.execute("INSERT INTO patient_contact (id, patient_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [patient.id, patient.id])
                 try db.execute("UPDATE patient_contact SET address = ?, emergency_contact = ? WHERE id = ?",
                                [contact.address, contact.emergencyContact, patient.id])
             }
@@ -102,7 +102,7 @@ extension PatientRepository {
     package func setArchived(chart: String, _ archived: Bool) throws -> Patient {
         try db.write { db in
             let patient = try require(chart: chart)
-            try db.execute("INSERT OR IGNORE INTO patient_archive (id, patient_id, archived) VALUES (?, ?, 0)", [patient.id, patient.id])
+            try db.execute("INSERT INTO patient_archive (id, patient_id, archived) VALUES (?, ?, 0) ON CONFLICT DO NOTHING", [patient.id, patient.id])
             try db.execute("UPDATE patient_archive SET archived = ? WHERE id = ? AND archived != ?", [archived ? 1 : 0, patient.id, archived ? 1 : 0])
             return patient
         }

@@ -94,7 +94,8 @@ public struct PatientRepository {
         guard !words.isEmpty else {
             throw ClinicError(.emptySearch, "give a name, chart number or phone to search for")
         }
-        let clauses = words.map { _ in "\(Self.searchIgnoringMarks) LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
+        let like = db.dialect.caseInsensitiveLike
+        let clauses = words.map { _ in "\(Self.searchIgnoringMarks) \(like) ? ESCAPE '\\'" }.joined(separator: " AND ")
         let arguments: [SQLBindable] = words.map { "%" + Self.escapeLike($0) + "%" }
         var found: [Patient] = []
         var seen: Set<String> = []

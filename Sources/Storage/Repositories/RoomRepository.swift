@@ -33,7 +33,7 @@ public struct RoomRepository {
     /// A room of a site (this database's own by default) by name, ignoring case.
     public func find(_ name: String, siteID: String? = nil) throws -> Room? {
         let site = try siteID ?? SiteRepository(db).local().id
-        return try db.first("SELECT \(Self.columns) FROM room WHERE site_id = ? AND name = ? COLLATE NOCASE", [site, name]).map(Self.room)
+        return try db.first("SELECT \(Self.columns) FROM room WHERE site_id = ? AND lower(name) = lower(?)", [site, name]).map(Self.room)
     }
 
     /// A room of a site (this database's own by default) by name, or `not-found`.

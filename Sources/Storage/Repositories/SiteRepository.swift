@@ -37,7 +37,7 @@ public struct SiteRepository {
 
     /// A site by its code (case-insensitive), or `not-found`.
     public func require(code: String) throws -> Site {
-        guard let row = try db.first("SELECT \(Self.columns) FROM site WHERE code = ? COLLATE NOCASE ORDER BY id LIMIT 1", [code]) else {
+        guard let row = try db.first("SELECT \(Self.columns) FROM site WHERE lower(code) = lower(?) ORDER BY id LIMIT 1", [code]) else {
             throw ClinicError.notFound("site '\(code)'")
         }
         return Self.site(row)

@@ -1,4 +1,3 @@
-import CSQLite
 
 /// The changes the capture triggers hand to `clinic_capture` during one `Database.write`, kept in
 /// memory until `ChangeCapture.seal` turns them into `change` rows just before COMMIT. It follows the
@@ -99,42 +98,18 @@ final class CaptureBuffer: TransactionObserver {
     func statementDidFail(_ db: Database, run: Int) {
         while let last = entries.last, last.run >= run { entries.removeLast() }
     }
+}
 
-    // MARK: SQLite function
+extension CaptureBuffer {
+    /// Keeps one change the engine's capture entry point reported while collecting.
+    func collect(_ entry: Entry) { entries.append(entry) }
 
-    /// Registers `clinic_capture(tbl, row_id, grp, vals, prev)` on `db` and the buffer as its observer.
+    /// Makes the buffer `db`'s capture: the engine's capture entry point (SQLite: the
+    /// `clinic_capture` function, CaptureBuffer+SQLite.swift) feeds it, and it observes `db`'s transactions.
     @discardableResult
     static func install(on db: Database) throws -> CaptureBuffer {
         let buffer = CaptureBuffer(database: db)
-        let context = Unmanaged.passUnretained(buffer).toOpaque()
-        let result = sqlite3_create_function_v2(db.handle, "clinic_capture", 5, SQLITE_UTF8, context, { context, count, arguments in
-            guard let context, let arguments, count == 5,
-                  let owner = sqlite3_user_data(context) else { return }
-            let buffer = Unmanaged<CaptureBuffer>.fromOpaque(owner).takeUnretainedValue()
-            func text(_ index: Int) -> String? {
-                guard let value = arguments[index], sqlite3_value_type(value) != SQLITE_NULL,
-                      let bytes = sqlite3_value_text(value) else { return nil }
-                return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_value_bytes(value))), as: UTF8.self)
-            }
-            guard let table = text(0), let rowID = text(1), let group = text(2), let values = text(3) else {
-                sqlite3_result_error(context, "clinic_capture: missing argument", -1)
-                return
-            }
-            let entry = Entry(table: table, rowID: rowID, group: group, values: values, previous: text(4), run: buffer.database.statementRuns)
-            if buffer.collecting {
-                buffer.entries.append(entry)
-            } else {
-                do {
-                    try buffer.database.execute("INSERT INTO change_staging (tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?)",
-                                                [entry.table, entry.rowID, entry.group, entry.values, entry.previous])
-                } catch {
-                    sqlite3_result_error(context, "clinic_capture: cannot stage a change", -1)
-                    return
-                }
-            }
-            sqlite3_result_null(context)
-        }, nil, nil, nil)
-        guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: db.handle) }
+        try buffer.registerSQLiteFunction(on: db)
         db.add(transactionObserver: buffer)
         return buffer
     }

@@ -27,37 +27,37 @@ public enum ChangeCapture {
     /// The statements every sealing write runs, compiled once per connection and kept by its capture
     /// buffer, so a commit does not look each up by its SQL text.
     struct Statements {
-        let staged: Statement
-        let localClock: Statement
+        let staged: BackendStatement
+        let localClock: BackendStatement
         let insert: ChangeInsert
 
         init(_ db: Database) throws {
             staged = try db.cachedStatement(sql: "SELECT tbl, row_id, grp, vals, prev FROM change_staging ORDER BY seq").statement
-            localClock = try db.cachedStatement(sql: localClockSQL).statement
+            localClock = try db.cachedStatement(sql: localClockSQL(db.dialect)).statement
             insert = try ChangeInsert(db)
         }
     }
 
     /// The local site's code and its clock's last stamp (`localClockSQL`), or nil without a local site.
-    static func localClock(_ statement: Statement) throws -> (origin: String, stamp: Int64)? {
-        defer { statement.reset() }
-        guard try statement.step() else { return nil }
-        let row = Cursor(pointer: statement.pointer)
+    static func localClock(_ statement: BackendStatement) throws -> (origin: String, stamp: Int64)? {
+        defer { statement.resetUnobserved() }
+        guard try statement.stepUnobserved() else { return nil }
+        let row = statement.cursor
         return (row.text(0), row.int(1))
     }
 
     /// Rows a connection staged outside `write` (normally none), taken out of the table.
     static func staged(_ db: Database, _ statements: Statements) throws -> [CaptureBuffer.Entry] {
         let select = statements.staged
-        defer { select.reset() }
+        defer { select.resetUnobserved() }
         var entries: [CaptureBuffer.Entry] = []
-        while try select.step() {
-            let row = Cursor(pointer: select.pointer)
+        while try select.stepUnobserved() {
+            let row = select.cursor
             entries.append(CaptureBuffer.Entry(table: row.text(0), rowID: row.text(1), group: row.text(2), values: row.text(3),
                                                previous: row.optionalText(4)))
         }
         guard !entries.isEmpty else { return [] }
-        select.reset()
+        select.resetUnobserved()
         try db.execute("DELETE FROM change_staging")
         return entries
     }
@@ -86,10 +86,12 @@ public enum ChangeCapture {
     /// changes were received and the newest change this site made. A local write does not persist
     /// its stamp; its change rows do (through the `change_origin` index), so the clock never goes back,
     /// across restarts and between processes, whose writes `BEGIN IMMEDIATE` serialises.
-    static let localClockSQL = """
-        SELECT s.code, max(st.hlc, coalesce((SELECT max(c.hlc) FROM change c WHERE c.origin = s.code), 0))
+    static func localClockSQL(_ dialect: SQLDialect) -> String {
+        """
+        SELECT s.code, \(dialect.greatest)(st.hlc, coalesce((SELECT max(c.hlc) FROM change c WHERE c.origin = s.code), 0))
         FROM site s, sync_state st WHERE s.is_local = 1 AND st.id = 1
         """
+    }
 
     /// The trigger's `json_object` text is already canonical when no number has a decimal point (reals
     /// are where SQLite's number format differs from ours) and no string has an escape; otherwise it is
@@ -116,7 +118,7 @@ public enum ChangeCapture {
 
     /// The site's clock: the last stamp it gave or received.
     public static func currentHLC(_ db: Database) throws -> HLC {
-        if let clock = try db.first(localClockSQL) { return HLC(rawValue: clock.int(1)) }
+        if let clock = try db.first(localClockSQL(db.dialect)) { return HLC(rawValue: clock.int(1)) }
         return HLC(rawValue: try db.first("SELECT hlc FROM sync_state WHERE id = 1")?.int(0) ?? 0)
     }
 
@@ -135,7 +137,7 @@ public enum ChangeCapture {
 
 /// The statement that stores one change, for the seal and for import alike, with typed binds.
 public struct ChangeInsert {
-    let statement: Statement
+    let statement: BackendStatement
 
     public init(_ db: Database) throws {
         statement = try db.cachedStatement(sql: "INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -148,7 +150,7 @@ public struct ChangeInsert {
     }
 
     /// Stores a change given as its `row`, built ahead of time (an import builds it on its reading thread).
-    public func run(_ row: [SQLValue]) throws { try statement.run(binding: row) }
+    public func run(_ row: [SQLValue]) throws { try statement.runUnobserved(binding: row) }
 
     /// A change's row of `change`, in the order `run(_:)` binds it.
     public static func row(id: String, origin: String, hlc: Int64, table: String, rowID: String, group: String, values: String,

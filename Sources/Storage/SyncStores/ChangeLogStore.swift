@@ -108,7 +108,7 @@ public struct ChangeLogStore {
     /// values are parsed.
     public func signatureChanges(noteID: String) throws -> [SignatureChange] {
         try db.query("""
-            SELECT change_id, hlc, origin, json_extract(vals, '$.status') = 'signed', seq FROM change
+            SELECT change_id, hlc, origin, \(db.dialect.jsonField("vals", "status")) = 'signed', seq FROM change
             WHERE row_id = ? AND tbl = ? AND grp = ? AND change_id IS NOT NULL
             """, [noteID, SyncSchema.signedNoteTable.name, SyncSchema.noteSignatureGroup]).map {
             SignatureChange(seq: $0.int(4), changeID: $0.string(0), hlc: $0.int(1), origin: $0.string(2), signs: $0.bool(3))
@@ -152,7 +152,7 @@ public struct ChangeLogStore {
         // The `IN` term is the partial index's own condition, so `change_note_detail` serves.
         try db.query("""
             SELECT change_id, row_id, hlc, origin, seq FROM change WHERE tbl IN ('needling', 'adverse_event') AND tbl = ? AND grp = 'details'
-            AND json_extract(vals, '$.note_id') = ?
+            AND \(db.dialect.jsonField("vals", "note_id")) = ?
             """, [table, noteID]).map {
             CoveredRowChange(changeID: $0.string(0), rowID: $0.string(1), hlc: $0.int(2), origin: $0.string(3), seq: $0.int(4))
         }

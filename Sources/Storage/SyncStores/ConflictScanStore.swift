@@ -17,7 +17,7 @@ public struct ConflictScanStore {
 
     public init(_ db: Database) throws {
         self.db = db
-        let chunk = "SELECT value FROM json_each(?1)"
+        let chunk = "SELECT value FROM \(db.dialect.idList("?1"))"
         // A candidate's start is bounded below by the longest appointment, so the start indexes serve;
         // the booking itself is left out by its rowid, which the index holds, so it is passed over
         // without reading its row.

@@ -17,7 +17,8 @@ public struct ConflictStore {
     /// Records a conflict under its id; true when it is new here.
     public func record(id: String, kind: String, table: String, a: String, b: String, row: String?, at now: Int64) throws -> Bool {
         try db.execute("""
-            INSERT OR IGNORE INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at, row_id) VALUES (?, ?, ?, ?, ?, '', '', ?, ?)
+            INSERT INTO conflict (id, kind, tbl, a_ref, b_ref, a_json, b_json, detected_at, row_id) VALUES (?, ?, ?, ?, ?, '', '', ?, ?)
+            ON CONFLICT DO NOTHING
             """, [id, kind, table, a, b, now, row])
         return db.changes > 0
     }

@@ -21,6 +21,6 @@ public struct PendingRowStore {
 
     /// Records a row as waiting (once).
     public func add(table: String, rowID: String) throws {
-        try db.execute("INSERT OR IGNORE INTO pending_row (tbl, row_id) VALUES (?, ?)", [table, rowID])
+        try db.execute("INSERT INTO pending_row (tbl, row_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [table, rowID])
     }
 }

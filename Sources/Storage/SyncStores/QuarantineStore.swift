@@ -16,7 +16,7 @@ public struct QuarantineStore {
 
     /// Holds a change (once: a second copy is ignored).
     public func hold(changeID: String, line: String, hlc: Int64, origin: String, receivedFrom: String, at now: Int64) throws {
-        try db.execute("INSERT OR IGNORE INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+        try db.execute("INSERT INTO quarantine (change_id, line, hlc, origin, received_from, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        [changeID, line, hlc, origin, receivedFrom, now])
     }
 

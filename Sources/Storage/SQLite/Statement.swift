@@ -64,82 +64,21 @@ final class Statement {
     func reset() { sqlite3_reset(pointer) }
 
     func row() -> Row {
-        let cursor = Cursor(pointer: pointer)
-        return Row(values: (0..<sqlite3_column_count(pointer)).map(cursor.value))
+        Row(values: (0..<sqlite3_column_count(pointer)).map { SQLiteColumn.value(pointer, $0) })
     }
 }
 
-/// A compiled statement a caller runs, cached (`Database.cachedStatement`) or one-off
-/// (`Database.makeStatement`). Every run goes through its connection, which tells the transaction
-/// observers when a statement fails and refuses a write inside `read`.
-public struct Prepared {
-    let statement: Statement
-    let database: Database
+/// How a `Cursor` reads a row of an SQLite statement (`Cursor.Source.sqlite`).
+enum SQLiteColumn {
+    @inline(__always) static func isNull(_ pointer: OpaquePointer, _ index: Int32) -> Bool { sqlite3_column_type(pointer, index) == SQLITE_NULL }
+    @inline(__always) static func int(_ pointer: OpaquePointer, _ index: Int32) -> Int64 { sqlite3_column_int64(pointer, index) }
 
-    /// Runs the statement for its effect.
-    public func execute(_ arguments: [SQLBindable] = []) throws {
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        let run = database.statementWillRun()
-        while try database.step(statement, run) {}
-    }
-
-    /// Every row.
-    public func query(_ arguments: [SQLBindable] = []) throws -> [Row] {
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        let run = database.statementWillRun()
-        var rows: [Row] = []
-        while try database.step(statement, run) { rows.append(statement.row()) }
-        return rows
-    }
-
-    /// Each row, without collecting them (for large scans).
-    public func forEach(_ arguments: [SQLBindable] = [], _ body: (Row) throws -> Void) throws {
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        let run = database.statementWillRun()
-        while try database.step(statement, run) { try body(statement.row()) }
-    }
-
-    /// The first row, or nil.
-    public func first(_ arguments: [SQLBindable] = []) throws -> Row? {
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        return try database.step(statement, database.statementWillRun()) ? statement.row() : nil
-    }
-
-    /// True when the query returns at least one row.
-    public func exists(_ arguments: [SQLBindable] = []) throws -> Bool {
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        return try database.step(statement, database.statementWillRun())
-    }
-
-    /// Each row as a cursor, reading only the columns asked for.
-    public func each(_ arguments: [SQLBindable] = [], _ body: (Cursor) throws -> Void) throws {
-        try statement.bind(arguments)
-        defer { statement.reset() }
-        let cursor = Cursor(pointer: statement.pointer)
-        let run = database.statementWillRun()
-        while try database.step(statement, run) { try body(cursor) }
-    }
-}
-
-/// The current row of a running statement; valid only inside the closure that received it.
-public struct Cursor {
-    let pointer: OpaquePointer
-
-    public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(pointer, index) == SQLITE_NULL }
-    public func int(_ index: Int32) -> Int64 { sqlite3_column_int64(pointer, index) }
-    public func text(_ index: Int32) -> String { Cursor.text(pointer, index) }
-    public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
     /// The column as SQLite holds it.
-    public func value(_ index: Int32) -> SQLValue {
+    static func value(_ pointer: OpaquePointer, _ index: Int32) -> SQLValue {
         switch sqlite3_column_type(pointer, index) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(pointer, index))
         case SQLITE_FLOAT: return .real(sqlite3_column_double(pointer, index))
-        case SQLITE_TEXT: return .text(Cursor.text(pointer, index))
+        case SQLITE_TEXT: return .text(text(pointer, index))
         case SQLITE_BLOB:
             let size = Int(sqlite3_column_bytes(pointer, index))
             guard let base = sqlite3_column_blob(pointer, index) else { return .blob([]) }
@@ -149,13 +88,13 @@ public struct Cursor {
     }
 
     /// A text column's UTF-8 bytes as SQLite holds them, valid only inside `body` (no String is made).
-    public func withText<T>(_ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    @inline(__always) static func withText<T>(_ pointer: OpaquePointer, _ index: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         guard let base = sqlite3_column_text(pointer, index) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
         return try body(UnsafeBufferPointer(start: base, count: Int(sqlite3_column_bytes(pointer, index))))
     }
 
     /// A text column as a String, by its byte length rather than a scan for the terminator.
-    static func text(_ pointer: OpaquePointer, _ index: Int32) -> String {
+    @inline(__always) static func text(_ pointer: OpaquePointer, _ index: Int32) -> String {
         guard let base = sqlite3_column_text(pointer, index) else { return "" }
         let count = Int(sqlite3_column_bytes(pointer, index))
         return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
@@ -168,5 +107,7 @@ let SQLITE_TRANSIENT_VALUE = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// What `clinic-bench checks` reads to confirm statements stay compiled: internals, not a contract.
 extension Prepared {
     /// How many times SQLite recompiled this statement since it was prepared.
-    @_spi(Checks) public var recompilations: Int { Int(sqlite3_stmt_status(statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0)) }
+    @_spi(Checks) public var recompilations: Int {
+        switch statement { case .sqlite(let statement): return Int(sqlite3_stmt_status(statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0)) }
+    }
 }

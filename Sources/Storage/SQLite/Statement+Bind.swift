@@ -62,36 +62,3 @@ extension Statement {
         guard result == SQLITE_OK else { throw StorageError(resultCode: result, handle: sqlite3_db_handle(pointer)) }
     }
 }
-
-/// The typed form for kept statements: bind every parameter (numbered from 1), then `run` or `probe`.
-/// Bindings stay in place between runs, so a caller binds all of them each time.
-extension Prepared {
-    public func bind(_ value: String, at index: Int32) throws { try statement.bind(value, at: index) }
-    public func bind(_ value: String?, at index: Int32) throws { try statement.bind(value, at: index) }
-    public func bind(_ value: Int64, at index: Int32) throws { try statement.bind(value, at: index) }
-    public func bind(_ value: SQLValue, at index: Int32) throws { try statement.bind(value, at: index) }
-
-    /// Runs the bound statement for its effect.
-    public func run() throws {
-        defer { statement.reset() }
-        let run = database.statementWillRun()
-        while try database.step(statement, run) {}
-    }
-
-    /// Binds `values` to parameters 1, 2, … and runs the statement for its effect; texts are bound
-    /// in place, not copied by SQLite (see `Statement.run(binding:)`).
-    public func run(binding values: [SQLValue]) throws {
-        let run = database.statementWillRun()
-        do {
-            try statement.run(binding: values)
-        } catch {
-            throw database.statementFailed(error, run)
-        }
-    }
-
-    /// True when the bound query returns a row.
-    public func probe() throws -> Bool {
-        defer { statement.reset() }
-        return try database.step(statement, database.statementWillRun())
-    }
-}

@@ -15,7 +15,7 @@ enum NoteRank {
     /// Registers `clinic_rank` on a connection (note search needs it, so the clinic's opener calls
     /// this); FTS5 is compiled into the system SQLite.
     static func install(on db: Database) throws {
-        guard let api = clinic_fts5_api(db.handle), let create = api.pointee.xCreateFunction,
+        guard let api = clinic_fts5_api(db.sqliteHandle), let create = api.pointee.xCreateFunction,
               create(api, name, nil, score, nil) == SQLITE_OK else {
             throw StorageError(.sqlite, resultCode: 0, message: "this SQLite lacks FTS5, which note search needs")
         }

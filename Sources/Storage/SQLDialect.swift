@@ -1,0 +1,23 @@
+/// The inline SQL fragments that differ between engines (design note §3, tier 2): `db.dialect`.
+/// Only SQLite's today; PostgreSQL's forms are in the comments, for the backend that adds them.
+public struct SQLDialect: Sendable {
+    /// The text value of `key` in the JSON text column `column` (PG: `(column::jsonb->>'key')`).
+    public let jsonField: @Sendable (_ column: String, _ key: String) -> String
+    /// A table expression of the ids in one JSON-array parameter, one column `value`
+    /// (PG: `unnest(?::bigint[]) AS value`).
+    public let idList: @Sendable (_ parameter: String) -> String
+    /// Appended to a lookup that a write then changes (PG: `" FOR UPDATE"`; SQLite's `BEGIN IMMEDIATE` already serialises).
+    public let forUpdate: String
+    /// A case-insensitive LIKE, ASCII-only on SQLite (PG: `ILIKE`).
+    public let caseInsensitiveLike: String
+    /// The larger of two values (PG: `greatest`).
+    public let greatest: String
+
+    /// SQLite's forms.
+    public static let sqlite = SQLDialect(
+        jsonField: { column, key in "json_extract(\(column), '$.\(key)')" },
+        idList: { parameter in "json_each(\(parameter))" },
+        forUpdate: "",
+        caseInsensitiveLike: "LIKE",
+        greatest: "max")
+}
