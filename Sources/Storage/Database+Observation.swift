@@ -1,3 +1,4 @@
+import PostgresNIO
 /// Follows a connection's transactions, so work that must happen in the same transaction as every
 /// write (change capture) registers itself instead of living in `Database`. Every method has an
 /// empty default.
@@ -53,6 +54,16 @@ extension Database {
     func step(_ statement: Statement, _ run: Int) throws -> Bool {
         do {
             return try statement.step()
+        } catch {
+            throw statementFailed(error, run)
+        }
+    }
+
+    /// Runs a PostgreSQL statement as one numbered run, telling the observers if it fails.
+    func run(_ statement: PostgresStatement, _ values: [SQLValue]) throws -> [PostgresRow] {
+        let run = statementWillRun()
+        do {
+            return try statement.run(values)
         } catch {
             throw statementFailed(error, run)
         }

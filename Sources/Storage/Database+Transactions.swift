@@ -1,3 +1,4 @@
+import Foundation
 extension Database {
     /// Runs `body` in one write transaction opened with `BEGIN IMMEDIATE`, so the checks it makes
     /// and the rows it writes are serialised with every other writer. Rolls back on any error.
@@ -6,6 +7,24 @@ extension Database {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard openReads == 0 else { throw StorageError.writeInsideRead }
         if isInTransaction { return try inSavepoint(body) }
+        // PostgreSQL may end a transaction only because of another one (a deadlock, a serialization
+        // failure, a lock timeout): the whole write runs again, up to 5 times, and the user never sees it.
+        // SQLite's errors are never retryable: its writers queue on the busy timeout instead.
+        var attempt = 0
+        while true {
+            do {
+                return try writeOnce(body)
+            } catch let error as StorageError where error.isRetryable && attempt < Database.writeRetries {
+                attempt += 1
+                usleep(UInt32.random(in: 1_000...(20_000 * UInt32(attempt))))
+            }
+        }
+    }
+
+    /// How many times a write is run again after a retryable failure.
+    static let writeRetries = 5
+
+    private func writeOnce<T>(_ body: (Database) throws -> T) throws -> T {
         try backend.begin(.write, on: self)
         for observer in observers { observer.databaseDidBegin(self) }
         do {

@@ -36,6 +36,14 @@ public final class Database {
         try backend.didOpen(self)
     }
 
+    /// Connects to a clinic database on a PostgreSQL server (`postgresql://` in `--db`), the password
+    /// found as libpq finds it. Nothing else: no schema check, no capture.
+    public init(postgres address: PostgresAddress, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        path = address.display
+        backend = try PostgresBackend(address, environment: environment)
+        try backend.didOpen(self)
+    }
+
     deinit {
         backend.willClose()
         observers.removeAll()

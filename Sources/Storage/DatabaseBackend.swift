@@ -48,4 +48,5 @@ enum TransactionKind {
 /// `Cursor.Source`; callers of `Prepared` and `Cursor` do not change.
 enum BackendStatement {
     case sqlite(Statement)
+    case postgres(PostgresStatement)
 }

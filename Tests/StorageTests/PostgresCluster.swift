@@ -124,3 +124,34 @@ final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(atPath: cluster.folder)
     }
 }
+
+/// An empty database of its own on the test cluster for one test, dropped when the test lets go of it:
+/// tests run in parallel and never share one.
+final class ScratchPostgresDatabase: @unchecked Sendable {
+    let cluster: PostgresCluster
+    let name: String
+
+    init(_ prefix: String = "t_scratch") throws {
+        cluster = try PostgresCluster.shared.get()
+        name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
+        let admin = try cluster.adminLink()
+        defer { admin.close() }
+        try admin.execute("CREATE DATABASE \(name)") // the name is ours, of safe characters
+    }
+
+    /// Where the database is, as the admin role.
+    var address: PostgresAddress { cluster.address(user: cluster.adminUser, database: name) }
+
+    /// A `Database` connected to it as the admin role.
+    func open() throws -> Database { try Database(postgres: address, environment: cluster.adminEnvironment) }
+
+    /// A plain link to it as the admin role.
+    func link() throws -> PostgresLink { try PostgresLink(address, environment: cluster.adminEnvironment) }
+
+    deinit {
+        if let admin = try? cluster.adminLink() {
+            _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            admin.close()
+        }
+    }
+}

@@ -27,3 +27,26 @@ struct PostgresSQLTextTests {
         }
     }
 }
+
+@Suite("Scripts split into PostgreSQL statements")
+struct PostgresScriptTests {
+    @Test("split at top-level semicolons only: literals, quoted names, comments and dollar-quoted bodies stay whole")
+    func split() {
+        let script = """
+            CREATE TABLE a (x text DEFAULT ';'); -- a comment; still a comment
+            /* block; comment */ CREATE TABLE "b;c" (y int);
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'no; never'; RETURN NULL; END $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
+            SELECT $1::int;
+            ;  -- only a comment here
+            """
+        let statements = PostgresSQLText.statements(script)
+        #expect(statements.count == 5, "\(statements)")
+        #expect(statements.first == "CREATE TABLE a (x text DEFAULT ';')")
+        #expect(statements[1].hasSuffix("CREATE TABLE \"b;c\" (y int)"))
+        #expect(statements[2].hasSuffix("RETURN NULL; END $$"))
+        #expect(statements[3].hasSuffix("$body$ SELECT 1; $body$"))
+        #expect(statements[4] == "SELECT $1::int")
+    }
+}

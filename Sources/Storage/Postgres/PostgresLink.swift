@@ -86,17 +86,10 @@ public final class PostgresLink {
         try run(sql, binds).rows.map { row in try row.map(PostgresLink.value) }
     }
 
-    /// Runs a script of statements without parameters (a schema, a setup), in one round trip of the
-    /// simple query protocol, which allows several statements and plpgsql bodies in one text.
+    /// Runs a script of statements without parameters (a schema, a setup), one statement at a time
+    /// (`PostgresSQLText.statements`: plpgsql bodies stay whole).
     public func executeScript(_ sql: String) throws {
-        guard !closed else {
-            throw StorageError(.postgres, resultCode: 0, message: "the PostgreSQL connection is closed")
-        }
-        do {
-            _ = try connection.simpleQuery(sql).wait()
-        } catch {
-            throw PostgresLink.refusal(error)
-        }
+        for statement in PostgresSQLText.statements(sql) { _ = try run(statement, []) }
     }
 
     /// Runs one statement with its values bound by kind, and returns its rows as the server sent

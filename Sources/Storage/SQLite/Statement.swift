@@ -106,8 +106,12 @@ let SQLITE_TRANSIENT_VALUE = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// What `clinic-bench checks` reads to confirm statements stay compiled: internals, not a contract.
 extension Prepared {
-    /// How many times SQLite recompiled this statement since it was prepared.
+    /// How many times SQLite recompiled this statement since it was prepared (0 on PostgreSQL, which
+    /// gets each statement's text again on every run).
     @_spi(Checks) public var recompilations: Int {
-        switch statement { case .sqlite(let statement): return Int(sqlite3_stmt_status(statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0)) }
+        switch statement {
+        case .sqlite(let statement): return Int(sqlite3_stmt_status(statement.pointer, SQLITE_STMTSTATUS_REPREPARE, 0))
+        case .postgres: return 0
+        }
     }
 }
