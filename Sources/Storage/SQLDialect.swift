@@ -12,6 +12,10 @@ public struct SQLDialect: Sendable {
     public let caseInsensitiveLike: String
     /// The larger of two values (PG: `greatest`).
     public let greatest: String
+    /// The column that numbers a table's rows in insertion order: SQLite's implicit `rowid`; on
+    /// PostgreSQL the identity column `seq` of the tables code reads it from (appointment, patient,
+    /// staff, service).
+    public var rowid: String = "rowid"
 
     /// SQLite's forms.
     public static let sqlite = SQLDialect(

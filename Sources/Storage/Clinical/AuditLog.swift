@@ -25,6 +25,12 @@ public struct AuditLog {
 
     /// Appends an entry chained to the last one.
     package func append(at: Int64, actor: String, action: String, entity: String, entityID: String?, patientID: String?, outcome: String) throws {
+        // On PostgreSQL the entry waits in `audit_pending` and is chained at COMMIT under the commit
+        // lock (PostgresCapture), so two workstations never fork the chain.
+        if db.engine == .postgres {
+            try db.execute("SELECT clinic.audit_append(?, ?, ?, ?, ?, ?, ?)", [at, actor, action, entity, entityID, patientID, outcome])
+            return
+        }
         let previous = try db.first("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")?.string(0) ?? Self.genesis
         let hash = Self.hash(previous: previous, at: at, actor: actor, action: action, entity: entity, entityID: entityID,
                              patientID: patientID, outcome: outcome)

@@ -163,5 +163,6 @@ extension SQLDialect {
         idList: { parameter in "(SELECT e.v::bigint AS value FROM jsonb_array_elements_text(\(parameter)::jsonb) AS e(v)) AS ids" },
         forUpdate: " FOR UPDATE",
         caseInsensitiveLike: "ILIKE",
-        greatest: "greatest")
+        greatest: "greatest",
+        rowid: "seq")
 }

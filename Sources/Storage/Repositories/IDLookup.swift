@@ -9,7 +9,7 @@ extension Database {
         }
         // `substr(x, length(x) - n + 1)` rather than `substr(x, -n)`: a negative start counts from the
         // end on SQLite only. The suffix has 8 or more digits, so the start is never 0.
-        let rows = try query("SELECT id FROM \(table) WHERE substr(replace(id, '-', ''), length(replace(id, '-', '')) - ? + 1) = ? LIMIT 2",
+        let rows = try query("SELECT id FROM \(table) WHERE substr(replace(id, '-', ''), CAST(length(replace(id, '-', '')) - ? + 1 AS INTEGER)) = ? LIMIT 2",
                              [suffix.count, suffix])
         guard let first = rows.first else { throw ClinicError.notFound("\(what) \(text)") }
         guard rows.count == 1 else {

@@ -76,7 +76,7 @@ public struct StaffRepository {
     public func find(_ handle: String) throws -> Practitioner? {
         try db.first("""
             SELECT \(Self.columns) FROM staff s WHERE handle = ?
-            ORDER BY EXISTS (SELECT 1 FROM staff_secret x WHERE x.staff_id = s.id) DESC, s.rowid
+            ORDER BY EXISTS (SELECT 1 FROM staff_secret x WHERE x.staff_id = s.id) DESC, s.\(db.dialect.rowid)
             """, [handle]).map(Self.practitioner)
     }
 

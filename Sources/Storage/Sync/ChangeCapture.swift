@@ -118,6 +118,11 @@ public enum ChangeCapture {
 
     /// The site's clock: the last stamp it gave or received.
     public static func currentHLC(_ db: Database) throws -> HLC {
+        if db.engine == .postgres {
+            // The clock register is a sequence every seal ticks (PostgresCapture): it is at least every
+            // local stamp; a received stamp moves it too (`receive`).
+            return HLC(rawValue: try db.first("SELECT last_value FROM clinic.hlc_clock")?.int(0) ?? 0)
+        }
         if let clock = try db.first(localClockSQL(db.dialect)) { return HLC(rawValue: clock.int(1)) }
         return HLC(rawValue: try db.first("SELECT hlc FROM sync_state WHERE id = 1")?.int(0) ?? 0)
     }
@@ -126,11 +131,21 @@ public enum ChangeCapture {
     public static func receive(_ db: Database, _ remote: HLC) throws {
         let last = try currentHLC(db)
         let next = last.receive(remote, now: db.clock.nowMillis())
+        if db.engine == .postgres {
+            // Outside MVCC and without a row lock: an import never holds up the desk's commits.
+            try db.execute("SELECT setval('clinic.hlc_clock', greatest((SELECT last_value FROM clinic.hlc_clock), ?), true)", [next.rawValue])
+            return
+        }
         try db.execute("UPDATE sync_state SET hlc = ? WHERE id = 1", [next.rawValue])
     }
 
     /// Switches capture off while a received change is applied (inside the import's transaction).
     public static func setApplying(_ db: Database, _ applying: Bool) throws {
+        if db.engine == .postgres {
+            // Transaction-local: it ends with the import's transaction, whatever happens.
+            try db.execute("SELECT set_config('clinic.applying', ?, true)", [applying ? "on" : "off"])
+            return
+        }
         try db.execute("UPDATE sync_state SET applying = ? WHERE id = 1", [applying])
     }
 }

@@ -28,9 +28,9 @@ enum Completions {
     /// command line names (`--db`, else `$CLINIC_DB`, else the default); else none.
     static func offer(_ words: [String], _ prefix: String, _ list: (Database) throws -> [String]) -> [String] {
         guard let options = try? GlobalOptions.parse(databaseArguments(in: words)) else { return [] }
-        let path = options.databasePath
-        guard FileManager.default.fileExists(atPath: path),
-              let db = try? Database(path: path, create: false, migrate: false),
+        guard let location = try? DatabaseLocation(parsing: options.databasePath) else { return [] }
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) { return [] }
+        guard let db = try? Database(location: location, create: false, migrate: false),
               let names = try? namesWithSession(db, list) else { return [] }
         return names.filter { $0.hasPrefix(prefix) }.sorted()
     }
