@@ -3,9 +3,7 @@ import Models
 import Testing
 @testable import Storage
 
-/// A database made for one test: `PostgresSchema`, test stand-ins for `PostgresCapture`'s
-/// `stage_change` (does nothing) and `audit_append` (writes `clinic.audit` directly, unchained), then
-/// `PostgresAccess` with group roles under a random prefix; one site, two staff, a patient, an
+/// A database made for one test: `PostgresSchema`, `PostgresCapture`, then `PostgresAccess` with group roles under a random prefix; one site, two staff, a patient, an
 /// appointment and a draft note. Logins are made on demand; the database and every role it made
 /// are dropped at the end (roles are cluster-wide).
 private final class AccessDatabase {
@@ -28,17 +26,7 @@ private final class AccessDatabase {
         try root.execute("CREATE DATABASE \(name)")
         admin = try PostgresLink(cluster.address(user: cluster.adminUser, database: name), environment: cluster.adminEnvironment)
         for statement in PostgresSchema.setupStatements { try admin.execute(statement) }
-        try admin.execute("""
-            CREATE FUNCTION clinic.stage_change(p_tbl text, p_row_id text, p_grp text, p_vals text, p_prev text)
-            RETURNS void LANGUAGE plpgsql AS $$ BEGIN END $$
-            """)
-        try admin.execute("""
-            CREATE FUNCTION clinic.audit_append(p_at bigint, p_actor text, p_action text, p_entity text, p_entity_id text,
-                                                p_patient_id text, p_outcome text) RETURNS void LANGUAGE sql AS $$
-                INSERT INTO clinic.audit (at, actor, action, entity, entity_id, patient_id, outcome, prev_hash, hash)
-                VALUES (p_at, p_actor, p_action, p_entity, p_entity_id, p_patient_id, p_outcome, '', '')
-            $$
-            """)
+        for statement in PostgresCapture.setupStatements { try admin.execute(statement) }
         for statement in access.setupStatements { try admin.execute(statement) }
         let rows = [
             "INSERT INTO clinic.site (id, code, name, timezone, created_at) VALUES ('site-x', 'MTL', 'Montréal', 'America/Toronto', 0)",
@@ -62,7 +50,9 @@ private final class AccessDatabase {
             "INSERT INTO clinic.login_session (token_hash, staff_id, opened_at, expires_at) VALUES ('h-c', 'staff-c', 0, 1)",
             "INSERT INTO clinic.login_session (token_hash, staff_id, opened_at, expires_at) VALUES ('h-d', 'staff-d', 0, 1)",
         ]
-        for row in rows { try admin.execute(row) }
+        try PostgresChangeSeal.transaction(link: admin, origin: "MTL") { link in
+            for row in rows { try link.execute(row) }
+        }
     }
 
     /// A login `<site>_<handle>` of `role` made through `clinic.create_staff_role` by `creator`
@@ -116,8 +106,16 @@ struct PostgresAccessTests {
         #expect(state { _ = try desk.query("SELECT a_json FROM clinic.conflict") } == "42501")
         #expect(state { _ = try desk.query("SELECT * FROM clinic.read_note('note-x')") } == "42501")
         #expect(try count(desk, "SELECT count(*) FROM clinic.appointment") == 1)
-        // Its writes still run the (definer) capture triggers.
-        #expect(try desk.execute("UPDATE clinic.appointment SET status = 'checked-in' WHERE id = 'appt-x'") == 1)
+        // Its writes still run the (definer) capture triggers, and it seals them itself.
+        var updated = 0
+        let sealed = try PostgresChangeSeal.transaction(link: desk, origin: "MTL") { link in
+            updated = try link.execute("UPDATE clinic.appointment SET status = 'checked-in' WHERE id = 'appt-x'")
+        }
+        #expect(updated == 1)
+        #expect(sealed.changes == 1)
+        // The booking's own status change, then the desk's.
+        #expect(try count(database.admin, "SELECT count(*) FROM clinic.change WHERE tbl = 'appointment' AND grp = 'status'") == 2)
+        #expect(state { _ = try desk.query("SELECT count(*) FROM clinic.change") } == "42501")
     }
 
     @Test("a clinician reads note text only through clinic.read_note, which audits the read under its login name")
@@ -129,11 +127,17 @@ struct PostgresAccessTests {
         #expect(state { _ = try clinician.query("SELECT body FROM clinic.note_text") } == "42501")
         #expect(try count(clinician, "SELECT count(*) FROM clinic.note WHERE status = 'draft'") == 1)
         // Writing a draft works, and keeps the full-text copy current through the definer trigger.
-        #expect(try clinician.execute("UPDATE clinic.note SET assessment = 'myofascial' WHERE id = 'note-x'") == 1)
+        var updated = 0
+        try PostgresChangeSeal.transaction(link: clinician, origin: "MTL") { link in
+            updated = try link.execute("UPDATE clinic.note SET assessment = 'myofascial' WHERE id = 'note-x'")
+        }
+        #expect(updated == 1)
         #expect(try clinician.query("SELECT subjective FROM clinic.read_note('note-x')") == [[.text("sore trapezius after the fall")]])
         #expect(try clinician.query("SELECT note_id FROM clinic.search_notes('myofascial', 5)") == [[.text("note-x")]])
         #expect(try count(clinician, "SELECT count(*) FROM clinic.notes_of('pt-x')") == 1)
         let entries = try database.admin.query("SELECT actor, action, entity_id, patient_id FROM clinic.audit ORDER BY seq")
+        let chain = try database.admin.query("SELECT prev_hash, hash FROM clinic.audit ORDER BY seq")
+        #expect(chain.count == 3 && chain[1][0] == chain[0][1] && chain[2][0] == chain[1][1])
         let login = "\(database.site)_nb"
         #expect(entries == [[.text(login), .text("note-read"), .text("note-x"), .text("pt-x")],
                             [.text(login), .text("search"), .null, .null],
@@ -183,16 +187,23 @@ struct PostgresAccessTests {
         #expect(settings == [[.text("idle_in_transaction_session_timeout=30s")]])
     }
 
-    @Test("only the clinical tier is granted clinical content; note tables' SELECT is narrowed to key columns")
+    @Test("only the clinical tier is granted clinical content; the others only seal their own writes; note tables' SELECT is narrowed to key columns")
     func grantsFollowThePermissionTable() {
         let access = PostgresAccess(database: "d")
-        for group in PostgresAccess.Group.allCases where group != .clinician && group != .sync {
-            let touched = Set(access.grants(for: group).map(\.table))
-            #expect(touched.isDisjoint(with: PostgresAccess.clinicalContentTables), "\(group)")
+        let seal: Set<PostgresAccess.TableGrant> = [.init(privilege: .insert, table: "change", columns: nil),
+                                                    .init(privilege: .select, table: "change_staging", columns: nil),
+                                                    .init(privilege: .delete, table: "change_staging", columns: nil)]
+        for group in PostgresAccess.Group.allCases where group != .sync {
+            let grants = Set(access.grants(for: group))
+            #expect(seal.isSubset(of: grants), "\(group)")
+            let content = grants.subtracting(seal).filter { PostgresAccess.clinicalContentTables.contains($0.table) }
+            if group == .clinician {
+                #expect(Set(content.map(\.table)).isSubset(of: SyncSchema.clinicalTables))
+            } else {
+                #expect(content.isEmpty, "\(group)")
+            }
         }
-        let clinician = access.grants(for: .clinician)
-        #expect(!clinician.contains { $0.table == "note_text" || $0.table == "change" || $0.table == "conflict" })
-        for grant in clinician where grant.privilege == .select && PostgresAccess.noteTables.contains(grant.table) {
+        for grant in access.grants(for: .clinician) where grant.privilege == .select && PostgresAccess.noteTables.contains(grant.table) {
             #expect(grant.columns?.contains("subjective") == false && grant.columns?.contains("text") == false, "\(grant.table)")
         }
         #expect(PostgresAccess.noteTables.contains("amendment_signature"))

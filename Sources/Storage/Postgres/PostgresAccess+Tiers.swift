@@ -13,8 +13,8 @@ extension PostgresAccess {
         public let columns: [String]?
     }
 
-    /// Every table `PostgresSchema.setupStatements` makes, by name (appointment's DDL is unqualified).
-    public static let schemaTables: [String] = PostgresSchema.setupStatements.compactMap { statement in
+    /// Every table `PostgresSchema.setupStatements` and `PostgresCapture.setupStatements` make, by name (appointment's DDL is unqualified).
+    public static let schemaTables: [String] = (PostgresSchema.setupStatements + PostgresCapture.setupStatements).compactMap { statement in
         let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let range = text.range(of: #"^CREATE (UNLOGGED )?TABLE (clinic\.)?[a-z_]+"#, options: .regularExpression) else { return nil }
         return String(text[range].split(whereSeparator: { $0 == " " || $0 == "." }).last ?? "")
@@ -78,12 +78,24 @@ extension PostgresAccess {
                 + SyncSchema.tables.map(\.name)).map { ($0, all) } + [("audit", [.select])]
     }
 
+    /// What sealing one's own transaction needs (`PostgresChangeSeal`, run by every login that writes):
+    /// taking one's own staged rows (row-level security keeps them to `txid_current()`), and appending
+    /// to the change log without reading it. No one but sync may SELECT `change`.
+    static let sealNeeds: [(table: String, privileges: [Privilege])] = [("change_staging", [.select, .delete]), ("change", [.insert])]
+
+    /// The functions every login calls as part of a write: the commit tick and the audit append, both run
+    /// as the owner (they touch the clock, `audit_pending` and `capture_tx`, which no login may).
+    public static let writeFunctions = ["commit_tick(bigint)", "audit_append(bigint, text, text, text, text, text, text)"]
+
     /// The group's privileges: the union of its tiers' needs, clinical content only for the clinical
     /// tier, a note table's SELECT narrowed to its key columns; only tables the schema has.
     public func grants(for group: Group) -> [TableGrant] {
         var grants: [TableGrant] = []
         func add(_ grant: TableGrant) { if !grants.contains(grant) { grants.append(grant) } }
         let known = Set(Self.schemaTables)
+        for (table, privileges) in Self.sealNeeds where known.contains(table) {
+            privileges.forEach { add(TableGrant(privilege: $0, table: table, columns: nil)) }
+        }
         guard group != .sync else {
             for (table, privileges) in Self.syncNeeds where known.contains(table) {
                 privileges.forEach { add(TableGrant(privilege: $0, table: table, columns: nil)) }

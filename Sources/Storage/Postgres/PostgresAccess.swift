@@ -68,8 +68,8 @@ public struct PostgresAccess: Sendable {
     /// The functions through which clinicians read note content.
     public static let clinicalReadFunctions = ["read_note(text)", "notes_of(text)", "search_notes(text, integer)"]
 
-    /// Every statement, in order, each run on its own, after `PostgresSchema.setupStatements` (and the
-    /// capture pieces, when present). The role running them must be allowed to create roles, own the
+    /// Every statement, in order, each run on its own, after `PostgresSchema.setupStatements` and
+    /// `PostgresCapture.setupStatements`. The role running them must be allowed to create roles, own the
     /// database (or hold CONNECT with grant option) and become the owner role.
     public var setupStatements: [String] {
         groupRoles + [sessionStaffFunction] + readFunctions + ownership + triggerFunctionsAsOwner + revokes + tableGrants
@@ -142,7 +142,10 @@ public struct PostgresAccess: Sendable {
                 "ALTER TABLE clinic.\(table) ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY \(table)_own ON clinic.\(table) USING (staff_id = clinic.session_staff_id())",
             ]
-        } + Self.ownRowTables.filter { $0 != "login_session" }.map { table in
+        } + [
+            "ALTER TABLE clinic.change_staging ENABLE ROW LEVEL SECURITY",
+            "CREATE POLICY change_staging_own_transaction ON clinic.change_staging USING (txid = txid_current())",
+        ] + Self.ownRowTables.filter { $0 != "login_session" }.map { table in
             // An admin adds a new member's first secret and key (resetting another's is for a definer function);
             // no one opens a session for someone else.
             "CREATE POLICY \(table)_added ON clinic.\(table) FOR INSERT TO \(identifier(role(.admin))) WITH CHECK (true)"
@@ -162,13 +165,14 @@ public struct PostgresAccess: Sendable {
     /// Tables whose rows belong to one staff member, by `staff_id`: sessions, passphrase verifiers, sealed keys.
     static let ownRowTables = ["login_session", "staff_secret", "sealed_key"]
 
-    /// Each trigger function runs as the owner with a fixed search path.
+    /// Each trigger function, and each of `writeFunctions`, runs as the owner with a fixed search path.
     var triggerFunctionsAsOwner: [String] {
         [
             """
             DO $$ DECLARE r record; BEGIN
                 FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                         WHERE n.nspname = 'clinic' AND p.prorettype = 'trigger'::regtype LOOP
+                         WHERE n.nspname = 'clinic' AND (p.prorettype = 'trigger'::regtype
+                                OR p.oid IN (\(Self.writeFunctions.map { "to_regprocedure(\(literal("clinic." + $0)))" }.joined(separator: ", ")))) LOOP
                     EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = clinic, pg_temp', r.name);
                 END LOOP;
             END $$
@@ -180,7 +184,9 @@ public struct PostgresAccess: Sendable {
     /// (policies call it as the querying role).
     var functionGrants: [String] {
         Self.clinicalReadFunctions.map { "GRANT EXECUTE ON FUNCTION clinic.\($0) TO \(identifier(role(.clinician)))" }
-            + Group.allCases.map { "GRANT EXECUTE ON FUNCTION clinic.session_staff_id() TO \(identifier(role($0)))" }
+            + Group.allCases.flatMap { group in
+                (["session_staff_id()"] + Self.writeFunctions).map { "GRANT EXECUTE ON FUNCTION clinic.\($0) TO \(identifier(role(group)))" }
+            }
     }
 
     // MARK: Quoting
