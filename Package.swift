@@ -23,7 +23,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(name: "Models", dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
-        .target(name: "Storage", dependencies: ["Models", "CSQLite", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(name: "Storage", dependencies: ["Models", "CSQLite", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                               .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Sync", dependencies: ["Models", "Storage", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "clinic-cli",
