@@ -162,6 +162,26 @@ struct PostgresAccessTests {
         #expect(state { _ = try admin.query("SELECT subjective FROM clinic.note") } == "42501")
     }
 
+    @Test("setting clinic.applying does not lift the signed-note guard for a staff login; TRUNCATE is refused even to the owner")
+    func applyingIsNotForEveryone() throws {
+        let database = try AccessDatabase()
+        try PostgresChangeSeal.transaction(link: database.admin, origin: "MTL") { link in
+            try link.execute("UPDATE clinic.note SET status = 'signed', signed_by = 'staff-c', signed_at = 1 WHERE id = 'note-x'")
+        }
+        let clinician = try database.login("nb", "clinician")
+        let tampered = state {
+            try clinician.transaction { link in
+                try link.execute("SELECT set_config('clinic.applying', 'on', true)")
+                try link.execute("UPDATE clinic.note SET plan = 'TAMPERED' WHERE id = 'note-x'")
+            }
+        }
+        #expect(tampered == PostgresSchema.guardState)
+        for table in ["audit", "note", "patient", "appointment", "consent"] {
+            #expect(state { try database.admin.execute("TRUNCATE clinic.\(table) CASCADE") } == PostgresSchema.guardState, "\(table)")
+        }
+        #expect(try count(database.admin, "SELECT count(*) FROM clinic.patient") == 1)
+    }
+
     @Test("create_staff_role refuses a bad name, role or plain password without repeating it, and only admins may call it")
     func createStaffRoleRefusals() throws {
         let database = try AccessDatabase()

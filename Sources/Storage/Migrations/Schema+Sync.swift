@@ -193,7 +193,7 @@ extension Schema {
         var capturing: String {
             switch self {
             case .sqlite: return "(SELECT applying FROM sync_state WHERE id = 1) = 0"
-            case .postgres: return "current_setting('clinic.applying', true) IS DISTINCT FROM 'on'"
+            case .postgres: return "NOT clinic.is_applying()"
             }
         }
 

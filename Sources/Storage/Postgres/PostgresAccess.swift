@@ -180,12 +180,12 @@ public struct PostgresAccess: Sendable {
         ]
     }
 
-    /// EXECUTE on the read functions for clinicians only; on the owner's own helper for everyone
+    /// EXECUTE on the read functions for clinicians only; on the owner's own helpers (`session_staff_id`, `is_applying`, which capture triggers call) for everyone
     /// (policies call it as the querying role).
     var functionGrants: [String] {
         Self.clinicalReadFunctions.map { "GRANT EXECUTE ON FUNCTION clinic.\($0) TO \(identifier(role(.clinician)))" }
             + Group.allCases.flatMap { group in
-                (["session_staff_id()"] + Self.writeFunctions).map { "GRANT EXECUTE ON FUNCTION clinic.\($0) TO \(identifier(role(group)))" }
+                (["session_staff_id()", "is_applying()"] + Self.writeFunctions).map { "GRANT EXECUTE ON FUNCTION clinic.\($0) TO \(identifier(role(group)))" }
             }
     }
 

@@ -15,12 +15,19 @@ final class PostgresBackend: DatabaseBackend {
     private(set) var changes = 0
 
     /// Connects and sets the search path to the clinic schema, so the stores' unqualified names resolve.
-    init(_ address: PostgresAddress, environment: [String: String]) throws {
-        link = try PostgresLink(address, environment: environment)
+    init(_ address: PostgresAddress, environment: [String: String], warn: @escaping (String) -> Void) throws {
+        link = try PostgresLink(address, environment: environment, warn: warn)
         try link.execute("SET search_path = clinic, public")
+        // A lock held elsewhere (an open psql transaction, a stuck session) fails the statement after
+        // this long instead of hanging the desk; `write` runs the whole write again, then says `locked`.
+        try link.execute("SET lock_timeout = '\(PostgresBackend.lockTimeoutMilliseconds)ms'")
     }
 
     var dialect: SQLDialect { .postgres }
+
+    /// How long one statement waits for a lock; with `Database.writeRetries`, a write gives up after
+    /// about 15 s, SQLite's busy timeout.
+    static let lockTimeoutMilliseconds = 2_500
 
     func didOpen(_ db: Database) throws {}
     func willClose() {}

@@ -10,17 +10,29 @@ extension Database {
     /// The engine under this connection.
     public var engine: DatabaseEngine { backend is PostgresBackend ? .postgres : .sqlite }
 
+    /// Serialises the rest of this write with every other write that names the same `key`: for a
+    /// read-then-insert whose rule no index can hold (the next chart number, a free handle or slug, the
+    /// passphrase attempts left). SQLite's `BEGIN IMMEDIATE` already serialises every write; on
+    /// PostgreSQL, at READ COMMITTED, a transaction-scoped advisory lock does it, released at COMMIT.
+    public func serialiseWrites(on key: String) throws {
+        guard engine == .postgres else { return }
+        try execute("SELECT pg_advisory_xact_lock(hashtext(?))", ["clinic:" + key])
+    }
+
     /// Opens a site's database wherever `--db` puts it: a file as `Database(path:)` does, or a clinic
     /// database on a PostgreSQL server, with its change seal installed and its schema made when
     /// `create` is true and the database is empty (`clinic init`, `clinic demo`). A PostgreSQL database
     /// is never created here: the server's administrator creates it (README, "One site, many workstations").
+    /// `warn` takes what the connection has to say that is not an error (a password file readable by
+    /// others, which libpq ignores as well): the CLI prints it, or keeps quiet under `--json`.
     public convenience init(location: DatabaseLocation, create: Bool = true, migrate: Bool = true,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
         switch location {
         case .sqlite(let path):
             try self.init(path: path, create: create, migrate: migrate)
         case .postgres(let address):
-            try self.init(postgres: address, environment: environment)
+            try self.init(postgres: address, environment: environment, warn: warn)
             observers.append(PostgresSealer())
             if migrate { try PostgresMigrator.migrate(self, create: create, address: address) }
         }
@@ -52,7 +64,8 @@ enum PostgresMigrator {
         if version > Migrations.latest { throw Migrations.schemaTooNew(version) }
         if version == Migrations.latest { return }
         guard version == 0 else {
-            throw StorageError(.schemaTooNew, resultCode: 0,
+            // PostgreSQL sites start at 17; anything older was not made by clinic.
+            throw StorageError(.postgres, resultCode: 0,
                                message: "the PostgreSQL database \"\(address.database)\" has clinic schema \(version); this clinic binary makes only \(Migrations.latest) on PostgreSQL")
         }
         guard create else {
@@ -81,9 +94,14 @@ enum PostgresMigrator {
             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg_toast%'
             """)?.int(0) ?? 0
-        guard count == 0 else {
+        // A schema made by someone else (even empty) would stay theirs, and they could drop what clinic puts in it.
+        let schemas = try db.first("""
+            SELECT count(*) FROM pg_catalog.pg_namespace
+            WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+            """)?.int(0) ?? 0
+        guard count == 0, schemas == 0 else {
             throw ClinicError(.alreadyInitialised,
-                              "the PostgreSQL database \"\(address.database)\" is not empty (\(count) tables); clinic sets up an empty database only")
+                              "the PostgreSQL database \"\(address.database)\" is not empty (\(count) tables, \(schemas) schemas); clinic sets up an empty database only")
         }
     }
 }

@@ -109,8 +109,41 @@ extension PostgresSchema {
             let raise = "RAISE EXCEPTION '\(rule.message)' USING ERRCODE = '\(guardState)';"
             let body = rule.condition.map { "IF \($0) THEN\n        \(raise)\n    END IF;" } ?? raise
             return trigger(rule.name, rule.timing, body)
+        } + truncateGuards
+    }
+
+    /// TRUNCATE fires no row trigger: without these it would empty the audit log, a signed note's
+    /// table or a synced table with no guard and no change captured. The text is the table's own rule.
+    static var truncateGuards: [String] {
+        let appendOnly = ["audit": "the audit log is append-only", "consent": "consent records are insert-only",
+                          "amendment": "amendments are insert-only", "amendment_signature": "note-signed: a signature is never removed"]
+        let tables = Set(SyncSchema.tables.map(\.name)).union(appendOnly.keys).sorted()
+        return [
+            """
+            CREATE FUNCTION clinic.refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = '\(guardState)';
+            END
+            $$
+            """,
+        ] + tables.map { table in
+            let message = appendOnly[table] ?? "synced tables are written through clinic: \(table) cannot be truncated"
+            return "CREATE TRIGGER \(table)_no_truncate BEFORE TRUNCATE ON clinic.\(table) FOR EACH STATEMENT "
+                + "EXECUTE FUNCTION clinic.refuse_truncate('\(message)')"
         }
     }
+
+    /// `clinic.is_applying()`: true while sync applies received changes, which turns capture and the
+    /// signed-note guards off for the transaction. Any role may set a custom setting, so the setting
+    /// counts only for the schema's owner (the role `clinic` connects as) and members of `clinic_sync`.
+    static let applyingFunction = """
+        CREATE FUNCTION clinic.is_applying() RETURNS boolean LANGUAGE sql STABLE AS $$
+            SELECT coalesce(current_setting('clinic.applying', true), '') = 'on'
+               AND (pg_has_role(session_user, (SELECT nspowner FROM pg_catalog.pg_namespace WHERE nspname = 'clinic'), 'MEMBER')
+                    OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                               WHERE r.rolname = 'clinic_sync' AND pg_has_role(session_user, r.oid, 'MEMBER')))
+        $$
+        """
 
     /// The capture triggers of every synced table, from the generator SQLite's come from: each calls
     /// `clinic.stage_change(tbl, row_id, grp, vals, prev)` with `vals` a JSON text (the seal

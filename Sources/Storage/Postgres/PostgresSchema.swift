@@ -31,7 +31,7 @@ public enum PostgresSchema {
     /// The role running it must be allowed to create the extensions `unaccent` and `btree_gist`.
     /// It sets the session's `search_path` to `clinic, public` (the appointment DDL is unqualified).
     public static var setupStatements: [String] {
-        ["CREATE SCHEMA IF NOT EXISTS clinic",
+        ["CREATE SCHEMA clinic", applyingFunction,
          "CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public",
          "CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public",
          "SET search_path TO clinic, public"]

@@ -23,6 +23,7 @@ extension PatientRepository {
         package init(_ db: Database, now: Int64) throws {
             self.db = db
             self.now = now
+            try db.serialiseWrites(on: "patient")
             site = try SiteRepository(db).local()
             sequence = try db.first("SELECT MAX(chart_seq) FROM patient WHERE site_id = ?", [site.id])?.optionalInt(0).map(Int.init) ?? 0
         }

@@ -39,6 +39,7 @@ public struct PatientRepository {
                 throw ClinicError(.duplicate, "\(existing) has the same name and date of birth; "
                                           + "add \(.allowDuplicate) if this is another person")
             }
+            try db.serialiseWrites(on: "patient")
             let site = try SiteRepository(db).local()
             let highest = try db.first("SELECT MAX(chart_seq) FROM patient WHERE site_id = ?", [site.id])?.optionalInt(0)
             let chart = ChartNumber.next(siteCode: site.code, after: highest.map(Int.init))

@@ -14,6 +14,7 @@ public struct ServiceRepository {
             throw ClinicError(.invalidName, "\(.name) must not be empty")
         }
         try PlainText.require(name, field: .name)
+        try db.serialiseWrites(on: "service-slug")
         if try find(slug) != nil {
             throw ClinicError(.duplicate, "service '\(slug)' already exists")
         }

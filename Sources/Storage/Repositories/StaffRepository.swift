@@ -25,6 +25,7 @@ public struct StaffRepository {
             throw ClinicError(.invalidName, "\(.name) must not be empty")
         }
         try PlainText.require(name, field: .name)
+        try db.serialiseWrites(on: "staff-handle")
         if try find(handle) != nil {
             throw ClinicError(.duplicate, "staff handle '\(handle)' is already taken")
         }

@@ -42,7 +42,10 @@ struct GlobalOptions: ParsableArguments {
               proving: @escaping (String?) throws -> String? = { try PassphraseInput.existing(for: $0) }) throws -> Session {
         // A malformed CLINIC_NOW for a database about to run on it is refused before any file is made.
         if makingTestClock { _ = try ClinicClock.fromEnvironment() }
-        let database = try Database(location: DatabaseLocation(parsing: databasePath), create: create)
+        // Under --json, stderr holds at most the one error document scripts parse: no warning lines.
+        let quiet = json
+        let database = try Database(location: DatabaseLocation(parsing: databasePath), create: create,
+                                    warn: { if !quiet { StandardError.write($0) } })
         let testClock = try LocalSettings(database).testClock() || (makingTestClock && !SiteRepository(database).isInitialised())
         let (clock, ignoresOverride) = try ClinicClock.choose(testClock: testClock)
         if ignoresOverride, !json {
