@@ -73,18 +73,6 @@ extension Notes {
         }
     }
 
-    /// The FTS5 query for what a user typed: every word must match, each quoted (so no word is read as an
-    /// operator); a term ending in `*` (`trap*`) matches its last word as a prefix.
-    static func matchQuery(_ text: String) throws -> String {
-        let terms = text.split(whereSeparator: \.isWhitespace).flatMap { term -> [String] in
-            let words = term.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { "\"\($0)\"" }
-            guard term.hasSuffix("*"), let last = words.last else { return words }
-            return words.dropLast() + [last + "*"]
-        }
-        guard !terms.isEmpty else { throw ClinicError(.emptySearch, "give words to search for") }
-        return terms.joined(separator: " ")
-    }
-
     /// One search hit: the note, where the text matched, and a snippet.
     public struct SearchHit: Sendable {
         public var noteID: String
@@ -94,28 +82,11 @@ extension Notes {
         public var sessionDate: String
     }
 
-    /// Full-text search over note text and amendments, accents folded, best matches first (audited); 1 to 500 hits.
+    /// Full-text search over note text, needle sites and amendments, accents folded, best matches first (audited);
+    /// 1 to 500 hits. Each engine searches its own way (`NoteSearch`).
     public func search(_ text: String, limit: Int = 20) throws -> [SearchHit] {
-        let query = try Self.matchQuery(text)
+        let terms = try NoteSearch.terms(text)
         let limit = max(1, min(limit, 500))
-        return try session.run(.search, entity: "note") { db, _, _ in
-            // Rank first, then build snippets for the hits only: snippets for every match cost more than the search.
-            // The rank is `clinic_rank` (see `NoteRank`), called in `ORDER BY` rather than set as `rank`: FTS5
-            // (before 3.45) answers `rank` by sorting every match in a nested statement, while the outer sorter
-            // keeps only the top `limit`. Equal scores come back newest first, in one order every time.
-            let ranked = try db.query("""
-                SELECT rowid FROM note_text WHERE note_text MATCH ? ORDER BY clinic_rank(note_text), rowid DESC LIMIT ?
-                """, [query, limit])
-            return try ranked.compactMap { hit in
-                try db.first("""
-                    SELECT t.note_id, t.source, snippet(note_text, 2, '[', ']', '…', 12), p.chart, n.session_date
-                    FROM note_text t JOIN note n ON n.id = t.note_id JOIN patient p ON p.id = n.patient_id
-                    WHERE note_text MATCH ? AND t.rowid = ?
-                    """, [query, hit.int(0)]).map {
-                    SearchHit(noteID: $0.string(0), source: ["note", "needling"].contains($0.string(1)) ? $0.string(1) : "amendment", snippet: $0.string(2),
-                              patientChart: $0.string(3), sessionDate: $0.string(4))
-                }
-            }
-        }
+        return try session.run(.search, entity: "note") { db, _, _ in try NoteSearch.hits(db, terms, limit: limit) }
     }
 }

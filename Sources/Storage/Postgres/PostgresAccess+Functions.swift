@@ -42,7 +42,7 @@ extension PostgresAccess {
             BEGIN
                 RETURN QUERY
                     SELECT t.note_id, max(ts_rank(t.search, q))::real FROM clinic.note_text t,
-                           plainto_tsquery('simple'::regconfig, clinic.unaccent_text(p_query)) q
+                           plainto_tsquery('simple'::regconfig, clinic.search_text(p_query)) q
                     WHERE t.search @@ q GROUP BY t.note_id ORDER BY 2 DESC, 1 LIMIT greatest(p_limit, 0);
                 GET DIAGNOSTICS found = ROW_COUNT;
                 PERFORM clinic.audit_append(\(now), session_user::text, \(literal(Action.search.rawValue)), 'note', NULL, NULL,

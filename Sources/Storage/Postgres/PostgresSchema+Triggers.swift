@@ -13,12 +13,26 @@ extension PostgresSchema {
         CREATE FUNCTION clinic.unaccent_text(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
         AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$
         """,
+        // FTS5's `unicode61` splits words at every character that is not a letter or digit; PostgreSQL's
+        // parser keeps `2.5`, `c5-c6` or `a/b` whole, so those characters become spaces first, and both
+        // engines find the same notes for the same words (NoteSearch).
+        """
+        CREATE FUNCTION clinic.search_text(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+        AS $$ SELECT regexp_replace(clinic.unaccent_text($1), '[^[:alnum:]]+', ' ', 'g') $$
+        """,
+        // The snippet's configuration: `simple`, each word unaccented first, so `ts_headline` marks
+        // accented words in the text as written.
+        "CREATE TEXT SEARCH CONFIGURATION clinic.search (COPY = pg_catalog.simple)",
+        """
+        ALTER TEXT SEARCH CONFIGURATION clinic.search ALTER MAPPING FOR asciiword, word, numword, asciihword, hword,
+            numhword, hword_asciipart, hword_part, hword_numpart WITH public.unaccent, pg_catalog.simple
+        """,
         """
         CREATE TABLE clinic.note_text (
             note_id text,
             source text,
             body text,
-            search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, clinic.unaccent_text(coalesce(body, '')))) STORED
+            search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, clinic.search_text(coalesce(body, '')))) STORED
         )
         """,
         "CREATE INDEX note_text_search ON clinic.note_text USING gin (search)",
