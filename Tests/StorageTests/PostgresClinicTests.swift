@@ -26,6 +26,22 @@ struct PostgresClinicTests {
         #expect(try clinic(scratch, create: false).schemaVersion() == Migrations.latest)
     }
 
+    @Test("a fresh database holds the same first rows on both engines (the clock, the settings, the longest booking)")
+    func firstRows() throws {
+        let sqlite = try Database(path: ":memory:")
+        let scratch = try ScratchPostgresDatabase()
+        let postgres = try clinic(scratch)
+        let tables = try sqlite.query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'note_text%'")
+            .map { $0.string(0) }
+        var seeded: [String] = []
+        for table in tables where try sqlite.first("SELECT count(*) FROM \(table)")?.int(0) ?? 0 > 0 {
+            seeded.append(table)
+            #expect(try postgres.first("SELECT count(*) FROM \(table)")?.int(0) == sqlite.first("SELECT count(*) FROM \(table)")?.int(0), "\(table)")
+        }
+        #expect(seeded.contains("schedule_bound"))
+        #expect(try postgres.first("SELECT value FROM schedule_bound WHERE key = 'max_duration_ms'")?.int(0) == 0)
+    }
+
     @Test("a statement waiting for a lock gives up after lock_timeout and the write runs again: a short hold is waited out")
     func lockTimeout() throws {
         let scratch = try ScratchPostgresDatabase()

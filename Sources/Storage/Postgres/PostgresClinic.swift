@@ -83,6 +83,7 @@ enum PostgresMigrator {
         PostgresSchema.setupStatements + PostgresCapture.setupStatements + [
             "INSERT INTO clinic.sync_state (id, applying, hlc) VALUES (1, 0, 0)",
             "INSERT INTO clinic.local_setting (id, test_clock) VALUES (1, 0)",
+            "INSERT INTO clinic.schedule_bound (key, value) VALUES ('max_duration_ms', 0)",
         ]
     }
 
