@@ -141,7 +141,10 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
         let minute = 9 * 60 + random.below(12) * 30
         return zone?.instant(LocalDateTime(date: day, minuteOfDay: minute)) ?? 0
     }
-    switch random.below(100) {
+    let operation = random.below(100)
+    // CLINIC_SYNC_TRACE names each operation as it starts (on stderr, unbuffered: a hung scenario shows where).
+    if ProcessInfo.processInfo.environment["CLINIC_SYNC_TRACE"] != nil { FileHandle.standardError.write(Data("site \(site) operation \(operation)\n".utf8)) }
+    switch operation {
     case 0..<30:
         guard !charts.isEmpty else { return }
         _ = try? scheduler.book(.init(patientChart: charts[random.below(charts.count)], practitionerHandle: handles[random.below(3)],
