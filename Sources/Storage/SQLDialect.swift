@@ -16,6 +16,9 @@ public struct SQLDialect: Sendable {
     /// PostgreSQL the identity column `seq` of the tables code reads it from (appointment, patient,
     /// staff, service).
     public var rowid: String = "rowid"
+    /// A table expression of the texts in one JSON-array parameter, one column `value`
+    /// (PG: `jsonb_array_elements_text(?::jsonb) AS value`).
+    public var textList: @Sendable (_ parameter: String) -> String = { parameter in "json_each(\(parameter))" }
 
     /// SQLite's forms.
     public static let sqlite = SQLDialect(

@@ -38,6 +38,8 @@ extension ConflictBook {
                 } else {
                     effect = "the decision is recorded; booking \(IDSuffix.short(dropped.reference)) took place or has a signed note and stays as it is"
                 }
+                // PostgreSQL: the kept booking is bound by the exclusion constraints again.
+                try store.clearDoubleBooking(kept.reference)
             case "concurrent-edit":
                 effect = try book.restore(kept, now: now)
                     ? "side \(keep)'s values are written again"

@@ -113,6 +113,8 @@ public struct Importer {
     /// match its trailer, or a change whose clinician signature does not verify, undoes everything.
     private func apply(_ body: BodyReader, of file: Framing) throws -> Summary {
         try db.write { db in
+            // PostgreSQL: imports one at a time, and the double-booking constraints checked at COMMIT.
+            try ImportTuningStore(db).beginImport()
             let storedBefore = try ChangeLogStore(db).lastSeq()
             try ChangeCapture.setApplying(db, true)
             var batch = try ChangeBatch(db: db, from: file.header.site, now: db.clock.nowMillis(), mergeEvery: mergeEvery)
@@ -300,8 +302,7 @@ struct ChangeBatch {
             if isNew { isNew = try !lookups.rowHasChanges(table: change.table, row: change.rowID) }
             run = Merger.Run(key: key, isNew: isNew)
         }
-        try insert.run(change.changeRow)
-        let seq = db.lastInsertRowID
+        let seq = try insert.store(change.changeRow, in: db)
         try noteStored(id, origin: change.origin, hlc: change.hlc.rawValue)
         if let previous = change.previous, SyncSchema.table(change.table)?.merge == .lastWriterWins {
             var others: [String] = []

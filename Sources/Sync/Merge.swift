@@ -187,14 +187,21 @@ struct Merger {
         var row: [SQLValue] = [.text(run.key.rowID)]
         row.reserveCapacity(1 + table.columns.count + table.localColumns.count)
         for pick in picks { row.append(contentsOf: run.changes[pick].ready.ordered) }
+        // On PostgreSQL a failed statement aborts the whole transaction: the references are looked up first.
+        if db.engine == .postgres, try lacksReference(table, in: table.columns, { column in
+            table.columns.firstIndex(of: column).flatMap { SyncValues.json(row[1 + $0]) }
+        }) {
+            return false
+        }
         // A reference to a row not here yet fails SQLite's own foreign-key check, which undoes the
         // insert: the row then takes the general merge and waits there. No lookup of ours repeats it.
+        let rowid: Int64
         do {
-            try rows.insert(row, now: now)
+            rowid = try rows.insert(row, now: now)
         } catch let error as StorageError where error.isForeignKeyViolation {
             return false
         }
-        insertedNew.append(InsertedRow(key: run.key, rowid: db.lastInsertRowID))
+        insertedNew.append(InsertedRow(key: run.key, rowid: rowid))
         if let span = plan.span, case .integer(let start) = row[1 + span.start], case .integer(let end) = row[1 + span.end] {
             noteDuration(start: start, end: end)
         }
@@ -410,5 +417,7 @@ struct Merger {
     mutating func recordConflict(kind: String, table: String, a: String, b: String, row: String? = nil) throws {
         let identity = ConflictIdentity.between(kind: kind, a, b)
         if try conflicts.record(id: identity.id, kind: kind, table: table, a: identity.a, b: identity.b, row: row, at: now) { newConflicts += 1 }
+        // PostgreSQL: both bookings marked as known, so the deferred exclusion constraints let them be.
+        if kind == "double-booking" { try conflicts.markDoubleBooking(a, b) }
     }
 }

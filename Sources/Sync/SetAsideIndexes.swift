@@ -33,8 +33,8 @@ struct SetAsideIndexes {
     /// are at least `minimum` and at least twice the rows the table holds (so rebuilding costs less than
     /// what it saves).
     static func tables(_ db: Database, incoming: Int, minimum: Int) throws -> [String] {
-        guard incoming >= minimum else { return [] }
         let store = ImportTuningStore(db)
+        guard incoming >= minimum, store.canSetIndexesAside else { return [] }
         return try candidates.map(\.table).filter { try Int64(incoming) >= 2 * store.lastRowID($0) }
     }
 

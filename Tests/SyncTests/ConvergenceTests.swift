@@ -1,6 +1,6 @@
 import Foundation
 import Models
-import Storage
+@testable import Storage
 @testable import Sync
 import TestSupport
 import Testing
@@ -19,13 +19,24 @@ final class Network {
     /// file brings twice the rows a bulk table holds (`SetAsideIndexes`).
     var setAsideMinimum = Importer.defaultSetAsideMinimum
 
-    init(siteCount: Int) throws {
+    /// The PostgreSQL databases of the sites `postgres` named, kept until the network goes.
+    var scratch: [ScratchPostgresDatabase] = []
+
+    /// `postgres`: the sites (by index) whose database is on PostgreSQL (`PostgresCluster`); the others are SQLite files.
+    init(siteCount: Int, postgres: Set<Int> = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for index in 0..<siteCount {
             let code = Self.codes[index]
-            let db = try Database(path: folder.appendingPathComponent("\(code).sqlite").path)
-            try db.execute("PRAGMA synchronous = OFF")
+            let db: Database
+            if postgres.contains(index) {
+                let database = try ScratchPostgresDatabase("t_sync")
+                scratch.append(database)
+                db = try Database(location: .postgres(database.address), environment: database.cluster.adminEnvironment)
+            } else {
+                db = try Database(path: folder.appendingPathComponent("\(code).sqlite").path)
+                try db.execute("PRAGMA synchronous = OFF")
+            }
             db.clock = ClinicClock(fixed: Instant.date(now))
             _ = try db.write { db in
                 _ = try SiteRepository(db).createLocal(code: code, name: "Site \(code)", timeZone: Self.zones[index], now: now)
@@ -81,7 +92,11 @@ final class Network {
     /// Sites in different zones, two of them sharing the first's.
     static let zones = ["America/Toronto", "America/Toronto", "America/Vancouver", "America/Halifax", "America/Vancouver"]
 
-    deinit { try? FileManager.default.removeItem(at: folder) }
+    deinit {
+        // The connections go before their databases are dropped.
+        sites.removeAll()
+        try? FileManager.default.removeItem(at: folder)
+    }
 
     func tick(_ millis: Int64 = 1_000) {
         now += millis
@@ -111,9 +126,11 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
     let db = network.sites[site]
     let now = network.now
     let scheduler = Scheduler(db)
-    let charts = (try? db.query("SELECT chart FROM patient ORDER BY rowid").map { $0.string(0) }) ?? []
-    let appointments = (try? db.query("SELECT id FROM appointment ORDER BY rowid").map { $0.string(0) }) ?? []
-    let rooms = (try? db.query("SELECT name FROM room ORDER BY rowid").map { $0.string(0) }) ?? []
+    // Insertion order: SQLite's rowid, PostgreSQL's `seq` (room and note have none there: their ids, UUIDv7s).
+    let rowid = db.dialect.rowid, uuidOrder = db.engine == .sqlite ? "rowid" : "id"
+    let charts = (try? db.query("SELECT chart FROM patient ORDER BY \(rowid)").map { $0.string(0) }) ?? []
+    let appointments = (try? db.query("SELECT id FROM appointment ORDER BY \(rowid)").map { $0.string(0) }) ?? []
+    let rooms = (try? db.query("SELECT name FROM room ORDER BY \(uuidOrder)").map { $0.string(0) }) ?? []
     let handles = ["jdoe", "mroy", "lchen"]
     // Most bookings at this site; some, made offline, at another site this one knows (in that site's zone).
     let known = (try? SiteRepository(db).all().map(\.code).filter { Network.codes.contains($0) }) ?? []
@@ -124,7 +141,10 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
         let minute = 9 * 60 + random.below(12) * 30
         return zone?.instant(LocalDateTime(date: day, minuteOfDay: minute)) ?? 0
     }
-    switch random.below(100) {
+    let operation = random.below(100)
+    // CLINIC_SYNC_TRACE names each operation as it starts (on stderr, unbuffered: a hung scenario shows where).
+    if ProcessInfo.processInfo.environment["CLINIC_SYNC_TRACE"] != nil { FileHandle.standardError.write(Data("site \(site) operation \(operation)\n".utf8)) }
+    switch operation {
     case 0..<30:
         guard !charts.isEmpty else { return }
         _ = try? scheduler.book(.init(patientChart: charts[random.below(charts.count)], practitionerHandle: handles[random.below(3)],
@@ -160,7 +180,7 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
               let actor = try? StaffRepository(db).require(record.practitionerHandle) else { return }
         guard let session = try? TestSigning.session(db, handle: actor.handle, now: now) else { return }
         let notes = Notes(session)
-        let existing = try? db.first("SELECT id FROM note WHERE appointment_id = ? ORDER BY rowid LIMIT 1", [record.id])?.string(0)
+        let existing = try? db.first("SELECT id FROM note WHERE appointment_id = ? ORDER BY \(uuidOrder) LIMIT 1", [record.id])?.string(0)
         guard let noteID = existing ?? (try? notes.start(appointment: record.id))?.id else { return }
         var edit = Notes.Edit()
         edit.sections[[SOAPSection.subjective, .objective, .assessment, .plan][random.below(4)]] = "text \(random.below(100))"
@@ -181,9 +201,11 @@ func randomOperation(_ network: Network, site: Int, random: inout SplitMix) {
 }
 
 /// Runs one scenario; returns a description of the first divergence, or nil when all sites agree.
-func runScenario(seed: UInt64) throws -> String? {
+/// With `postgres`, a mixed network: three sites, the first on PostgreSQL, the others SQLite.
+func runScenario(seed: UInt64, postgres: Bool = false) throws -> String? {
     var random = SplitMix(state: seed)
-    let network = try Network(siteCount: 2 + random.below(4))
+    let drawn = 2 + random.below(4)
+    let network = postgres ? try Network(siteCount: 3, postgres: [0]) : try Network(siteCount: drawn)
     let count = network.sites.count
     if random.chance(50) { network.mergeEvery = 1 + random.below(6) }
     // Chosen from the seed, not drawn, so the scenarios stay the ones earlier seeds named.
@@ -302,5 +324,22 @@ struct ConvergenceTests {
         let outcome: String?
         do { outcome = try runScenario(seed: seed) } catch { outcome = "threw \(error)" }
         #expect(outcome == nil, "seed \(seed): \(outcome ?? "") (replay with CLINIC_SYNC_SEED=\(seed))")
+    }
+
+    /// A few scenarios on a mixed network, each a few seconds (a PostgreSQL database made per
+    /// scenario): one per hundred SQLite scenarios, at least three.
+    static let mixedSeeds: [UInt64] = {
+        if let replay = ProcessInfo.processInfo.environment["CLINIC_SYNC_SEED"].flatMap(UInt64.init) { return [replay] }
+        return (0..<max(3, scenarioCount / 100)).map { UInt64($0) &* 0x2545_F491_4F6C_DD1D &+ 17 }
+    }()
+
+    @Test("random operations and exchanges at one PostgreSQL site and two SQLite sites end with equal digests and conflict lists",
+          arguments: mixedSeeds)
+    func mixedConvergence(seed: UInt64) {
+        let started = Date()
+        defer { if ProcessInfo.processInfo.environment["CLINIC_SYNC_TIMING"] != nil { print("mixed scenario seed \(seed) \(Date().timeIntervalSince(started))") } }
+        let outcome: String?
+        do { outcome = try runScenario(seed: seed, postgres: true) } catch { outcome = "threw \(error)" }
+        #expect(outcome == nil, "mixed seed \(seed): \(outcome ?? "") (replay with CLINIC_SYNC_SEED=\(seed))")
     }
 }

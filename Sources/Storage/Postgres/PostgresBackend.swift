@@ -171,5 +171,6 @@ extension SQLDialect {
         forUpdate: " FOR UPDATE",
         caseInsensitiveLike: "ILIKE",
         greatest: "greatest",
-        rowid: "seq")
+        rowid: "seq",
+        textList: { parameter in "jsonb_array_elements_text(\(parameter)::jsonb) AS value" })
 }

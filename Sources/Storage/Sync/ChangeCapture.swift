@@ -152,11 +152,23 @@ public enum ChangeCapture {
 
 /// The statement that stores one change, for the seal and for import alike, with typed binds.
 public struct ChangeInsert {
+    static let sql = "INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
     let statement: BackendStatement
+    /// On PostgreSQL, the insert answering `seq` (`store`), which has no `lastInsertRowID` there.
+    let numbered: Prepared?
 
     public init(_ db: Database) throws {
-        statement = try db.cachedStatement(sql: "INSERT INTO change (change_id, origin, hlc, tbl, row_id, grp, vals, prev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .statement
+        statement = try db.cachedStatement(sql: Self.sql).statement
+        numbered = db.engine == .postgres ? try db.cachedStatement(sql: Self.sql + " RETURNING seq") : nil
+    }
+
+    /// Stores a change given as its `row` and answers its `seq` in `change` (an import keeps it).
+    public func store(_ row: [SQLValue], in db: Database) throws -> Int64 {
+        if let numbered {
+            return try numbered.first(row.map { $0 as SQLBindable })?.int(0) ?? 0
+        }
+        try run(row)
+        return db.lastInsertRowID
     }
 
     /// Stores the change; its row is `Database.lastInsertRowID` afterwards.

@@ -18,29 +18,31 @@ public struct ConflictScanStore {
     public init(_ db: Database) throws {
         self.db = db
         let chunk = "SELECT value FROM \(db.dialect.idList("?1"))"
+        // SQLite's rowid; PostgreSQL's identity `seq`, which stands for it (`SQLDialect.rowid`).
+        let rowid = db.dialect.rowid
         // A candidate's start is bounded below by the longest appointment, so the start indexes serve;
         // the booking itself is left out by its rowid, which the index holds, so it is passed over
         // without reading its row.
         func overlapQuery(_ bookings: String) throws -> Prepared {
             try db.prepare("""
-                WITH t AS MATERIALIZED (SELECT a.rowid AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
+                WITH t AS MATERIALIZED (SELECT a.\(rowid) AS r, a.id, a.staff_id, a.room_id, a.patient_id, a.start_ms, a.end_ms
                                         FROM appointment a WHERE \(bookings) AND a.status != 'cancelled')
                 """ + ["staff_id", "room_id", "patient_id"].map { column in
                 """
                  SELECT t.id, o.id FROM t JOIN appointment o ON o.\(column) = t.\(column) AND o.start_ms > t.start_ms - ?2
-                    AND o.start_ms < t.end_ms AND o.end_ms > t.start_ms AND o.rowid != t.r AND o.status != 'cancelled'
+                    AND o.start_ms < t.end_ms AND o.end_ms > t.start_ms AND o.\(rowid) != t.r AND o.status != 'cancelled'
                 """
             }.joined(separator: " UNION ALL"))
         }
-        overlaps = (try overlapQuery("a.rowid IN (\(chunk))"), try overlapQuery("a.rowid BETWEEN ?1 AND ?3"))
+        overlaps = (try overlapQuery("a.\(rowid) IN (\(chunk))"), try overlapQuery("a.\(rowid) BETWEEN ?1 AND ?3"))
         let notes = "SELECT a.id, n.id FROM appointment a JOIN note n ON n.appointment_id = a.id WHERE a.status = 'cancelled' AND "
-        notesOnCancelled = (try db.prepare(notes + "a.rowid IN (\(chunk))"), try db.prepare(notes + "a.rowid BETWEEN ?1 AND ?2"))
-        appointmentRows = try db.prepare("SELECT rowid FROM appointment WHERE id IN (\(chunk))")
+        notesOnCancelled = (try db.prepare(notes + "a.\(rowid) IN (\(chunk))"), try db.prepare(notes + "a.\(rowid) BETWEEN ?1 AND ?2"))
+        appointmentRows = try db.prepare("SELECT \(rowid) FROM appointment WHERE id IN (SELECT value FROM \(db.dialect.textList("?1")))")
         var sameKey: [String: (byID: Prepared, byRow: Prepared, byRange: Prepared)] = [:]
         for (table, column) in Self.typedKeys {
-            let join = "FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.rowid != x.rowid"
-            sameKey[table] = (try db.prepare("SELECT y.id \(join) WHERE x.id = ?"), try db.prepare("SELECT y.id \(join) WHERE x.rowid = ?"),
-                              try db.prepare("SELECT x.id, y.id \(join) WHERE x.rowid BETWEEN ?1 AND ?2"))
+            let join = "FROM \(table) x JOIN \(table) y ON y.\(column) = x.\(column) AND y.\(rowid) != x.\(rowid)"
+            sameKey[table] = (try db.prepare("SELECT y.id \(join) WHERE x.id = ?"), try db.prepare("SELECT y.id \(join) WHERE x.\(rowid) = ?"),
+                              try db.prepare("SELECT x.id, y.id \(join) WHERE x.\(rowid) BETWEEN ?1 AND ?2"))
         }
         self.sameKey = sameKey
         cancelledAppointmentOfNote = try db.prepare("""
@@ -115,7 +117,7 @@ public struct ConflictScanStore {
 
     /// The largest rowid of a table, or nil for an empty one.
     public func lastRowID(_ table: String) throws -> Int64? {
-        try db.first("SELECT max(rowid) FROM \(table)")?.optionalInt(0)
+        try db.first("SELECT max(\(db.dialect.rowid)) FROM \(table)")?.optionalInt(0)
     }
 
     private static func list(_ rows: [Int64]) -> String { "[" + rows.map(String.init).joined(separator: ",") + "]" }

@@ -135,6 +135,20 @@ public struct ConflictStore {
         return try db.first("SELECT 1 FROM \(table) x JOIN \(table) y ON y.id = ? WHERE x.id = ? AND x.\(column) = y.\(column)", [b, a]) != nil
     }
 
+    /// Marks the two bookings of a double booking as known (`in_conflict = 1`, a local column of
+    /// PostgreSQL's appointment table): the exclusion constraints, deferred while an import runs,
+    /// then pass them at COMMIT (`AppointmentConstraints`). SQLite has no such constraint: nothing to do.
+    public func markDoubleBooking(_ a: String, _ b: String) throws {
+        guard db.engine == .postgres else { return }
+        try db.execute("UPDATE appointment SET in_conflict = 1 WHERE id IN (?, ?) AND in_conflict = 0", [a, b])
+    }
+
+    /// Clears the mark on the booking a resolution kept, so the exclusion constraints bind it again.
+    public func clearDoubleBooking(_ id: String) throws {
+        guard db.engine == .postgres else { return }
+        try db.execute("UPDATE appointment SET in_conflict = 0 WHERE id = ? AND in_conflict = 1", [id])
+    }
+
     /// Records a person's resolution (a synced row: every site learns it).
     public func recordResolution(id: String, conflictID: String, keep: String, by handle: String, at now: Int64) throws {
         try db.execute("INSERT INTO conflict_resolution (id, conflict_id, keep, resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?)",

@@ -82,7 +82,7 @@ public struct PeerStore {
     /// Remembers the audit head a peer's log showed; `rewound` also records when its log went back.
     public func recordReceivedAudit(from code: String, serial: Int64, count: Int64, hash: String, rewound: Bool, at now: Int64) throws {
         try db.execute("""
-            UPDATE peer SET audit_serial = ?, audit_count = ?, audit_hash = ?, audit_rewound_at = CASE WHEN ? THEN ? ELSE audit_rewound_at END
+            UPDATE peer SET audit_serial = ?, audit_count = ?, audit_hash = ?, audit_rewound_at = CASE WHEN ? = 1 THEN ? ELSE audit_rewound_at END
             WHERE code = ?
             """, [serial, count, hash, rewound, now, code])
     }

@@ -8,15 +8,19 @@ public struct SyncedRowStore {
     private let select: Prepared
     private let insert: Prepared
     private let exists: Prepared
+    /// True when `insert` answers the row's `seq` (PostgreSQL, a table with one).
+    private let numbered: Bool
 
     public init(_ db: Database, table: SyncedTable) throws {
         self.db = db
         self.table = table
         let columns = ["id"] + table.columns + table.localColumns
         select = try db.prepare("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) WHERE id = ?")
+        // PostgreSQL answers the identity `seq` that stands for SQLite's rowid, where the table has one.
+        numbered = db.engine == .postgres && PostgresSchema.extraColumns[table.name]?.contains("seq") == true
         insert = try db.prepare("""
             INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-            """)
+            """ + (numbered ? " RETURNING seq" : ""))
         exists = try db.prepare("SELECT 1 FROM \(table.name) WHERE id = ?")
     }
 
@@ -36,10 +40,14 @@ public struct SyncedRowStore {
 
     /// Inserts a row given as its id, then its synced values in `table.columns` order; its local
     /// columns are set to `now`. A reference to a row not here fails SQLite's foreign-key check.
-    public func insert(_ row: [SQLValue], now: Int64) throws {
+    /// Answers the row's number in insertion order: SQLite's rowid, PostgreSQL's `seq` (0 for a table without one).
+    @discardableResult
+    public func insert(_ row: [SQLValue], now: Int64) throws -> Int64 {
         var row = row
         for _ in 0..<table.localColumns.count { row.append(.integer(now)) }
+        if numbered { return try insert.first(row.map { $0 as SQLBindable })?.int(0) ?? 0 }
         try insert.run(binding: row)
+        return db.engine == .sqlite ? db.lastInsertRowID : 0
     }
 
     /// Sets `columns` of the row to `values` (same order).
