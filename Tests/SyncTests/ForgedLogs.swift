@@ -53,7 +53,7 @@ enum TestSigning {
         let derived = try #require(Self.derived)
         let staff = try StaffRepository(db).require(handle)
         try db.execute("""
-            INSERT OR IGNORE INTO staff_secret (staff_id, log_n, r, p, salt, verifier, must_change, set_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)
+            INSERT INTO staff_secret (staff_id, log_n, r, p, salt, verifier, must_change, set_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING
             """, [staff.id, derived.hash.parameters.logN, derived.hash.parameters.r, derived.hash.parameters.p, derived.hash.salt,
                   derived.hash.verifier, now])
         let session = AuditedSession(db: db, handle: handle, now: now)
