@@ -16,6 +16,11 @@ public struct SQLDialect: Sendable {
     /// PostgreSQL the identity column `seq` of the tables code reads it from (appointment, patient,
     /// staff, service).
     public var rowid: String = "rowid"
+    /// A statement that, with one text parameter, holds a lock on that key until the write ends, for a
+    /// check-then-insert on rows that do not exist yet; nil where the write already holds the database
+    /// (SQLite's `BEGIN IMMEDIATE`). PG: a transaction advisory lock in a key space of its own (two
+    /// 32-bit keys), which needs no privilege on any table.
+    public var keyLock: String? = nil
 
     /// SQLite's forms.
     public static let sqlite = SQLDialect(

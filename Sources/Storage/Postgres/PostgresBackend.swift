@@ -164,5 +164,9 @@ extension SQLDialect {
         forUpdate: " FOR UPDATE",
         caseInsensitiveLike: "ILIKE",
         greatest: "greatest",
-        rowid: "seq")
+        rowid: "seq",
+        keyLock: "SELECT 1 FROM (SELECT pg_advisory_xact_lock(\(keyLockClass), hashtext(?))) AS held")
+
+    /// The first of the two keys `keyLock` takes: "CL" in ASCII, apart from the commit lock's single 64-bit key.
+    static let keyLockClass = 0x434C
 }

@@ -70,6 +70,9 @@ enum PostgresMigrator {
         PostgresSchema.setupStatements + PostgresCapture.setupStatements + [
             "INSERT INTO clinic.sync_state (id, applying, hlc) VALUES (1, 0, 0)",
             "INSERT INTO clinic.local_setting (id, test_clock) VALUES (1, 0)",
+            // The overlap searches' lower bound starts at 0, as SQLite's schema inserts it: without the
+            // row it stays 0 and a clash starting at the same instant is missed.
+            "INSERT INTO clinic.schedule_bound (key, value) VALUES ('max_duration_ms', 0)",
         ]
     }
 
