@@ -124,7 +124,17 @@ struct PermissionMatrixTests {
         #expect(missing.isEmpty, "no command in the matrix for \(missing)")
     }
 
-    @Test("each command as each role, unknown, deactivated and with no actor", arguments: Backend.allCases, commands)
+    /// The commands that do not run on PostgreSQL yet, each ported by its own part of issue 28: `doctor`
+    /// (SQLite's integrity and foreign-key PRAGMAs), `sync import` (the import's SQLite tuning) and
+    /// `search` (SQLite's FTS5 MATCH). They stay in the SQLite matrix; take them out of here as they land.
+    static let notYetOnPostgres: Set<Action> = [.doctor, .syncImport, .search]
+
+    /// Every command on SQLite, and on PostgreSQL all but `notYetOnPostgres`.
+    static let cases: [(Backend, Command)] = Backend.allCases.flatMap { backend in
+        commands.filter { backend == .sqlite || !notYetOnPostgres.contains($0.action) }.map { (backend, $0) }
+    }
+
+    @Test("each command as each role, unknown, deactivated and with no actor", arguments: cases)
     func matrix(backend: Backend, command: Command) throws {
         let fixture = try Fixture.shared(backend)
         // Refusals share one copy: each must leave every table but the audit log as it was.
