@@ -36,8 +36,10 @@ let package = Package(
         // Helpers the test targets share (a seeded random generator); not part of any product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Models"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage"], exclude: ["python", "Golden"]),
+        // The PostgreSQL test cluster and scratch databases, for the storage and CLI tests.
+        .target(name: "PostgresTestSupport", dependencies: ["Storage", "Models"], path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Models", "PostgresTestSupport"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Storage", "Models", "TestSupport", "PostgresTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["clinic-cli", "Models", "Storage", "PostgresTestSupport"], exclude: ["python", "Golden"]),
     ]
 )

@@ -19,6 +19,11 @@ public struct SQLDialect: Sendable {
     /// A table expression of the texts in one JSON-array parameter, one column `value`
     /// (PG: `jsonb_array_elements_text(?::jsonb) AS value`).
     public var textList: @Sendable (_ parameter: String) -> String = { parameter in "json_each(\(parameter))" }
+    /// A statement that, with one text parameter, holds a lock on that key until the write ends, for a
+    /// check-then-insert on rows that do not exist yet; nil where the write already holds the database
+    /// (SQLite's `BEGIN IMMEDIATE`). PG: a transaction advisory lock in a key space of its own (two
+    /// 32-bit keys), which needs no privilege on any table.
+    public var keyLock: String? = nil
 
     /// SQLite's forms.
     public static let sqlite = SQLDialect(

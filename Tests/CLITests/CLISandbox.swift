@@ -5,17 +5,21 @@ import Testing
 /// and `clinic` run there (through `ClinicBinary`) as the admin, with `--db` last.
 final class CLISandbox: Sendable {
     let directory: URL
+    /// What `--db` names: a file path (SQLite) or a `postgresql://` URL.
     let databasePath: String
+    /// The backend and, on PostgreSQL, the database's lease and password environment.
+    let store: BackendDatabase
     static var now: String { ClinicBinary.now }
 
     /// Whether each member the test makes logs in once (`ClinicBinary.logIn`); identity tests prove every command themselves.
     let sessions: Bool
 
-    init(sessions: Bool = true) {
+    init(sessions: Bool = true, backend: Backend = .sqlite) {
         self.sessions = sessions
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-cli-\(UUID().uuidString)")
-        databasePath = directory.appendingPathComponent("clinic.sqlite").path
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = BackendDatabase(backend, folder: directory)
+        databasePath = store.argument
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }
@@ -24,7 +28,8 @@ final class CLISandbox: Sendable {
     func runClinic(_ arguments: [String], env: [String: String] = [:], database: Bool = true)
         -> (status: Int32, stdout: String, stderr: String) {
         let target = TestIdentity.database(in: arguments, fallback: databasePath)
-        var environment = ClinicBinary.environment(folder: directory, actor: ClinicProcess.defaultActor, database: target, extra: env)
+        var environment = ClinicBinary.environment(folder: directory, actor: ClinicProcess.defaultActor, database: target,
+                                                   extra: store.environment.merging(env) { $1 })
         if sessions, ClinicBinary.namesNobody(arguments, extra: env), env["XDG_STATE_HOME"] == nil {
             environment["XDG_STATE_HOME"] = directory.appendingPathComponent("state-nobody").path
         }

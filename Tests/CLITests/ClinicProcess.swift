@@ -6,7 +6,11 @@ import Testing
 struct ClinicProcess {
     typealias Result = ClinicBinary.Result
 
+    /// What `--db` names: a file path (SQLite) or a `postgresql://` URL.
     let database: String
+    /// The backend and, on PostgreSQL, the database's lease and password environment.
+    let store: BackendDatabase
+    var backend: Backend { store.backend }
     /// The clock of every command (`CLINIC_NOW`); the database is on the test clock.
     var now = ClinicBinary.now
     /// The acting handle of commands that name none (`--as` on the command line overrides it).
@@ -24,12 +28,25 @@ struct ClinicProcess {
     let sessions: Bool
 
     /// A fresh database path in its own temporary folder, used by `actor` unless a command names another.
-    init(actor: String = ClinicProcess.defaultActor, sessions: Bool = true) {
+    /// On PostgreSQL, a fresh database on the test cluster, dropped when the test is done with it.
+    init(actor: String = ClinicProcess.defaultActor, sessions: Bool = true, backend: Backend = .sqlite) {
+        self.init(actor: actor, sessions: sessions, backend: backend, copying: nil)
+    }
+
+    /// A copy of `template`'s database (on its backend) in a folder of its own; its passphrases stay.
+    init(copying template: ClinicProcess, sessions: Bool = true) {
+        self.init(actor: template.actor, sessions: sessions, backend: template.backend, copying: template.store)
+        TestIdentity.copied(from: template.database, to: database)
+    }
+
+    private init(actor: String, sessions: Bool, backend: Backend, copying template: BackendDatabase?) {
         self.actor = actor
         self.sessions = sessions
         let folder = Self.runFolder.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = folder.appendingPathComponent("clinic.sqlite").path
+        self.folder = folder
+        store = BackendDatabase(backend, folder: folder, copying: template)
+        database = store.argument
     }
 
     static var executable: URL { ClinicBinary.executable }
@@ -37,14 +54,16 @@ struct ClinicProcess {
     /// The actor of commands that name none: the admin `init` and `demo` create.
     static let defaultActor = "admin"
 
-    private var folder: URL { URL(fileURLWithPath: database).deletingLastPathComponent() }
+    /// This test's own folder (the SQLite file, session state, passphrase files, outputs).
+    let folder: URL
 
     private func commandLine(_ arguments: [String]) -> [String] {
         ["--db", database] + TestIdentity.completed(arguments, folder: folder)
     }
 
     private func environment(_ arguments: [String], _ extra: [String: String]) -> [String: String] {
-        ClinicBinary.environment(folder: folder, actor: actor, database: TestIdentity.database(in: arguments, fallback: database), now: now, extra: extra)
+        ClinicBinary.environment(folder: folder, actor: actor, database: TestIdentity.database(in: arguments, fallback: database), now: now,
+                                 extra: store.environment.merging(extra) { $1 })
     }
 
     /// Starts `clinic` with `--db` and the fixed clock, without waiting.

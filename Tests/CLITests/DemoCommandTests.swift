@@ -3,9 +3,9 @@ import Testing
 
 @Suite("clinic demo")
 struct DemoCommandTests {
-    @Test("demo creates a site with 30+ patients; a second demo exits 1 and changes nothing")
-    func demoTwice() throws {
-        let sandbox = CLISandbox()
+    @Test("demo creates a site with 30+ patients; a second demo exits 1 and changes nothing", arguments: Backend.allCases)
+    func demoTwice(backend: Backend) throws {
+        let sandbox = CLISandbox(backend: backend)
         let first = sandbox.runClinic(["demo", "--json"])
         try #require(first.status == 0, "demo failed: \(first.stderr)")
         let summary = try #require(jsonObject(first.stdout), "not JSON: \(first.stdout)")
@@ -27,9 +27,9 @@ struct DemoCommandTests {
         #expect((jsonObject(found.stdout)?["patients"] as? [[String: Any]])?.contains { $0["first"] as? String == "Hélène" } == true)
     }
 
-    @Test("demo refuses a database that init already made")
-    func demoAfterInit() throws {
-        let sandbox = CLISandbox()
+    @Test("demo refuses a database that init already made", arguments: Backend.allCases)
+    func demoAfterInit(backend: Backend) throws {
+        let sandbox = CLISandbox(backend: backend)
         try sandbox.initialise()
         let demo = sandbox.runClinic(["demo"])
         #expect(demo.status == 1)

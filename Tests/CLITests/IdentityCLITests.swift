@@ -25,7 +25,7 @@ struct IdentityCLITests {
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         let login = try clinic.ok(["login", "--for", "30m"])
         #expect(login["handle"] as? String == "admin")
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent().appendingPathComponent("state/clinic")
+        let folder = clinic.folder.appendingPathComponent("state/clinic")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".session") }
         #expect(files.count == 1)
         let tokenPath = folder.appendingPathComponent(try #require(files.first)).path
@@ -67,7 +67,7 @@ struct IdentityCLITests {
         let (clinic, _, _) = try clinicalSite()
         try clinic.ok(["login", "--as", "jdoe"])
         #expect(try clinic.run(["schedule", "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": ""]).status == 0)
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let folder = clinic.folder
         let reset = TestIdentity.file(holding: "reset by admin 1", in: folder)
         try clinic.ok(["staff", "reset-passphrase", "jdoe", "--passphrase-file", reset])
         #expect(try clinic.run(["schedule", "--as", "jdoe", "--json"], environment: ["CLINIC_PASSPHRASE": ""]).errorCode == "login-required")
@@ -83,9 +83,9 @@ struct IdentityCLITests {
         #expect(gone.status == 1 && gone.errorCode == "forbidden")
     }
 
-    @Test("5 wrong passphrases within 15 minutes lock the handle for 15 minutes; every attempt is audited")
-    func lockOut() throws {
-        var clinic = ClinicProcess(sessions: false)
+    @Test("5 wrong passphrases within 15 minutes lock the handle for 15 minutes; every attempt is audited", arguments: Backend.allCases)
+    func lockOut(backend: Backend) throws {
+        var clinic = ClinicProcess(sessions: false, backend: backend)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         for minute in 0..<5 {
             clinic.now = "2026-11-23T14:0\(minute):00Z"
@@ -105,9 +105,9 @@ struct IdentityCLITests {
         #expect(!(audit.description.contains("not the passphrase")))
     }
 
-    @Test("wrong passphrases tried by many processes at once are still at most 5 before the lock")
-    func concurrentGuesses() throws {
-        let clinic = ClinicProcess(sessions: false)
+    @Test("wrong passphrases tried by many processes at once are still at most 5 before the lock", arguments: Backend.allCases)
+    func concurrentGuesses(backend: Backend) throws {
+        let clinic = ClinicProcess(sessions: false, backend: backend)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
         let started = try (0..<12).map { index in
             try clinic.start(["whoami", "--json"], environment: ["CLINIC_PASSPHRASE": "guess number \(index)"])
@@ -126,7 +126,7 @@ struct IdentityCLITests {
     func passphraseFromPipe() throws {
         let clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let folder = clinic.folder
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", #"exec "$0" login --db "$1" --as admin --json --passphrase-file <(printf '%s\n' "$2")"#,
@@ -142,16 +142,16 @@ struct IdentityCLITests {
         #expect(process.terminationStatus == 0, "\(text)")
     }
 
-    @Test("init requires --admin and a passphrase of at least 8 characters; a passphrase file's first line is used")
-    func initRequiresAdmin() throws {
-        let clinic = ClinicProcess(sessions: false)
+    @Test("init requires --admin and a passphrase of at least 8 characters; a passphrase file's first line is used", arguments: Backend.allCases)
+    func initRequiresAdmin(backend: Backend) throws {
+        let clinic = ClinicProcess(sessions: false, backend: backend)
         let missing = try clinic.run(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--admin-name", "N", "--json",
                                       "--admin", ""])
         #expect(missing.status == 64)
         let weak = try clinic.run(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--json"],
                                   environment: ["CLINIC_PASSPHRASE": "short"])
         #expect(weak.status == 64 && weak.errorCode == "weak-passphrase" && !weak.stderr.contains("short"))
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let folder = clinic.folder
         let file = TestIdentity.file(holding: "from a file 2026", in: folder)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--admin", "nbergeron",
                        "--admin-name", "Nathalie Bergeron", "--passphrase-file", file, "--test-clock"])
@@ -163,7 +163,7 @@ struct IdentityCLITests {
     func recoverAdmin() throws {
         let clinic = ClinicProcess(sessions: false)
         try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let folder = clinic.folder
         let file = TestIdentity.file(holding: "recovered 2026", in: folder)
         try clinic.ok(["recover-admin", "admin", "--passphrase-file", file])
         #expect(try clinic.run(["site", "show", "--json"]).errorCode == "bad-passphrase", "the old passphrase no longer works")
@@ -227,7 +227,7 @@ struct IdentityCLITests {
             return shown.json["signature"] as? [String: Any] ?? [:]
         }
         let original = try #require(try key(first)["key"] as? String)
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let folder = clinic.folder
         let same = try clinic.run(["passphrase", "--passphrase-file", TestIdentity.file(holding: TestIdentity.passphrase, in: folder),
                                    "--as", "jdoe", "--json"])
         #expect(same.status == 1 && same.errorCode == "same-passphrase", "the new passphrase must differ from the old")
@@ -309,7 +309,7 @@ struct IdentityAcrossSitesTests {
         keep(try clinic.run(["note", "amend", note, "--text", "Phoned next day", "--as", "jdoe", "--json"]))
         keep(try clinic.run(["audit", "--limit", "500", "--json"]))
         keep(try clinic.run(["whoami", "--as", "jdoe", "--json"]))
-        let folder = URL(fileURLWithPath: clinic.database).deletingLastPathComponent()
+        let folder = clinic.folder
         let plain = folder.appendingPathComponent("plain.jsonl").path, fhir = folder.appendingPathComponent("fhir.json").path
         keep(try clinic.run(["sync", "export", "--plaintext", "--to", plain, "--json"]))
         keep(try clinic.run(["export", "fhir", "--patient", "MTL-000001", "--to", fhir, "--as", "jdoe", "--json"]))
@@ -344,7 +344,7 @@ struct IdentityAcrossSitesTests {
         let before = try clinic.run(["site", "show", "--json"])
         #expect(before.status == 1 && before.errorCode == "login-required", "\(before.stderr)")
         #expect(before.stderr.contains("recover-admin"))
-        let file = TestIdentity.file(holding: TestIdentity.passphrase, in: URL(fileURLWithPath: clinic.database).deletingLastPathComponent())
+        let file = TestIdentity.file(holding: TestIdentity.passphrase, in: clinic.folder)
         try clinic.ok(["recover-admin", "admin", "--passphrase-file", file])
         let after = try clinic.ok(["site", "show"])
         #expect(after["code"] as? String == "MTL")

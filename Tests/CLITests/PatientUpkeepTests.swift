@@ -8,9 +8,9 @@ struct PatientUpkeepTests {
         (try clinic.ok(["patient", "find", text] + extra)["patients"] as? [[String: Any]] ?? []).compactMap { $0["chart"] as? String }
     }
 
-    @Test("patient edit changes the fields given, keeps the others, and never echoes a value in errors or the audit log")
-    func edit() throws {
-        let clinic = try schedulingSite()
+    @Test("patient edit changes the fields given, keeps the others, and never echoes a value in errors or the audit log", arguments: Backend.allCases)
+    func edit(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         let edited = try clinic.ok(["patient", "edit", "MTL-000001", "--last", "Silva-Lima", "--phone", "(514) 555-0123",
                                     "--address", "12 rue Saint-Denis, Montréal", "--emergency-contact", "Rui Lima 514-555-0999", "--as", "desk"])
         #expect(edited["last"] as? String == "Silva-Lima")
@@ -48,9 +48,9 @@ struct PatientUpkeepTests {
         }
     }
 
-    @Test("an archived chart is hidden from find unless --archived, takes no booking (1 archived), and keeps its history")
-    func archive() throws {
-        let clinic = try montrealSite().clinic
+    @Test("an archived chart is hidden from find unless --archived, takes no booking (1 archived), and keeps its history", arguments: Backend.allCases)
+    func archive(backend: Backend) throws {
+        let clinic = try montrealSite(backend).clinic
         #expect(try clinic.ok(["patient", "archive", "MTL-000001", "--as", "desk"])["archived"] as? Bool == true)
         #expect(try charts(clinic, "silva").isEmpty)
         #expect(try charts(clinic, "silva", ["--archived"]) == ["MTL-000001"])
@@ -63,9 +63,9 @@ struct PatientUpkeepTests {
         #expect(try clinic.run(["patient", "archive", "MTL-000001", "--as", "jdoe", "--json"]).errorCode == "forbidden")
     }
 
-    @Test("patient merge: the dropped chart reads as the kept one everywhere, its rows keep their ids; find lists the kept chart once")
-    func merge() throws {
-        let clinic = try montrealSite().clinic
+    @Test("patient merge: the dropped chart reads as the kept one everywhere, its rows keep their ids; find lists the kept chart once", arguments: Backend.allCases)
+    func merge(backend: Backend) throws {
+        let clinic = try montrealSite(backend).clinic
         let before = appointments(try clinic.ok(["appointments", "--patient", "MTL-000002"])).compactMap { $0["id"] as? String }
         #expect(before.count == 1)
         let merged = try clinic.ok(["patient", "merge", "MTL-000001", "MTL-000002"])

@@ -124,9 +124,19 @@ struct PermissionMatrixTests {
         #expect(missing.isEmpty, "no command in the matrix for \(missing)")
     }
 
-    @Test("each command as each role, unknown, deactivated and with no actor", arguments: commands)
-    func matrix(command: Command) throws {
-        let fixture = try Fixture.shared()
+    /// The commands that do not run on PostgreSQL yet, each ported by its own part of issue 28: `doctor`
+    /// (SQLite's integrity and foreign-key PRAGMAs), `sync import` (the import's SQLite tuning) and
+    /// `search` (SQLite's FTS5 MATCH). They stay in the SQLite matrix; take them out of here as they land.
+    static let notYetOnPostgres: Set<Action> = [.doctor, .syncImport, .search]
+
+    /// Every command on SQLite, and on PostgreSQL all but `notYetOnPostgres`.
+    static let cases: [(Backend, Command)] = Backend.allCases.flatMap { backend in
+        commands.filter { backend == .sqlite || !notYetOnPostgres.contains($0.action) }.map { (backend, $0) }
+    }
+
+    @Test("each command as each role, unknown, deactivated and with no actor", arguments: cases)
+    func matrix(backend: Backend, command: Command) throws {
+        let fixture = try Fixture.shared(backend)
         // Refusals share one copy: each must leave every table but the audit log as it was.
         let refusals = try fixture.copy()
         for who in Who.allCases where !Actor(Practitioner(id: "", handle: who.rawValue, name: "", discipline: nil, roles: who.roles))
@@ -170,17 +180,20 @@ struct PermissionMatrixTests {
     /// deactivated clinician, a draft note and the ids the command lines need.
     final class Fixture: Sendable {
         let folder: URL
-        let template: String
+        let template: ClinicProcess
         let values: [String: String]
 
-        private static let made: Result<Fixture, any Error> = Result { try Fixture() }
-        static func shared() throws -> Fixture { try made.get() }
+        private static let made: [Backend: Result<Fixture, any Error>] = [
+            .sqlite: Result { try Fixture(.sqlite) }, .postgres: Result { try Fixture(.postgres) },
+        ]
+        static func shared(_ backend: Backend) throws -> Fixture { try made[backend]!.get() }
 
-        private init() throws {
-            folder = ClinicProcess.runFolder.appendingPathComponent("permission-matrix")
+        private init(_ backend: Backend) throws {
+            folder = ClinicProcess.runFolder.appendingPathComponent("permission-matrix-\(backend)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let mtl = ClinicProcess(sessions: false), qc = ClinicProcess(sessions: false), van = ClinicProcess(sessions: false)
-            template = mtl.database
+            // Only MTL is copied and changed: QC and VAN stay on SQLite.
+            let mtl = ClinicProcess(sessions: false, backend: backend), qc = ClinicProcess(sessions: false), van = ClinicProcess(sessions: false)
+            template = mtl
             func ok(_ site: ClinicProcess, _ arguments: [String], as actor: String = "admin") throws -> ClinicProcess.Result {
                 let result = try site.run(arguments, environment: ["CLINIC_ACTOR": actor])
                 guard result.status == 0 else { throw FixtureError(step: arguments.joined(separator: " "), detail: result.stderr) }
@@ -207,11 +220,7 @@ struct PermissionMatrixTests {
             let slots = try ok(mtl, ["slots", "--service", "physio-30", "--with", "mtremblay", "--from", "2026-11-30", "--limit", "1", "--json"],
                                as: "accueil").json["slots"] as? [[String: Any]]
             let slot = slots?.first?["start"] as? String ?? ""
-            let database = try Database(path: template, create: false)
-            let signed = try database.first("""
-                SELECT n.id FROM note n JOIN staff s ON s.id = n.author_id WHERE s.handle = 'mtremblay' AND n.status = 'signed' LIMIT 1
-                """)?.string(0) ?? ""
-            try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            let signed = try Self.signedNote(in: mtl)
             let csv = folder.appendingPathComponent("patients.csv")
             try Data("first,last,dob\nAnaïs,Nouvelle,1985-06-07\n".utf8).write(to: csv)
             let passfile = folder.appendingPathComponent("new-passphrase")
@@ -220,12 +229,19 @@ struct PermissionMatrixTests {
                       "{csv}": csv.path]
         }
 
+        /// A signed note of mtremblay's; the connection is closed before the template is copied.
+        private static func signedNote(in site: ClinicProcess) throws -> String {
+            let database = try site.store.open()
+            let signed = try database.first("""
+                SELECT n.id FROM note n JOIN staff s ON s.id = n.author_id WHERE s.handle = 'mtremblay' AND n.status = 'signed' LIMIT 1
+                """)?.string(0) ?? ""
+            if database.engine == .sqlite { try database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            return signed
+        }
+
         /// A private copy of the template database.
         func copy() throws -> Site {
-            let site = ClinicProcess(sessions: false)
-            try FileManager.default.copyItem(atPath: template, toPath: site.database)
-            TestIdentity.copied(from: template, to: site.database)
-            return Site(process: site)
+            Site(process: ClinicProcess(copying: template, sessions: false))
         }
     }
 
@@ -239,8 +255,7 @@ struct PermissionMatrixTests {
         var process: ClinicProcess
 
         func run(_ command: Command, as who: Who, fixture: Fixture) throws -> ClinicProcess.Result {
-            let out = URL(fileURLWithPath: process.database).deletingLastPathComponent()
-                .appendingPathComponent("out-\(UUID().uuidString)").path
+            let out = process.folder.appendingPathComponent("out-\(UUID().uuidString)").path
             let arguments = command.arguments.map { argument in
                 argument == "{out}" ? out : fixture.values[argument] ?? argument
             }
@@ -249,11 +264,14 @@ struct PermissionMatrixTests {
 
         /// A hash of every table except the audit log.
         func contentHash() throws -> String {
-            let db = try Database(path: process.database, create: false)
+            let db = try process.store.open()
             var text = ""
-            let tables = try db.query("""
+            let tables = try db.query(db.engine == .sqlite ? """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                 AND name NOT IN ('audit', 'passphrase_attempt') ORDER BY name
+                """ : """
+                SELECT table_name FROM information_schema.tables WHERE table_schema = 'clinic' AND table_type = 'BASE TABLE'
+                AND table_name NOT IN ('audit', 'passphrase_attempt') ORDER BY table_name
                 """)
             for table in tables.map({ $0.string(0) }) {
                 text += "#\(table)\n"
@@ -265,11 +283,11 @@ struct PermissionMatrixTests {
         }
 
         func auditCount() throws -> Int64 {
-            try Database(path: process.database, create: false).first("SELECT COUNT(*) FROM audit")?.int(0) ?? 0
+            try process.store.open().first("SELECT COUNT(*) FROM audit")?.int(0) ?? 0
         }
 
         func auditEntries(after count: Int64) throws -> [AuditLog.Entry] {
-            try AuditLog(Database(path: process.database, create: false)).entries(limit: 10_000).filter { $0.seq > count }
+            try AuditLog(process.store.open()).entries(limit: 10_000).filter { $0.seq > count }
         }
     }
 }

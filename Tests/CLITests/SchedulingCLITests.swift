@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// A small site: two physiotherapists (one with dry needling), an acupuncturist, two beds, hours Mon–Fri.
-func schedulingSite() throws -> ClinicProcess {
-    let clinic = ClinicProcess()
+func schedulingSite(_ backend: Backend = .sqlite) throws -> ClinicProcess {
+    let clinic = ClinicProcess(backend: backend)
     try clinic.ok(["init", "--site-code", "MTL", "--site-name", "Montréal", "--timezone", "America/Toronto", "--test-clock"])
     try clinic.ok(["room", "add", "Bed 1"])
     try clinic.ok(["room", "add", "Bed 2"])
@@ -30,9 +30,9 @@ func appointments(_ json: [String: Any]) -> [[String: Any]] {
 
 @Suite("Scheduling through the real binary")
 struct SchedulingCLITests {
-    @Test("book prints the docs/CLI.md JSON shape with UTC instants")
-    func bookShape() throws {
-        let clinic = try schedulingSite()
+    @Test("book prints the docs/CLI.md JSON shape with UTC instants", arguments: Backend.allCases)
+    func bookShape(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         let booked = appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "dn-30", "--at", "2026-12-01 09:00"]))
         #expect(booked.count == 1)
         let first = try #require(booked.first)
@@ -45,9 +45,9 @@ struct SchedulingCLITests {
         #expect((first["id"] as? String)?.count == 36)
     }
 
-    @Test("every refusal has its exit code and error code, and writes nothing")
-    func refusals() throws {
-        let clinic = try schedulingSite()
+    @Test("every refusal has its exit code and error code, and writes nothing", arguments: Backend.allCases)
+    func refusals(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:00", "--room", "Bed 1"])
         let cases: [([String], Int32, String)] = [
             (["--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:15"], 1, "slot-taken"),
@@ -74,9 +74,9 @@ struct SchedulingCLITests {
         #expect(week.count == 1)
     }
 
-    @Test("back-to-back appointments are allowed; the first free room is chosen")
-    func backToBackAndRooms() throws {
-        let clinic = try schedulingSite()
+    @Test("back-to-back appointments are allowed; the first free room is chosen", arguments: Backend.allCases)
+    func backToBackAndRooms(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:00"])
         let next = appointments(try clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:30"]))
         #expect(next.first?["room"] as? String == "Bed 1")
@@ -86,9 +86,9 @@ struct SchedulingCLITests {
         #expect(full.status == 1)
     }
 
-    @Test("a weekly series keeps 09:00 local across the November change; one clash refuses it all, naming every date")
-    func series() throws {
-        let clinic = try schedulingSite()
+    @Test("a weekly series keeps 09:00 local across the November change; one clash refuses it all, naming every date", arguments: Backend.allCases)
+    func series(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         try clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-11-10 09:00"])
         try clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-11-17 09:15"])
         let refused = try clinic.run(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-10-27 09:00",
@@ -111,9 +111,9 @@ struct SchedulingCLITests {
         #expect(left.first?["status"] as? String == "booked")
     }
 
-    @Test("lifecycle: check-in, complete, late cancel, no-show, and refused transitions")
-    func lifecycle() throws {
-        var clinic = try schedulingSite()
+    @Test("lifecycle: check-in, complete, late cancel, no-show, and refused transitions", arguments: Backend.allCases)
+    func lifecycle(backend: Backend) throws {
+        var clinic = try schedulingSite(backend)
         clinic.now = "2026-12-01T13:00:00Z"  // 08:00 local on the day
         func book(_ at: String, _ patient: String) throws -> String {
             let made = appointments(try clinic.ok(["book", "--patient", patient, "--with", "jdoe", "--service", "physio-30", "--at", at]))
@@ -137,9 +137,9 @@ struct SchedulingCLITests {
         _ = try book("2026-12-01 10:00", "MTL-000003")
     }
 
-    @Test("reschedule runs the same checks, ignoring the appointment itself")
-    func reschedule() throws {
-        let clinic = try schedulingSite()
+    @Test("reschedule runs the same checks, ignoring the appointment itself", arguments: Backend.allCases)
+    func reschedule(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         let first = try #require(appointments(try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:00"])).first?["id"] as? String)
         try clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 10:00"])
         let moved = appointments(try clinic.ok(["reschedule", first, "--at", "2026-12-01 09:15"])).first
@@ -151,9 +151,9 @@ struct SchedulingCLITests {
         #expect(elsewhere?["room"] as? String == "Bed 2")
     }
 
-    @Test("slots lists free starts on a 15-minute grid, sorted, limited")
-    func slots() throws {
-        let clinic = try schedulingSite()
+    @Test("slots lists free starts on a 15-minute grid, sorted, limited", arguments: Backend.allCases)
+    func slots(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 08:15"])
         let json = try clinic.ok(["slots", "--service", "dn-30", "--with", "jdoe", "--from", "2026-12-01", "--limit", "4"])
         let starts = (json["slots"] as? [[String: Any]] ?? []).compactMap { $0["local_start"] as? String }
@@ -162,9 +162,9 @@ struct SchedulingCLITests {
         #expect((nobody["slots"] as? [Any])?.isEmpty == true)
     }
 
-    @Test("the schedule grid shows chart numbers and services in the site's zone")
-    func scheduleGrid() throws {
-        let clinic = try schedulingSite()
+    @Test("the schedule grid shows chart numbers and services in the site's zone", arguments: Backend.allCases)
+    func scheduleGrid(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         try clinic.ok(["book", "--patient", "MTL-000002", "--with", "jdoe", "--service", "dn-30", "--at", "2026-12-01 09:00"])
         let text = try clinic.run(["schedule", "--date", "2026-12-01"])
         #expect(text.status == 0)
@@ -173,9 +173,9 @@ struct SchedulingCLITests {
         #expect(text.stdout.contains("Hélène Côté"), "the desk sees the name: \(text.stdout)")
     }
 
-    @Test("20 processes booking the same slot at once: exactly one wins, 19 get slot-taken, none is locked out")
-    func race() throws {
-        let clinic = try schedulingSite()
+    @Test("20 processes booking the same slot at once: exactly one wins, 19 get slot-taken, none is locked out", arguments: Backend.allCases)
+    func race(backend: Backend) throws {
+        let clinic = try schedulingSite(backend)
         for index in 4...23 {
             try clinic.ok(["patient", "add", "--first", "P\(index)", "--last", "Race", "--dob", "1990-01-01"])
         }
@@ -194,7 +194,8 @@ struct SchedulingCLITests {
         }
         #expect(statuses.filter { $0 == 0 }.count == 1)
         #expect(statuses.filter { $0 == 1 }.count == 19)
-        #expect(codes.compactMap { $0 }.allSatisfy { $0 == "slot-taken" })
+        #expect(codes.compactMap { $0 }.allSatisfy { $0 == "slot-taken" }, "\(codes)")
+        #expect(codes.filter { $0 == "slot-taken" }.count == 19, "every loser is told slot-taken, none a database error: \(codes)")
         #expect(appointments(try clinic.ok(["schedule", "--date", "2026-12-02"])).count == 1)
     }
 }

@@ -101,8 +101,8 @@ func syncSite(code: String, name: String, admin: String, zone: String = "America
 }
 
 /// A (MTL): staff, rooms, services, patients from `schedulingSite()` plus a few bookings.
-func montrealSite() throws -> SyncSite {
-    let clinic = try schedulingSite()
+func montrealSite(_ backend: Backend = .sqlite) throws -> SyncSite {
+    let clinic = try schedulingSite(backend)
     try clinic.ok(["book", "--patient", "MTL-000001", "--with", "jdoe", "--service", "physio-30", "--at", "2026-12-01 09:00"])
     try clinic.ok(["book", "--patient", "MTL-000002", "--with", "mroy", "--service", "physio-30", "--at", "2026-12-01 09:00"])
     try clinic.ok(["book", "--patient", "MTL-000003", "--with", "jdoe", "--service", "dn-30", "--at", "2026-12-02 11:00"])

@@ -39,7 +39,8 @@ public struct PatientImport {
                      progress: ProgressReport? = nil) throws -> Outcome {
         var stream = stream
         // Enough cache for the indexes' working set, not the whole file: spilt pages go to the WAL.
-        try db.execute("PRAGMA cache_size = -16384")
+        // (SQLite's page cache; PostgreSQL's buffers are the server's.)
+        if db.engine == .sqlite { try db.execute("PRAGMA cache_size = -16384") }
         do {
             return try db.write { db in
                 let repository = PatientRepository(db)

@@ -114,8 +114,8 @@ extension AuditedSession {
         // more than the allowed number of guesses is ever derived. The attempt counts as wrong until the
         // derivation proves it right (a process killed meanwhile leaves a wrong one).
         let attempt = try db.write { db in
-            try db.serialiseWrites(on: "attempts:" + actor.handle)
             let store = PassphraseStore(db)
+            try store.serialiseAttempts(handle: actor.handle)
             if let until = LockOut.lockedUntil(failures: try store.failures(handle: actor.handle, now: now), now: now) {
                 let minutes = max(1, (until - now + 59_999) / 60_000)
                 throw ClinicError(.lockedOut, "'\(actor.handle)' is locked out after \(LockOut.attempts) wrong passphrases; try again in \(minutes) min")

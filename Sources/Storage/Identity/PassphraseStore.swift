@@ -40,6 +40,13 @@ public struct PassphraseStore {
         return secrets
     }
 
+    /// Holds `handle`'s attempts until the write ends, so that concurrent attempts count one after the
+    /// other (SQLite's `BEGIN IMMEDIATE` already serialises; at PostgreSQL's READ COMMITTED each would
+    /// see the same earlier attempts and more than the allowed number would be derived).
+    func serialiseAttempts(handle: String) throws {
+        try db.serialiseWrites(on: "passphrase-attempt:" + handle)
+    }
+
     /// Wrong passphrases for `handle` since its last right one, within the lock-out's reach.
     func failures(handle: String, now: Int64) throws -> [Int64] {
         let since = now - LockOut.window - LockOut.duration

@@ -71,7 +71,7 @@ public struct SigningKeys {
     package func retire(staffID: String, everywhere: Bool, now: Int64) throws -> Int {
         let site = try SiteRepository(db).local().code
         let retired = try db.query("""
-            SELECT id FROM staff_key WHERE staff_id = ? AND retired_at IS NULL AND (? OR site_code = ?)
+            SELECT id FROM staff_key WHERE staff_id = ? AND retired_at IS NULL AND (? = 1 OR site_code = ?)
             """, [staffID, everywhere, site]).map { $0.string(0) }
         for id in retired { try db.execute("UPDATE staff_key SET retired_at = ? WHERE id = ?", [now, id]) }
         try db.execute("DELETE FROM sealed_key WHERE staff_id = ?", [staffID])

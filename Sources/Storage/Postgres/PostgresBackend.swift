@@ -172,5 +172,9 @@ extension SQLDialect {
         caseInsensitiveLike: "ILIKE",
         greatest: "greatest",
         rowid: "seq",
-        textList: { parameter in "jsonb_array_elements_text(\(parameter)::jsonb) AS value" })
+        textList: { parameter in "jsonb_array_elements_text(\(parameter)::jsonb) AS value" },
+        keyLock: "SELECT 1 FROM (SELECT pg_advisory_xact_lock(\(keyLockClass), hashtext(?))) AS held")
+
+    /// The first of the two keys `keyLock` takes: "CL" in ASCII, apart from the commit lock's single 64-bit key.
+    static let keyLockClass = 0x434C
 }

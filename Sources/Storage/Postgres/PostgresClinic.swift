@@ -15,8 +15,8 @@ extension Database {
     /// passphrase attempts left). SQLite's `BEGIN IMMEDIATE` already serialises every write; on
     /// PostgreSQL, at READ COMMITTED, a transaction-scoped advisory lock does it, released at COMMIT.
     public func serialiseWrites(on key: String) throws {
-        guard engine == .postgres else { return }
-        try execute("SELECT pg_advisory_xact_lock(hashtext(?))", ["clinic:" + key])
+        guard let keyLock = dialect.keyLock else { return }
+        _ = try first(keyLock, [key])
     }
 
     /// Opens a site's database wherever `--db` puts it: a file as `Database(path:)` does, or a clinic
@@ -83,6 +83,8 @@ enum PostgresMigrator {
         PostgresSchema.setupStatements + PostgresCapture.setupStatements + [
             "INSERT INTO clinic.sync_state (id, applying, hlc) VALUES (1, 0, 0)",
             "INSERT INTO clinic.local_setting (id, test_clock) VALUES (1, 0)",
+            // The overlap searches' lower bound starts at 0, as SQLite's schema inserts it: without the
+            // row it stays 0 and a clash starting at the same instant is missed.
             "INSERT INTO clinic.schedule_bound (key, value) VALUES ('max_duration_ms', 0)",
         ]
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Models
-@testable import Storage
+import Storage
 
 /// The PostgreSQL server the tests use. With `CLINIC_TEST_PG_SOCKET` (a socket directory) and
 /// `CLINIC_TEST_PG_USER` (a role that may create roles) set, as `.ci/run` sets them, that server,
@@ -8,13 +8,13 @@ import Models
 /// throwaway cluster of its own: `initdb -A scram-sha-256` in a temporary folder, started with
 /// `pg_ctl` on a Unix socket only (as `nobody` when the tests run as root, since initdb refuses
 /// root), stopped and removed when the test process exits.
-final class PostgresCluster: Sendable {
+public final class PostgresCluster: Sendable {
     /// The socket directory.
-    let socketDirectory: String
+    public let socketDirectory: String
     /// A role that may create roles and databases.
-    let adminUser: String
+    public let adminUser: String
     /// The environment the admin connects with (its password, when the cluster is ours).
-    let adminEnvironment: [String: String]
+    public let adminEnvironment: [String: String]
 
     private init(socketDirectory: String, adminUser: String, adminEnvironment: [String: String]) {
         self.socketDirectory = socketDirectory
@@ -23,15 +23,15 @@ final class PostgresCluster: Sendable {
     }
 
     /// Started once per test process.
-    static let shared: Result<PostgresCluster, any Error> = Result { try PostgresCluster.start() }
+    public static let shared: Result<PostgresCluster, any Error> = Result { try PostgresCluster.start() }
 
     /// The address of `database` on this server as `user`.
-    func address(user: String, database: String = "postgres") -> PostgresAddress {
+    public func address(user: String, database: String = "postgres") -> PostgresAddress {
         PostgresAddress(endpoint: .socket(directory: socketDirectory), database: database, user: user)
     }
 
     /// A connection as the admin role.
-    func adminLink() throws -> PostgresLink {
+    public func adminLink() throws -> PostgresLink {
         try PostgresLink(address(user: adminUser), environment: adminEnvironment)
     }
 
@@ -127,26 +127,28 @@ final class PostgresCluster: Sendable {
 
 /// An empty database of its own on the test cluster for one test, dropped when the test lets go of it:
 /// tests run in parallel and never share one.
-final class ScratchPostgresDatabase: @unchecked Sendable {
-    let cluster: PostgresCluster
-    let name: String
+public final class ScratchPostgresDatabase: @unchecked Sendable {
+    public let cluster: PostgresCluster
+    public let name: String
 
-    init(_ prefix: String = "t_scratch") throws {
+    /// An empty database, or with `template` a copy of that one (which nobody may be connected to).
+    public init(_ prefix: String = "t_scratch", template: ScratchPostgresDatabase? = nil) throws {
         cluster = try PostgresCluster.shared.get()
         name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
         let admin = try cluster.adminLink()
         defer { admin.close() }
-        try admin.execute("CREATE DATABASE \(name)") // the name is ours, of safe characters
+        // The names are ours, of safe characters.
+        try admin.execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0.name)" } ?? ""))
     }
 
     /// Where the database is, as the admin role.
-    var address: PostgresAddress { cluster.address(user: cluster.adminUser, database: name) }
+    public var address: PostgresAddress { cluster.address(user: cluster.adminUser, database: name) }
 
     /// A `Database` connected to it as the admin role.
-    func open() throws -> Database { try Database(postgres: address, environment: cluster.adminEnvironment) }
+    public func open() throws -> Database { try Database(postgres: address, environment: cluster.adminEnvironment) }
 
     /// A plain link to it as the admin role.
-    func link() throws -> PostgresLink { try PostgresLink(address, environment: cluster.adminEnvironment) }
+    public func link() throws -> PostgresLink { try PostgresLink(address, environment: cluster.adminEnvironment) }
 
     deinit {
         if let admin = try? cluster.adminLink() {

@@ -1,1 +1,0 @@
-../StorageTests/PostgresCluster.swift
