@@ -139,8 +139,12 @@ struct PermissionMatrixTests {
         let fixture = try Fixture.shared(backend)
         // Refusals share one copy: each must leave every table but the audit log as it was.
         let refusals = try fixture.copy()
-        for who in Who.allCases where !Actor(Practitioner(id: "", handle: who.rawValue, name: "", discipline: nil, roles: who.roles))
-            .may(command.action) {
+        // The rules are the same Swift on both engines; on PostgreSQL, where only the SQL differs, each command
+        // runs once refused and once allowed (every role on SQLite), which keeps CI's run within its time.
+        let refused = Who.allCases.filter {
+            !Actor(Practitioner(id: "", handle: $0.rawValue, name: "", discipline: nil, roles: $0.roles)).may(command.action)
+        }
+        for who in backend == .sqlite ? refused : Array(refused.prefix(1)) {
             let before = try refusals.contentHash()
             let auditBefore = try refusals.auditCount()
             let result = try refusals.run(command, as: who, fixture: fixture)
@@ -153,7 +157,8 @@ struct PermissionMatrixTests {
                     "\(command.testDescription) as \(who): not audited, got \(entries.map { "\($0.action):\($0.outcome)" })")
         }
         // Each allowed role works on a fresh copy.
-        for who in [Who.admin, .frontDesk, .clinician] where command.action.roles.contains(where: who.roles.contains) {
+        let allowed = [Who.admin, .frontDesk, .clinician].filter { command.action.roles.contains(where: $0.roles.contains) }
+        for who in backend == .sqlite ? allowed : Array(allowed.prefix(1)) {
             let site = try fixture.copy()
             let auditBefore = try site.auditCount()
             let result = try site.run(command, as: who, fixture: fixture)

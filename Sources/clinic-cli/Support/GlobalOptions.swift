@@ -6,7 +6,7 @@ import Storage
 /// The options every command takes: which database, who is acting, and machine output. The root command
 /// `Clinic` parses them; every leaf names this group too, so its `--help` lists them, and receives the root's value.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Database file (SQLite), or a postgresql://[user@]host[:port]/dbname[?sslmode=disable|require|verify-full] URL (the password from PGPASSWORD or ~/.pgpass, never the URL). Default: $CLINIC_DB, else $XDG_DATA_HOME/clinic/clinic.sqlite (~/.local/share/clinic/clinic.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Database file (SQLite), or a PostgreSQL URL: postgresql://user@host:port/dbname?sslmode=require (the password from PGPASSWORD or ~/.pgpass, never the URL). Default: $CLINIC_DB, else $XDG_DATA_HOME/clinic/clinic.sqlite (~/.local/share/clinic/clinic.sqlite).", valueName: "path"))
     var db: String?
 
     @Option(name: .customLong("as"), help: ArgumentHelp("Acting staff handle, proven by their open session (clinic login) or passphrase (a prompt; $CLINIC_PASSPHRASE when stdin is not a terminal). Default: $CLINIC_ACTOR, else the only open session for this database.", valueName: "handle"))
