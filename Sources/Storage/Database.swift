@@ -39,7 +39,7 @@ public final class Database {
     /// Connects to a clinic database on a PostgreSQL server (`postgresql://` in `--db`), the password
     /// found as libpq finds it. Nothing else: no schema check, no capture.
     public init(postgres address: PostgresAddress, environment: [String: String] = ProcessInfo.processInfo.environment,
-                warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+                warn: @escaping (String) -> Void = PostgresPassword.printWarning) throws {
         path = address.display
         backend = try PostgresBackend(address, environment: environment, warn: warn)
         try backend.didOpen(self)

@@ -17,10 +17,12 @@ final class PostgresBackend: DatabaseBackend {
     /// Connects and sets the search path to the clinic schema, so the stores' unqualified names resolve.
     init(_ address: PostgresAddress, environment: [String: String], warn: @escaping (String) -> Void) throws {
         link = try PostgresLink(address, environment: environment, warn: warn)
-        try link.execute("SET search_path = clinic, public")
-        // A lock held elsewhere (an open psql transaction, a stuck session) fails the statement after
-        // this long instead of hanging the desk; `write` runs the whole write again, then says `locked`.
-        try link.execute("SET lock_timeout = '\(PostgresBackend.lockTimeoutMilliseconds)ms'")
+        // One round trip at every command's start: the search path, so the stores' unqualified names
+        // resolve, and the lock timeout: a lock held elsewhere (an open psql transaction, a stuck session)
+        // fails the statement after this long instead of hanging the desk; `write` runs the whole write
+        // again, then says `locked`.
+        try link.execute("SELECT set_config('search_path', 'clinic, public', false), set_config('lock_timeout', $1, false)",
+                         [.text("\(PostgresBackend.lockTimeoutMilliseconds)ms")])
     }
 
     var dialect: SQLDialect { .postgres }

@@ -27,7 +27,7 @@ extension Database {
     /// others, which libpq ignores as well): the CLI prints it, or keeps quiet under `--json`.
     public convenience init(location: DatabaseLocation, create: Bool = true, migrate: Bool = true,
                             environment: [String: String] = ProcessInfo.processInfo.environment,
-                            warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+                            warn: @escaping (String) -> Void = PostgresPassword.printWarning) throws {
         switch location {
         case .sqlite(let path):
             try self.init(path: path, create: create, migrate: migrate)

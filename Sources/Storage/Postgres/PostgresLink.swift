@@ -30,7 +30,7 @@ public final class PostgresLink {
     /// Connects to `address`. Unset parts of the address take libpq's defaults from `environment`
     /// (`PGHOST`, `PGPORT`, `PGUSER`); the password is `PostgresPassword.lookup`'s.
     public init(_ address: PostgresAddress, environment: [String: String] = ProcessInfo.processInfo.environment,
-                warn: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws {
+                warn: @escaping (String) -> Void = PostgresPassword.printWarning) throws {
         self.address = address
         var logger = Logger(label: "clinic.postgres")
         logger.logLevel = .critical

@@ -26,10 +26,14 @@ public struct PostgresPassword: Sendable {
     /// matches password-file lines for `localhost`, as libpq's does.
     public static let defaultSocketDirectory = "/var/run/postgresql"
 
+    /// What a password lookup or a connection has to say that is not an error, as libpq says it: a line on
+    /// standard error. The CLI passes its own (quiet under `--json`).
+    public static let printWarning: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
     /// The password for `target`, or nil when none is configured (the server may not ask for one).
     /// `warn` receives libpq's warning about a password file that is not used.
     public static func lookup(for target: Target, environment: [String: String] = ProcessInfo.processInfo.environment,
-                              warn: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) -> String? {
+                              warn: (String) -> Void = PostgresPassword.printWarning) -> String? {
         if let password = environment["PGPASSWORD"], !password.isEmpty { return password }
         guard let file = passwordFile(environment: environment) else { return nil }
         var status = stat()
